@@ -1,0 +1,57 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { labScript } from './paths.js';
+
+/** Where the lab keeps keys, known_hosts, ssh_config and tarballs. */
+export const labState = process.env.ZKLAB_STATE ?? '/var/lib/zkdeploy-lab';
+export const labSubnet = process.env.ZKLAB_SUBNET ?? '10.213.57';
+export const labKnownHosts = join(labState, 'known_hosts');
+export const labSshConfig = join(labState, 'ssh_config');
+export const labKey = join(labState, 'keys', 'id_ed25519');
+export const labTarball = (name = 'zookeeper-3.8.0.tar.gz') => join(labState, 'tarballs', name);
+
+export const hostName = (n: number) => `LZY-${String(n).padStart(2, '0')}`;
+export const hostIp = (n: number) => `${labSubnet}.${10 + n}`;
+export const hostNumbers = (count = 5) => Array.from({ length: count }, (_, i) => i + 1);
+
+/** Runs lab.sh with arguments; throws with its output when it fails. */
+export function lab(...args: string[]): string {
+  const result = spawnSync('bash', [labScript, ...args], { encoding: 'utf8' });
+  if (result.status !== 0) {
+    throw new Error(`lab.sh ${args.join(' ')} failed (${result.status}):\n${result.stdout}${result.stderr}`);
+  }
+  return result.stdout;
+}
+
+/** Runs a shell command as root inside one lab host's namespaces. */
+export function inHost(n: number, script: string): string {
+  return lab('exec', hostName(n), '--', 'bash', '-c', script);
+}
+
+/** Runs a shell command as admin inside one lab host, as if logged in there. */
+export function asAdmin(n: number, script: string): string {
+  return inHost(n, `cd /home/admin && runuser -u admin -- bash -c ${JSON.stringify(script)}`);
+}
+
+function labIsUp(): boolean {
+  if (!existsSync(join(labState, 'up.env'))) return false;
+  return spawnSync('bash', [labScript, 'status'], { encoding: 'utf8' }).status === 0;
+}
+
+/**
+ * True when the lab is up. Otherwise the test is skipped with a loud reason, except under CI=true,
+ * where a missing lab fails: end-to-end tests never skip silently.
+ */
+export function requireLab(t: TestContext): boolean {
+  if (labIsUp()) return true;
+  const why = 'the lab is not up: run `sudo npm run lab -- up` (or `sudo npm test`, which brings it up)';
+  if (process.env.CI === 'true') throw new Error(`${why} (CI=true: a missing lab is a failure)`);
+  process.stderr.write(`\n*** SKIPPED: ${why}\n`);
+  t.skip(why);
+  return false;
+}
+
+/** The lab's known_hosts text. */
+export const labKnownHostsText = () => readFileSync(labKnownHosts, 'utf8');

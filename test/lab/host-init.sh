@@ -1,0 +1,34 @@
+#!/bin/bash
+# PID 1 of one lab host (its own PID, mount, UTS and IPC namespaces, inside its network namespace).
+# Gives the host its name and private home/tmp, hides the machine's Java jars, keeps sshd running,
+# reaps orphans (bash reaps every child it is sent SIGCHLD for) and stops everything on SIGTERM.
+set -u
+name=$1 hostdir=$2 sshd_config=$3
+
+hostname "$name"
+mount --bind "$hostdir/home" /home/admin
+mount --bind "$hostdir/tmp" /tmp
+mount --bind "$hostdir/vartmp" /var/tmp
+# "A machine with only a JDK": ZooKeeper must bring every jar it needs in its own lib/.
+mount -t tmpfs -o ro,size=4k,mode=755 zklab-nojava /usr/share/java
+
+stopping=
+trap 'stopping=1' TERM INT HUP
+sshd_pid=
+while [ -z "$stopping" ]; do
+  if [ -z "$sshd_pid" ] || ! kill -0 "$sshd_pid" 2>/dev/null; then
+    /usr/sbin/sshd -D -f "$sshd_config" -E "$hostdir/sshd.log" &
+    sshd_pid=$!
+  fi
+  sleep 1 &
+  wait $! 2>/dev/null
+done
+# PID 1 of a PID namespace: kill -1 reaches every other process of this host only.
+kill -TERM -1 2>/dev/null
+for _ in $(seq 20); do
+  procs=(/proc/[0-9]*)
+  [ "${#procs[@]}" -le 1 ] && break
+  sleep 0.05
+done
+kill -KILL -1 2>/dev/null
+exit 0

@@ -1,0 +1,407 @@
+#!/bin/bash
+# zkdeploy's test lab: real sshd hosts LZY-01 … LZY-NN in network namespaces on this machine.
+# Usage: lab.sh up|down [--purge]|reset|status|exec HOST -- CMD…|env
+# Settings (environment): ZKLAB_HOSTS (5), ZKLAB_SUBNET (10.213.57, a /24 given by its first
+# three octets), ZKLAB_STATE (/var/lib/zkdeploy-lab). Needs root.
+set -euo pipefail
+
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+STATE=${ZKLAB_STATE:-/var/lib/zkdeploy-lab}
+BRIDGE=zklab0
+MARK_BEGIN='# BEGIN zkdeploy-lab'
+MARK_END='# END zkdeploy-lab'
+ROOT_SSH=${HOME:-/root}/.ssh
+
+say() { printf 'lab: %s\n' "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+# The settings of the lab that is up win over the environment, so that down/reset/status act on it.
+load_settings() {
+  HOSTS=${ZKLAB_HOSTS:-5}
+  SUBNET=${ZKLAB_SUBNET:-10.213.57}
+  if [ "${1:-}" != fresh ] && [ -f "$STATE/up.env" ]; then
+    # shellcheck source=/dev/null
+    . "$STATE/up.env"
+  fi
+  [[ $HOSTS =~ ^[0-9]+$ ]] && [ "$HOSTS" -ge 1 ] && [ "$HOSTS" -le 99 ] ||
+    die "ZKLAB_HOSTS must be a number from 1 to 99, not '$HOSTS'"
+  [[ $SUBNET =~ ^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$ ]] ||
+    die "ZKLAB_SUBNET must be three octets such as 10.213.57, not '$SUBNET'"
+}
+
+host_name() { printf 'LZY-%02d' "$1"; }
+host_ns() { printf 'lzy%02d' "$1"; }
+host_ip() { printf '%s.%d' "$SUBNET" $((10 + $1)); }
+host_veth() { printf 'zkl-lzy%02d' "$1"; }
+host_dir() { printf '%s/hosts/%s' "$STATE" "$(host_ns "$1")"; }
+
+# The host's init: the process in its netns whose innermost PID is 1.
+host_init_pid() {
+  local ns=$1 pid
+  for pid in $(ip netns pids "$ns" 2>/dev/null); do
+    if awk '/^NSpid:/ { exit ($NF == 1 ? 0 : 1) }' "/proc/$pid/status" 2>/dev/null; then
+      echo "$pid"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# Lab netns names, from the settings and from what is really there (a lab of another size).
+lab_namespaces() {
+  {
+    for i in $(seq "$HOSTS"); do host_ns "$i"; echo; done
+    ip netns list 2>/dev/null | awk '{print $1}' | grep -E '^lzy[0-9]{2}$' || true
+  } | sort -u
+}
+
+replace_marked_block() { # file, block content (may be empty); keeps the file's inode
+  local file=$1 block=$2 tmp
+  tmp=$(mktemp)
+  if [ -f "$file" ]; then
+    awk -v b="$MARK_BEGIN" -v e="$MARK_END" '$0==b{skip=1;next} $0==e{skip=0;next} !skip' "$file" >"$tmp"
+  fi
+  if [ -n "$block" ]; then
+    printf '%s\n%s\n%s\n' "$MARK_BEGIN" "$block" "$MARK_END" >>"$tmp"
+  fi
+  if [ -f "$file" ] || [ -n "$block" ]; then
+    cat "$tmp" >"$file"
+  fi
+  rm -f "$tmp"
+}
+
+ensure_packages() {
+  local missing=()
+  [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+  command -v ssh >/dev/null || missing+=(openssh-client)
+  command -v java >/dev/null || missing+=(default-jre-headless)
+  command -v ip >/dev/null || missing+=(iproute2)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing ${missing[*]}"
+  local policy=/usr/sbin/policy-rc.d added_policy=
+  if [ ! -e "$policy" ]; then
+    # The package must not start a system-wide sshd: the lab runs its own per host.
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && added_policy=1
+  fi
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  [ -n "$added_policy" ] && rm -f "$policy"
+  [ -x /usr/sbin/sshd ] || die "openssh-server did not install"
+}
+
+ensure_user() {
+  if ! id admin >/dev/null 2>&1; then
+    useradd -M -U -d /home/admin -s /bin/bash admin
+  fi
+  # '*' not '!': sshd refuses even key logins to a locked ('!') account.
+  usermod -p '*' admin
+  mkdir -p /home/admin /run/sshd
+  chmod 755 /run/sshd
+}
+
+ensure_key() { # path, type, extra ssh-keygen args…
+  local path=$1 type=$2
+  shift 2
+  [ -s "$path" ] && [ -s "$path.pub" ] && return 0
+  rm -f "$path" "$path.pub"
+  ssh-keygen -q -N '' -t "$type" "$@" -C "zkdeploy-lab" -f "$path" </dev/null >/dev/null
+}
+
+ensure_keys() {
+  mkdir -p "$STATE/keys" "$STATE/authorized_keys"
+  chmod 700 "$STATE/keys"
+  ensure_key "$STATE/keys/id_ed25519" ed25519
+  ensure_key "$STATE/keys/id_rsa" rsa -b 2048 -m PEM
+  # Root's own keys are authorized too, so OpenSSH's defaults work whatever keys root already has.
+  {
+    cat "$STATE/keys/id_ed25519.pub" "$STATE/keys/id_rsa.pub"
+    for t in ed25519 ecdsa rsa; do
+      if [ -f "$ROOT_SSH/id_$t.pub" ]; then cat "$ROOT_SSH/id_$t.pub"; fi
+    done
+  } | sort -u >"$STATE/authorized_keys/admin"
+  chmod 644 "$STATE/authorized_keys/admin"
+  mkdir -p "$ROOT_SSH"
+  chmod 700 "$ROOT_SSH"
+  for t in ed25519 rsa; do
+    if [ ! -e "$ROOT_SSH/id_$t" ]; then
+      cp "$STATE/keys/id_$t" "$ROOT_SSH/id_$t"
+      cp "$STATE/keys/id_$t.pub" "$ROOT_SSH/id_$t.pub"
+      echo "$ROOT_SSH/id_$t" >>"$STATE/copied-keys"
+    fi
+  done
+}
+
+seed_home() { # a fresh home, as useradd -m and a CentOS-like ~/.bash_profile would leave it
+  local home=$1
+  find "$home" -mindepth 1 -delete
+  cp -a /etc/skel/. "$home/" 2>/dev/null || true
+  cat >"$home/.bash_profile" <<'PROFILE'
+# .bash_profile
+
+# Get the aliases and functions
+if [ -f ~/.bashrc ]; then
+	. ~/.bashrc
+fi
+
+# User specific environment and startup programs
+PROFILE
+  chown -R admin:admin "$home"
+  chmod 700 "$home"
+}
+
+write_host_files() { # i
+  local i=$1 dir ip
+  dir=$(host_dir "$i")
+  ip=$(host_ip "$i")
+  mkdir -p "$dir/home" "$dir/tmp" "$dir/vartmp"
+  chmod 1777 "$dir/tmp" "$dir/vartmp"
+  [ -f "$dir/home/.bash_profile" ] || seed_home "$dir/home"
+  ensure_key "$dir/ssh_host_ed25519_key" ed25519
+  cat >"$dir/sshd_config" <<CONF
+# sshd of lab host $(host_name "$i"), written by zkdeploy's lab
+ListenAddress $ip
+Port 22
+HostKey $dir/ssh_host_ed25519_key
+PidFile none
+UsePAM no
+AllowUsers admin
+PermitRootLogin no
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+AuthorizedKeysFile .ssh/authorized_keys $STATE/authorized_keys/%u
+X11Forwarding no
+MaxStartups 100:30:200
+MaxSessions 50
+Subsystem sftp /usr/lib/openssh/sftp-server
+CONF
+  sshd -t -f "$dir/sshd_config" || die "sshd_config of $(host_name "$i") is invalid"
+}
+
+ensure_bridge() {
+  ip link show "$BRIDGE" >/dev/null 2>&1 || ip link add "$BRIDGE" type bridge
+  ip addr replace "$SUBNET.1/24" dev "$BRIDGE"
+  ip link set "$BRIDGE" up
+  # With the bridge gone, traffic to the lab subnet is refused here instead of routed away.
+  ip route replace unreachable "$SUBNET.0/24" metric 4000
+}
+
+ensure_netns() { # i
+  local i=$1 ns veth ip
+  ns=$(host_ns "$i")
+  veth=$(host_veth "$i")
+  ip=$(host_ip "$i")
+  [ -e "/run/netns/$ns" ] || ip netns add "$ns"
+  if ! ip -n "$ns" link show eth0 >/dev/null 2>&1; then
+    ip link del "$veth" 2>/dev/null || true
+    ip link add "$veth" type veth peer name eth0 netns "$ns"
+  fi
+  ip link set "$veth" master "$BRIDGE" up
+  ip -n "$ns" addr flush dev eth0
+  ip -n "$ns" addr add "$ip/24" dev eth0
+  ip -n "$ns" link set eth0 up
+  # zkServer.sh status and srvr probes talk to localhost: a new netns has lo down.
+  ip -n "$ns" link set lo up
+}
+
+# A connect alone proves nothing here (off-machine connects can be intercepted): read sshd's banner.
+sshd_answers() {
+  timeout 1 bash -c "exec 3<>/dev/tcp/$1/22 && head -c 8 <&3" 2>/dev/null | grep -q '^SSH-2.0-'
+}
+
+kill_netns_processes() { # ns: init first (it stops its host cleanly), then whatever is left
+  local ns=$1 init pid
+  if init=$(host_init_pid "$ns"); then
+    kill -TERM "$init" 2>/dev/null || true
+    for _ in $(seq 40); do kill -0 "$init" 2>/dev/null || break; sleep 0.05; done
+  fi
+  for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+}
+
+start_host() { # i
+  local i=$1 ns dir
+  ns=$(host_ns "$i")
+  dir=$(host_dir "$i")
+  if host_init_pid "$ns" >/dev/null && sshd_answers "$(host_ip "$i")"; then
+    return 0
+  fi
+  kill_netns_processes "$ns"
+  setsid nsenter --net="/run/netns/$ns" -- \
+    unshare --pid --fork --mount-proc --mount --uts --ipc --propagation private -- \
+    /bin/bash "$LAB_DIR/host-init.sh" "$(host_name "$i")" "$dir" "$dir/sshd_config" \
+    </dev/null >>"$dir/init.log" 2>&1 &
+}
+
+wait_for_sshd() {
+  local i ip deadline=$((SECONDS + 15))
+  for i in $(seq "$HOSTS"); do
+    ip=$(host_ip "$i")
+    until sshd_answers "$ip"; do
+      [ $SECONDS -lt $deadline ] || die "sshd of $(host_name "$i") ($ip) does not answer; see $(host_dir "$i")/sshd.log"
+      sleep 0.05
+    done
+  done
+}
+
+write_client_files() {
+  local i hosts_block='' known='' pub
+  for i in $(seq "$HOSTS"); do
+    pub=$(awk '{print $1" "$2}' "$(host_dir "$i")/ssh_host_ed25519_key.pub")
+    hosts_block+="$(host_ip "$i") $(host_name "$i")"$'\n'
+    known+="$(host_name "$i"),$(host_ip "$i") $pub"$'\n'
+  done
+  printf '%s' "$known" >"$STATE/known_hosts"
+  replace_marked_block /etc/hosts "${hosts_block%$'\n'}"
+  replace_marked_block "$ROOT_SSH/known_hosts" "${known%$'\n'}"
+  chmod 644 "$ROOT_SSH/known_hosts"
+  cat >"$STATE/ssh_config" <<CONF
+# ssh -F $STATE/ssh_config LZY-01
+Host LZY-*
+  User admin
+  IdentityFile $STATE/keys/id_ed25519
+  UserKnownHostsFile $STATE/known_hosts
+  StrictHostKeyChecking yes
+  BatchMode yes
+CONF
+}
+
+cmd_up() {
+  [ "$(id -u)" = 0 ] || die "the lab needs root (sudo)"
+  load_settings fresh
+  if [ -f "$STATE/up.env" ]; then
+    local want_hosts=$HOSTS want_subnet=$SUBNET
+    load_settings
+    if [ "$HOSTS" != "$want_hosts" ] || [ "$SUBNET" != "$want_subnet" ]; then
+      say "lab is up with $HOSTS hosts on $SUBNET.0/24; taking it down to build $want_hosts on $want_subnet.0/24"
+      cmd_down
+      HOSTS=$want_hosts SUBNET=$want_subnet
+    fi
+  fi
+  ensure_bridge
+  ensure_packages
+  ensure_user
+  mkdir -p "$STATE"
+  chmod 755 "$STATE"
+  printf 'HOSTS=%s\nSUBNET=%s\n' "$HOSTS" "$SUBNET" >"$STATE/up.env"
+  ensure_keys
+  bash "$LAB_DIR/build-tarballs.sh" "$STATE/tarballs"
+  local i
+  for i in $(seq "$HOSTS"); do
+    write_host_files "$i"
+    ensure_netns "$i"
+    start_host "$i"
+  done
+  write_client_files
+  wait_for_sshd
+  say "up: $HOSTS hosts LZY-01…$(host_name "$HOSTS") on $SUBNET.0/24; tarballs in $STATE/tarballs"
+}
+
+cmd_down() {
+  [ "$(id -u)" = 0 ] || die "the lab needs root (sudo)"
+  load_settings
+  local ns veth
+  for ns in $(lab_namespaces); do
+    kill_netns_processes "$ns"
+    veth="zkl-$ns"
+    ip link del "$veth" 2>/dev/null || true
+    [ -e "/run/netns/$ns" ] && ip netns del "$ns"
+  done
+  ip link del "$BRIDGE" 2>/dev/null || true
+  replace_marked_block /etc/hosts ''
+  replace_marked_block "$ROOT_SSH/known_hosts" ''
+  rm -f "$STATE/up.env"
+  if [ "${1:-}" = --purge ]; then
+    ip route del unreachable "$SUBNET.0/24" metric 4000 2>/dev/null || true
+    if [ -f "$STATE/copied-keys" ]; then
+      local key
+      while read -r key; do
+        # Only the lab's own copy goes; a key root has since replaced stays.
+        if cmp -s "$key" "$STATE/keys/$(basename "$key")"; then rm -f "$key" "$key.pub"; fi
+      done <"$STATE/copied-keys"
+    fi
+    rm -rf "$STATE"
+    say "down, state purged"
+  else
+    say "down"
+  fi
+}
+
+# Stop ZooKeeper and give every host a fresh home: every process of admin on the host goes.
+cmd_reset() {
+  load_settings
+  local i ns pid dir
+  for i in $(seq "$HOSTS"); do
+    ns=$(host_ns "$i")
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do
+      if awk -v uid="$(id -u admin)" '/^Uid:/ { exit ($2 == uid ? 0 : 1) }' "/proc/$pid/status" 2>/dev/null; then
+        kill -KILL "$pid" 2>/dev/null || true
+      fi
+    done
+  done
+  for i in $(seq "$HOSTS"); do
+    dir=$(host_dir "$i")
+    seed_home "$dir/home"
+    find "$dir/tmp" "$dir/vartmp" -mindepth 1 -delete 2>/dev/null || true
+  done
+  say "reset: $HOSTS hosts, ZooKeeper stopped, homes fresh"
+}
+
+srvr_mode() { # ns → mode line of srvr on localhost:2181, or "-"
+  local out
+  out=$(nsenter --net="/run/netns/$1" timeout 1 bash -c \
+    'exec 3<>/dev/tcp/127.0.0.1/2181 && printf srvr >&3 && cat <&3' 2>/dev/null) || true
+  out=$(sed -n 's/^Mode: //p' <<<"$out")
+  echo "${out:--}"
+}
+
+cmd_status() {
+  load_settings
+  local i ns init sshd jvm rss pid
+  [ -f "$STATE/up.env" ] || { say "down"; return 1; }
+  local healthy=0
+  for i in $(seq "$HOSTS"); do
+    ns=$(host_ns "$i")
+    init=$(host_init_pid "$ns" || echo -)
+    if sshd_answers "$(host_ip "$i")"; then sshd=up; else sshd=down; fi
+    jvm=- rss=-
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do
+      if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q QuorumPeerMain; then
+        jvm=$pid
+        rss=$(awk '/^VmRSS:/ { printf "%d MiB", $2 / 1024 }' "/proc/$pid/status")
+      fi
+    done
+    [ "$sshd" = up ] && healthy=$((healthy + 1))
+    printf '%-7s %-15s init %-7s sshd %-4s zookeeper %-7s rss %-8s mode %s\n' \
+      "$(host_name "$i")" "$(host_ip "$i")" "$init" "$sshd" "$jvm" "$rss" "$(srvr_mode "$ns")"
+  done
+  [ "$healthy" = "$HOSTS" ]
+}
+
+# Run a command as root inside a host's namespaces (mounts and all): lab.sh exec LZY-02 -- cmd…
+cmd_exec() {
+  load_settings
+  local host=${1:?host name} init
+  shift
+  [ "${1:-}" = -- ] && shift
+  local n=${host#LZY-}
+  init=$(host_init_pid "lzy$n") || die "host $host is not running"
+  exec nsenter -t "$init" -n -m -u -i -p -- "$@"
+}
+
+cmd_env() {
+  load_settings
+  printf 'ZKLAB_STATE=%s\nZKLAB_HOSTS=%s\nZKLAB_SUBNET=%s\n' "$STATE" "$HOSTS" "$SUBNET"
+}
+
+case "${1:-}" in
+up) cmd_up ;;
+down) shift; cmd_down "$@" ;;
+reset) cmd_reset ;;
+status) cmd_status ;;
+exec) shift; cmd_exec "$@" ;;
+env) cmd_env ;;
+*)
+  echo "usage: lab.sh up | down [--purge] | reset | status | exec HOST -- CMD… | env" >&2
+  exit 64
+  ;;
+esac
