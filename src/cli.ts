@@ -1,24 +1,76 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ExitCode, messageOf, ZkdeployError } from './errors.js';
 
 const VERSION = '0.1.0';
 
-/** The commander program: options are parsed here, each action makes one call into src/commands. */
-export function buildProgram(): Command {
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of 1 or more');
+  return n;
+}
+
+/** The options of every command that connects to hosts. */
+function hostCommand(program: Command, name: string, description: string): Command {
+  return program
+    .command(name)
+    .description(description)
+    .option(
+      '-i, --inventory <file>',
+      'inventory YAML (default: $ZKDEPLOY_INVENTORY, else the last one install used here)',
+    )
+    .option('-u, --user <name>', 'SSH user (overrides ssh.user)')
+    .option(
+      '--identity <file>',
+      'SSH private key (default: ssh-agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa)',
+    )
+    .option('--ssh-port <port>', 'SSH port (overrides ssh.port)', positiveInt)
+    .option(
+      '--accept-new-host-keys',
+      'trust and record host keys not yet in known_hosts (changed keys are always refused)',
+    )
+    .option('--parallel <n>', 'hosts worked on at once', positiveInt, 32)
+    .option('--connect-timeout <seconds>', 'SSH connection timeout', positiveInt, 10)
+    .option('-v, --verbose', 'show every remote command and its output');
+}
+
+/** The commander program: each action parses options and makes one call into src/commands. */
+export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('zkdeploy')
     .description('Deploy an Apache ZooKeeper ensemble to the hosts of an inventory, over SSH, in parallel')
     .version(VERSION)
     .exitOverride()
     .showHelpAfterError('(run zkdeploy --help for usage)');
+
+  hostCommand(
+    program,
+    'install',
+    'upload and extract the release, write profile, zoo.cfg, myid, dirs; firewalld (steps 1-8)',
+  )
+    .option('-t, --tarball <file>', 'ZooKeeper binary release .tar.gz (overrides zookeeper.tarball)')
+    .addOption(new Option('--firewall <mode>', 'what to do about firewalld').choices(['disable', 'skip']))
+    .action(async (options) => {
+      const { install } = await import('./commands/install.js');
+      setExit(await install(options));
+    });
+
   return program;
 }
 
 /** Runs the CLI and returns its exit code; the only place that prints errors. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  let exitCode: number = ExitCode.ok;
+  const program = buildProgram((code) => {
+    exitCode = code;
+  });
+  const interrupted = () => {
+    process.stderr.write('\nzkdeploy: interrupted\n');
+    process.exit(ExitCode.interrupted);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     await program.parseAsync(argv);
-    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
+    return exitCode;
   } catch (err: unknown) {
     return reportError(err);
   }
@@ -26,9 +78,8 @@ export async function main(argv: string[]): Promise<number> {
 
 function reportError(err: unknown): number {
   if (err instanceof CommanderError) {
-    // Help and version "errors" are commander's way of finishing early.
-    if (err.exitCode === 0) return ExitCode.ok;
-    return ExitCode.usage;
+    // Help and version are commander's way of finishing early.
+    return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   }
   if (err instanceof ZkdeployError) {
     process.stderr.write(`zkdeploy: ${err.message}\n`);

@@ -1,0 +1,72 @@
+import type { FirewallMode } from '../inventory/types.js';
+
+/** What the probe saw of firewalld on a host. */
+export interface FirewallFacts {
+  /** /run/systemd/system exists: systemd is PID 1. */
+  systemd: boolean;
+  /** `systemctl is-active firewalld` output (empty when not asked). */
+  isActive: string;
+  /** `systemctl is-enabled firewalld` output (empty when not asked). */
+  isEnabled: string;
+  /** The SSH user is root, or `sudo -n true` worked (asked only when firewalld needs action). */
+  canSudo: boolean;
+  isRoot: boolean;
+}
+
+export type FirewallDecision =
+  | { action: 'none'; message: string }
+  | { action: 'skip'; message: string }
+  | { action: 'disable'; message: string; command: string }
+  | { action: 'fail'; message: string; fix: string };
+
+// `systemctl is-enabled` prints one of these for a unit that exists; anything else (not-found, an
+// error such as "Failed to get unit file state…") means there is no firewalld unit.
+const UNIT_STATES = new Set([
+  'enabled',
+  'enabled-runtime',
+  'disabled',
+  'masked',
+  'masked-runtime',
+  'static',
+  'indirect',
+  'generated',
+  'transient',
+  'linked',
+  'linked-runtime',
+  'alias',
+]);
+const RUNNING = new Set(['active', 'activating', 'reloading', 'deactivating']);
+
+/**
+ * The guide's step 8, decided from what the host reports, never from `systemctl disable`'s exit code
+ * (it exits 0 for a unit that does not exist).
+ */
+export function decideFirewall(facts: FirewallFacts, mode: FirewallMode): FirewallDecision {
+  if (mode === 'skip') return { action: 'skip', message: 'left alone (--firewall skip)' };
+  if (!facts.systemd) return { action: 'skip', message: 'firewalld not present (no systemd), skipped' };
+  const active = facts.isActive.trim().split('\n')[0] ?? '';
+  const enabled = facts.isEnabled.trim().split('\n')[0] ?? '';
+  const unitExists = UNIT_STATES.has(enabled) || RUNNING.has(active);
+  if (!unitExists) return { action: 'skip', message: 'firewalld not present, skipped' };
+  const running = RUNNING.has(active);
+  const startsAtBoot = enabled === 'enabled' || enabled === 'enabled-runtime';
+  if (!running && !startsAtBoot)
+    return { action: 'none', message: `firewalld already stopped and ${enabled}` };
+  if (!facts.canSudo && !facts.isRoot) {
+    return {
+      action: 'fail',
+      message: `firewalld is ${active}/${enabled} and this user cannot run sudo without a password`,
+      fix: 'allow passwordless sudo for systemctl, stop and disable firewalld yourself (systemctl disable --now firewalld), or pass --firewall skip and open ports 2181, 2888 and 3888',
+    };
+  }
+  const sudo = facts.isRoot ? '' : 'sudo -n ';
+  const verbs = [
+    running ? `${sudo}systemctl stop firewalld` : '',
+    startsAtBoot ? `${sudo}systemctl disable firewalld` : '',
+  ]
+    .filter(Boolean)
+    .join(' && ');
+  // Success is judged by what systemctl reports afterwards.
+  const command = `${verbs} && ! systemctl is-active --quiet firewalld && ! systemctl is-enabled --quiet firewalld`;
+  return { action: 'disable', message: `firewalld ${running ? 'stopped and ' : ''}disabled`, command };
+}

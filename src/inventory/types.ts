@@ -1,0 +1,47 @@
+/** What to do about firewalld (the guide's step 8): stop and disable it, or leave it alone. */
+export type FirewallMode = 'disable' | 'skip';
+
+/** One ZooKeeper server host, as the inventory names it. */
+export interface HostSpec {
+  /** The name in `server.N` lines, and the SSH target unless `address` is set. */
+  name: string;
+  /** Where the control machine reaches the host over SSH, when not by `name`. */
+  address: string;
+  port: number;
+  myid: number;
+}
+
+/** Settings shared by every host. Remote paths may start with `~/` (the SSH user's home). */
+export interface ClusterSettings {
+  user: string;
+  /** An identity file; none means OpenSSH's defaults (agent, then ~/.ssh/id_*). */
+  identity: string | undefined;
+  tarball: string | undefined;
+  installDir: string;
+  dataDir: string;
+  dataLogDir: string;
+  /** The server's own log files (ZOO_LOG_DIR), outside the release so upgrades keep them. */
+  serverLogDir: string;
+  clientPort: number;
+  quorumPort: number;
+  electionPort: number;
+  tickTime: number;
+  initLimit: number;
+  syncLimit: number;
+  /** JVM heap such as `512m`; none leaves ZooKeeper's default. */
+  heap: string | undefined;
+  /** Extra zoo.cfg settings, written after the ones above. */
+  settings: Record<string, string>;
+  firewall: FirewallMode;
+}
+
+/** A validated inventory: where it came from, the shared settings, the hosts in myid order of listing. */
+export interface Inventory {
+  /** As shown in messages (relative to here where possible). */
+  file: string;
+  /** Absolute path, remembered for later commands. */
+  path: string;
+  cluster: ClusterSettings;
+  hosts: HostSpec[];
+  warnings: string[];
+}

@@ -1,0 +1,136 @@
+import type { FirewallFacts } from '../firewall/decide.js';
+import type { ClusterSettings } from '../inventory/types.js';
+import { shellPath } from '../remote/quote.js';
+
+/** The managed files whose current content the probe brings back (for diffs and in-place edits). */
+export const PROBED_FILES = ['profile', 'zooCfg', 'javaEnv', 'myid'] as const;
+export type ProbedFile = (typeof PROBED_FILES)[number];
+export const PROBED_DIRS = ['dataDir', 'dataLogDir', 'serverLogDir'] as const;
+export type ProbedDir = (typeof PROBED_DIRS)[number];
+
+/** Everything install needs to know of a host before deciding what to change: one read-only round trip. */
+export interface HostFacts {
+  home: string;
+  uid: number;
+  /** `command -v java` in the non-login shell zkServer.sh runs in. */
+  javaOnPath: string | undefined;
+  /** Java's home as a login shell finds it, when the non-login PATH has none. */
+  javaHomeFromLogin: string | undefined;
+  /** sha256 of ~/setups/<tarball>, when present. */
+  tarballSha256: string | undefined;
+  /** The tarball checksum the release directory was extracted from (its .zkdeploy-release stamp). */
+  releaseStamp: string | undefined;
+  files: Record<ProbedFile, string | undefined>;
+  dirs: Record<ProbedDir, boolean>;
+  firewall: FirewallFacts;
+}
+
+/** Where the managed things are, as remote paths (`~/…` allowed). */
+export interface HostPaths {
+  tarball: string;
+  installDir: string;
+  release: string;
+  files: Record<ProbedFile, string>;
+  dirs: Record<ProbedDir, string>;
+}
+
+/** The remote paths of a release: tarball in ~/setups as in the guide, release under installDir. */
+export function hostPaths(cluster: ClusterSettings, tarballName: string, releaseDir: string): HostPaths {
+  const release = `${cluster.installDir}/${releaseDir}`;
+  return {
+    tarball: `~/setups/${tarballName}`,
+    installDir: cluster.installDir,
+    release,
+    files: {
+      profile: '~/.bash_profile',
+      zooCfg: `${release}/conf/zoo.cfg`,
+      javaEnv: `${release}/conf/java.env`,
+      myid: `${cluster.dataDir}/myid`,
+    },
+    dirs: { dataDir: cluster.dataDir, dataLogDir: cluster.dataLogDir, serverLogDir: cluster.serverLogDir },
+  };
+}
+
+/** The probe: a read-only script whose output is `@@key` lines, each followed by its value. */
+export function probeScript(paths: HostPaths): string {
+  const lines = [
+    'echo @@home; printf "%s\\n" "$HOME"',
+    'echo @@uid; id -u',
+    'echo @@java; command -v java || true',
+    'echo @@javaHomeFromLogin; command -v java >/dev/null || { j=$(bash -lc "command -v java" </dev/null 2>/dev/null | tail -n1); [ -n "$j" ] && dirname "$(dirname "$(readlink -f "$j")")"; } || true',
+    `echo @@tarballSha256; sha256sum -- ${shellPath(paths.tarball)} 2>/dev/null | cut -d" " -f1`,
+    `echo @@releaseStamp; cat -- ${shellPath(`${paths.release}/.zkdeploy-release`)} 2>/dev/null || true`,
+    ...Object.entries(paths.files).map(
+      ([key, path]) =>
+        `echo @@file:${key}; if [ -f ${shellPath(path)} ]; then echo present; base64 -w0 < ${shellPath(path)}; echo; fi`,
+    ),
+    ...Object.entries(paths.dirs).map(
+      ([key, path]) => `echo @@dir:${key}; [ -d ${shellPath(path)} ] && echo yes || echo no`,
+    ),
+    'echo @@systemd; [ -d /run/systemd/system ] && echo yes || echo no',
+    'if [ -d /run/systemd/system ]; then',
+    '  echo @@fwActive; systemctl is-active firewalld 2>&1',
+    '  echo @@fwEnabled; systemctl is-enabled firewalld 2>&1',
+    '  if systemctl is-active --quiet firewalld || systemctl is-enabled --quiet firewalld; then',
+    '    echo @@sudo; { [ "$(id -u)" = 0 ] || sudo -n true </dev/null >/dev/null 2>&1; } && echo yes || echo no',
+    '  fi',
+    'fi',
+  ];
+  return lines.join('\n');
+}
+
+function sections(output: string): Map<string, string> {
+  const map = new Map<string, string>();
+  let key: string | undefined;
+  let value: string[] = [];
+  const flush = () => {
+    if (key !== undefined) map.set(key, value.join('\n').trim());
+  };
+  for (const line of output.split('\n')) {
+    if (line.startsWith('@@')) {
+      flush();
+      key = line.slice(2);
+      value = [];
+    } else {
+      value.push(line);
+    }
+  }
+  flush();
+  return map;
+}
+
+/** Parses the probe's output; a missing home or uid means the probe did not run, and is our bug. */
+export function parseProbe(output: string): HostFacts {
+  const s = sections(output);
+  const home = s.get('home');
+  const uid = Number(s.get('uid'));
+  if (!home || !Number.isInteger(uid))
+    throw new Error(`probe output not understood:\n${output.slice(0, 500)}`);
+  const optional = (key: string) => s.get(key) || undefined;
+  const file = (key: ProbedFile): string | undefined => {
+    const raw = s.get(`file:${key}`);
+    if (!raw?.startsWith('present')) return undefined;
+    return Buffer.from(raw.slice('present'.length).trim(), 'base64').toString('utf8');
+  };
+  return {
+    home,
+    uid,
+    javaOnPath: optional('java'),
+    javaHomeFromLogin: optional('javaHomeFromLogin'),
+    tarballSha256: optional('tarballSha256'),
+    releaseStamp: optional('releaseStamp'),
+    files: { profile: file('profile'), zooCfg: file('zooCfg'), javaEnv: file('javaEnv'), myid: file('myid') },
+    dirs: {
+      dataDir: s.get('dir:dataDir') === 'yes',
+      dataLogDir: s.get('dir:dataLogDir') === 'yes',
+      serverLogDir: s.get('dir:serverLogDir') === 'yes',
+    },
+    firewall: {
+      systemd: s.get('systemd') === 'yes',
+      isActive: s.get('fwActive') ?? '',
+      isEnabled: s.get('fwEnabled') ?? '',
+      canSudo: s.get('sudo') === 'yes',
+      isRoot: uid === 0,
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { encode } from 'ini';
+import type { ClusterSettings, HostSpec } from '../inventory/types.js';
+import { absoluteRemotePath } from '../remote/paths.js';
+import { renderTemplate } from './template.js';
+
+/**
+ * Written unless the inventory says otherwise. Harmless on 3.4.x (unknown keys become system
+ * properties); on 3.5+ they allow the four-letter words zkdeploy uses and keep the AdminServer off 8080.
+ */
+export const DEFAULT_SETTINGS: Readonly<Record<string, string>> = {
+  '4lw.commands.whitelist': 'srvr,mntr,ruok,conf,isro',
+  'admin.enableServer': 'false',
+};
+
+/** The `server.N=host:quorum:election` line of one host: no `;clientPort` (3.4 cannot parse it), no trailing space. */
+export function serverLine(host: HostSpec, cluster: ClusterSettings): string {
+  return `server.${host.myid}=${host.name}:${cluster.quorumPort}:${cluster.electionPort}`;
+}
+
+/** conf/zoo.cfg for every host of the ensemble (the same file on each), in one form valid for 3.4.x and 3.5+. */
+export function renderZooCfg(cluster: ClusterSettings, hosts: readonly HostSpec[], home: string): string {
+  const settings = { ...DEFAULT_SETTINGS, ...cluster.settings };
+  return renderTemplate('zoo.cfg', {
+    tickTime: String(cluster.tickTime),
+    initLimit: String(cluster.initLimit),
+    syncLimit: String(cluster.syncLimit),
+    dataDir: absoluteRemotePath(cluster.dataDir, home),
+    dataLogDir: absoluteRemotePath(cluster.dataLogDir, home),
+    clientPort: String(cluster.clientPort),
+    settings: encode(settings).trimEnd(),
+    servers: [...hosts]
+      .sort((a, b) => a.myid - b.myid)
+      .map((h) => serverLine(h, cluster))
+      .join('\n'),
+  });
+}

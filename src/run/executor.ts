@@ -1,0 +1,96 @@
+import { posix } from 'node:path';
+import { HostError } from '../errors.js';
+import type { Action } from '../plan/step.js';
+import { shellQuote } from '../remote/quote.js';
+import type { ExecResult, SshSession } from '../ssh/session.js';
+
+/** Where remote commands and their output go with --verbose. */
+export type CommandLog = (host: string, line: string) => void;
+
+/**
+ * The one seam between plans and hosts. Read-only probes always run; actions that write are carried
+ * out, or in a dry run only logged: the decision is made here and nowhere else.
+ */
+export class HostExecutor {
+  constructor(
+    readonly session: SshSession,
+    private readonly options: { dryRun: boolean; log: CommandLog | undefined },
+  ) {}
+
+  get host(): string {
+    return this.session.target.name;
+  }
+
+  /** Runs a read-only command and returns its result, whatever its exit code. */
+  async probe(command: string, stdin?: string): Promise<ExecResult> {
+    this.logCommand('probe', command);
+    const result = await this.session.exec(command, stdin);
+    this.logResult(result);
+    return result;
+  }
+
+  /** Runs a command that changes the host; a non-zero exit is a HostError carrying the remote stderr. */
+  async run(command: string, what: string, stdin?: string): Promise<ExecResult> {
+    this.logCommand(this.options.dryRun ? 'would run' : 'run', command);
+    if (this.options.dryRun) return { code: 0, stdout: '', stderr: '' };
+    const result = await this.session.exec(command, stdin);
+    this.logResult(result);
+    if (result.code !== 0) {
+      const detail = (result.stderr || result.stdout).trim().split('\n').slice(-5).join('\n    ');
+      throw new HostError(
+        this.host,
+        `${what} failed (exit ${result.code})${detail ? `:\n    ${detail}` : ''}`,
+      );
+    }
+    return result;
+  }
+
+  /** Carries out one planned action. */
+  async apply(action: Action): Promise<void> {
+    switch (action.kind) {
+      case 'exec':
+        await this.run(action.command, 'command');
+        return;
+      case 'write':
+        await this.writeFile(action.path, action.content);
+        return;
+      case 'upload':
+        await this.uploadFile(action.localPath, action.remotePath, action.sha256);
+        return;
+    }
+  }
+
+  /** Writes a whole file through a temporary name and a rename, so no reader ever sees half of it. */
+  private async writeFile(path: string, content: string): Promise<void> {
+    const tmp = `${path}.zkdeploy-tmp`;
+    const command = `set -e; umask 022; mkdir -p ${shellQuote(posix.dirname(path))}; cat > ${shellQuote(tmp)}; mv -f ${shellQuote(tmp)} ${shellQuote(path)}`;
+    await this.run(command, `writing ${path}`, content);
+  }
+
+  /**
+   * Streams the tarball under a temporary name, checks its checksum on the host, then renames it:
+   * an interrupted or corrupted upload never leaves a file that looks complete.
+   */
+  private async uploadFile(localPath: string, remotePath: string, sha256: string): Promise<void> {
+    const partial = `${remotePath}.zkdeploy-partial`;
+    await this.run(`mkdir -p ${shellQuote(posix.dirname(remotePath))}`, 'creating the upload directory');
+    this.logCommand(this.options.dryRun ? 'would upload' : 'upload', `${localPath} -> ${partial}`);
+    if (this.options.dryRun) return;
+    await this.session.upload(localPath, partial);
+    const check = `test "$(sha256sum -- ${shellQuote(partial)} | cut -d' ' -f1)" = ${shellQuote(sha256)} || { rm -f -- ${shellQuote(partial)}; echo 'checksum mismatch after upload' >&2; exit 1; }`;
+    await this.run(
+      `${check}; mv -f -- ${shellQuote(partial)} ${shellQuote(remotePath)}`,
+      `upload of ${remotePath}`,
+    );
+  }
+
+  private logCommand(kind: string, command: string): void {
+    this.options.log?.(this.host, `${kind}: ${command.replace(/\n/g, '\n    ')}`);
+  }
+
+  private logResult(result: ExecResult): void {
+    if (!this.options.log) return;
+    const out = `${result.stdout}${result.stderr}`.trim();
+    this.options.log(this.host, `exit ${result.code}${out ? `\n    ${out.split('\n').join('\n    ')}` : ''}`);
+  }
+}

@@ -1,0 +1,148 @@
+import { messageOf } from '../errors.js';
+import type { HostSpec, Inventory } from '../inventory/types.js';
+import type { PlannedStep } from '../plan/step.js';
+import { KnownHosts } from '../ssh/host-keys.js';
+import { resolveIdentities } from '../ssh/identities.js';
+import { SshSession } from '../ssh/session.js';
+import { HostExecutor } from './executor.js';
+import { ListrProgress } from './listr-progress.js';
+import { PlainProgress } from './plain-progress.js';
+import type { Progress, StepRecord } from './progress.js';
+
+/** How a command wants its hosts handled. */
+export interface FleetOptions {
+  dryRun: boolean;
+  verbose: boolean;
+  acceptNewHostKeys: boolean;
+  /** Hosts worked on at once. */
+  concurrency: number;
+  connectTimeoutMs: number;
+  /** Show progress (off for --json and quiet reads). */
+  progress: boolean;
+}
+
+/** A host as the fleet knows it: its executor once connected, its first error, what its steps did. */
+export interface FleetHost {
+  spec: HostSpec;
+  executor: HostExecutor | undefined;
+  error: Error | undefined;
+  steps: StepRecord[];
+}
+
+/** Runs `work` over items with at most `limit` at once. */
+async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  const runners = Array.from({ length: Math.max(1, Math.min(limit, queue.length)) }, async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+  });
+  await Promise.all(runners);
+}
+
+const silent: Progress = {
+  hostStarted() {},
+  stepStarted() {},
+  stepEnded() {},
+  hostEnded() {},
+  log() {},
+  close: async () => {},
+};
+
+/** The hosts of an inventory over one SSH connection each, opened at the start and reused for every step. */
+export class Fleet {
+  readonly hosts: FleetHost[];
+  readonly progress: Progress;
+
+  private constructor(
+    readonly inventory: Inventory,
+    private readonly options: FleetOptions,
+  ) {
+    this.hosts = inventory.hosts.map((spec) => ({ spec, executor: undefined, error: undefined, steps: [] }));
+    const names = inventory.hosts.map((h) => h.name);
+    const live = options.progress && process.stderr.isTTY && !process.env.CI && !options.verbose;
+    if (!options.progress) this.progress = silent;
+    else this.progress = live ? new ListrProgress(names) : new PlainProgress(names, options.verbose);
+  }
+
+  /** Connects to every host at once (bounded); a host that cannot be reached keeps its error. */
+  static async open(inventory: Inventory, options: FleetOptions): Promise<Fleet> {
+    const fleet = new Fleet(inventory, options);
+    const { identities } = resolveIdentities(inventory.cluster.identity);
+    const knownHosts = new KnownHosts();
+    const log = options.verbose ? (host: string, line: string) => fleet.progress.log(host, line) : undefined;
+    await eachLimited(fleet.hosts, options.concurrency, async (host) => {
+      fleet.progress.hostStarted(host.spec.name);
+      try {
+        const session = await SshSession.connect(
+          {
+            name: host.spec.name,
+            address: host.spec.address,
+            port: host.spec.port,
+            user: inventory.cluster.user,
+          },
+          {
+            identities,
+            knownHosts,
+            acceptNewHostKeys: options.acceptNewHostKeys,
+            timeoutMs: options.connectTimeoutMs,
+          },
+        );
+        host.executor = new HostExecutor(session, { dryRun: options.dryRun, log });
+      } catch (err: unknown) {
+        host.error = err instanceof Error ? err : new Error(messageOf(err));
+        host.steps.push({ id: 'connect', title: 'connect', outcome: 'failed', detail: messageOf(err) });
+      }
+    });
+    return fleet;
+  }
+
+  /** Runs one phase on every connected host that has not failed yet; an error stops that host only. */
+  async each(work: (host: FleetHost, executor: HostExecutor) => Promise<void>): Promise<void> {
+    const ready = this.hosts.filter((h) => h.executor && !h.error);
+    await eachLimited(ready, this.options.concurrency, async (host) => {
+      try {
+        if (host.executor) await work(host, host.executor);
+      } catch (err: unknown) {
+        host.error = err instanceof Error ? err : new Error(messageOf(err));
+      }
+    });
+  }
+
+  /** Applies planned steps on one host in order, reporting each; the first failure stops the host. */
+  async applySteps(host: FleetHost, executor: HostExecutor, steps: PlannedStep[]): Promise<void> {
+    for (const step of steps) {
+      this.progress.stepStarted(host.spec.name, step.title);
+      try {
+        if (step.failure) throw new Error(`${step.failure.message}\n    fix: ${step.failure.fix}`);
+        for (const action of step.actions) await executor.apply(action);
+      } catch (err: unknown) {
+        this.record(host, { id: step.id, title: step.title, outcome: 'failed', detail: messageOf(err) });
+        throw err;
+      }
+      const outcome = step.skipped ? 'skipped' : step.change ? 'changed' : 'unchanged';
+      this.record(host, {
+        id: step.id,
+        title: step.title,
+        outcome,
+        detail: step.change ? step.reason : (step.note ?? ''),
+      });
+    }
+  }
+
+  /** Records a step's end on a host and shows it. */
+  record(host: FleetHost, record: StepRecord): void {
+    host.steps.push(record);
+    this.progress.stepEnded(host.spec.name, record);
+  }
+
+  /** Ends the progress view and closes every connection. */
+  async close(): Promise<void> {
+    for (const host of this.hosts) this.progress.hostEnded(host.spec.name, host.error);
+    await this.progress.close();
+    for (const host of this.hosts) host.executor?.session.close();
+  }
+
+  /** Hosts that failed somewhere. */
+  get failed(): FleetHost[] {
+    return this.hosts.filter((h) => h.error);
+  }
+}

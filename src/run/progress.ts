@@ -1,0 +1,25 @@
+import type { StepOutcome } from '../plan/step.js';
+
+/** What the runner tells the display as work proceeds on each host. */
+export interface Progress {
+  /** A host's work begins (connecting). */
+  hostStarted(host: string): void;
+  /** A step is under way on a host. */
+  stepStarted(host: string, title: string): void;
+  /** A step ended on a host. */
+  stepEnded(host: string, record: StepRecord): void;
+  /** A host's work ended, with its error if it failed. */
+  hostEnded(host: string, error: Error | undefined): void;
+  /** A --verbose line (remote command or output). */
+  log(host: string, line: string): void;
+  /** All hosts are done: the display can let go of the terminal. */
+  close(): Promise<void>;
+}
+
+/** One step's end on one host, for the display and the closing summary. */
+export interface StepRecord {
+  id: string;
+  title: string;
+  outcome: StepOutcome;
+  detail: string;
+}

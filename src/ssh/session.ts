@@ -1,0 +1,168 @@
+import type { Readable } from 'node:stream';
+import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import { HostError } from '../errors.js';
+import { fingerprint, KnownHosts } from './host-keys.js';
+import { describeIdentity, type Identity } from './identities.js';
+import { connectionFailure } from './ssh-errors.js';
+
+/** Where and as whom to connect. */
+export interface SshTarget {
+  /** The host's inventory name, used in every message. */
+  name: string;
+  address: string;
+  port: number;
+  user: string;
+}
+
+export interface ConnectOptions {
+  identities: Identity[];
+  knownHosts: KnownHosts;
+  acceptNewHostKeys: boolean;
+  timeoutMs: number;
+}
+
+export interface ExecResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** An open SSH connection to one host, reused for every step on it. */
+export class SshSession {
+  private sftpChannel: Promise<SFTPWrapper> | undefined;
+
+  private constructor(
+    readonly target: SshTarget,
+    private readonly client: Client,
+  ) {}
+
+  /** Connects and authenticates, verifying the host key against known_hosts. */
+  static connect(target: SshTarget, options: ConnectOptions): Promise<SshSession> {
+    const names = KnownHosts.namesFor(target.address, target.name, target.port);
+    let refusal: HostError | undefined;
+    const verify = (key: Buffer): boolean => {
+      const verdict = options.knownHosts.judge(names, key);
+      if (verdict === 'trusted') return true;
+      const print = fingerprint(key);
+      if (verdict === 'unknown' && options.acceptNewHostKeys) {
+        options.knownHosts.accept(names, key);
+        return true;
+      }
+      refusal = hostKeyRefusal(target, verdict, print, options.knownHosts.userFile);
+      return false;
+    };
+    const methods = options.identities.map((identity): Identity => identity);
+    const config: ConnectConfig = {
+      host: target.address,
+      port: target.port,
+      username: target.user,
+      readyTimeout: options.timeoutMs,
+      keepaliveInterval: 10_000,
+      keepaliveCountMax: 3,
+      hostVerifier: verify,
+      authHandler: (_left, _partial, next) => {
+        const identity = methods.shift();
+        if (!identity) return next(false as never);
+        if (identity.kind === 'agent')
+          return next({ type: 'agent', username: target.user, agent: identity.socket });
+        return next({ type: 'publickey', username: target.user, key: identity.key });
+      },
+    };
+    const algorithms = options.knownHosts.algorithmsFor(names);
+    if (algorithms) config.algorithms = { serverHostKey: algorithms as never };
+    return new Promise((resolve, reject) => {
+      const client = new Client();
+      client.once('ready', () => {
+        client.removeAllListeners('error');
+        client.on('error', () => {
+          // Errors after the handshake surface on the channel that hit them.
+        });
+        resolve(new SshSession(target, client));
+      });
+      client.once('error', (err: Error & { level?: string; code?: string }) => {
+        const tried = options.identities.map(describeIdentity);
+        reject(refusal ?? connectionFailure(target, err, tried));
+      });
+      client.connect(config);
+    });
+  }
+
+  /** Runs a command (under the remote user's shell, as ssh does), with optional standard input. */
+  exec(command: string, stdin?: string | Buffer): Promise<ExecResult> {
+    return new Promise((resolve, reject) => {
+      this.client.exec(command, (err, channel: ClientChannel) => {
+        if (err) return reject(new HostError(this.target.name, `cannot run a command: ${err.message}`));
+        const stdout: Buffer[] = [];
+        const stderr: Buffer[] = [];
+        let code = -1;
+        channel.on('data', (d: Buffer) => stdout.push(d));
+        channel.stderr.on('data', (d: Buffer) => stderr.push(d));
+        channel.on('exit', (exitCode: number | null, signal?: string) => {
+          code = exitCode ?? (signal ? 128 : -1);
+        });
+        channel.on('close', () =>
+          resolve({
+            code,
+            stdout: Buffer.concat(stdout).toString('utf8'),
+            stderr: Buffer.concat(stderr).toString('utf8'),
+          }),
+        );
+        channel.end(stdin);
+      });
+    });
+  }
+
+  private sftp(): Promise<SFTPWrapper> {
+    this.sftpChannel ??= new Promise((resolve, reject) => {
+      this.client.sftp((err, sftp) =>
+        err ? reject(new HostError(this.target.name, `SFTP unavailable: ${err.message}`)) : resolve(sftp),
+      );
+    });
+    return this.sftpChannel;
+  }
+
+  /** Streams a local file to a remote path over SFTP (the remote path must be absolute or relative to home). */
+  async upload(localPath: string, remotePath: string): Promise<void> {
+    const sftp = await this.sftp();
+    await new Promise<void>((resolve, reject) => {
+      sftp.fastPut(localPath, remotePath, { concurrency: 16, chunkSize: 64 * 1024 }, (err) =>
+        err
+          ? reject(new HostError(this.target.name, `upload to ${remotePath} failed: ${err.message}`))
+          : resolve(),
+      );
+    });
+  }
+
+  /** A TCP stream to a port as seen from the host itself (an SSH direct-tcpip channel). */
+  forward(port: number, host = '127.0.0.1'): Promise<ClientChannel & Readable> {
+    return new Promise((resolve, reject) => {
+      this.client.forwardOut('127.0.0.1', 0, host, port, (err, channel) =>
+        err ? reject(err) : resolve(channel),
+      );
+    });
+  }
+
+  close(): void {
+    this.client.end();
+  }
+}
+
+function hostKeyRefusal(
+  target: SshTarget,
+  verdict: string,
+  print: string,
+  knownHostsFile: string,
+): HostError {
+  if (verdict === 'unknown') {
+    return new HostError(
+      target.name,
+      `host key not known (${print}); refusing to connect`,
+      `check the fingerprint with the host's administrator, then run again with --accept-new-host-keys (or add it to ${knownHostsFile})`,
+    );
+  }
+  return new HostError(
+    target.name,
+    `host key ${verdict === 'revoked' ? 'is revoked' : 'has CHANGED'} (now ${print}); refusing to connect: someone may be intercepting the connection`,
+    `if the host was reinstalled, remove the old key with \`ssh-keygen -R ${target.address}\` and run again with --accept-new-host-keys`,
+  );
+}
