@@ -156,20 +156,30 @@ function readHosts(r: Reader, value: unknown, defaultPort: number): HostSpec[] {
 }
 
 function checkDuplicates(r: Reader, hosts: HostSpec[]): void {
-  const seen = (key: (h: HostSpec) => string, what: string, fix: string) => {
+  const seen = (key: (h: HostSpec) => string, what: string, fix: string, skip = (_i: number) => false) => {
     const first = new Map<string, number>();
     hosts.forEach((h, i) => {
       const k = key(h);
       const earlier = first.get(k);
       if (earlier === undefined) first.set(k, i);
-      else r.problem(`hosts[${i}]`, `${what} ${JSON.stringify(k)} is already used by hosts[${earlier}]`, fix);
+      else if (!skip(i))
+        r.problem(`hosts[${i}]`, `${what} ${JSON.stringify(k)} is already used by hosts[${earlier}]`, fix);
     });
   };
+  const named = new Set<string>();
+  const nameRepeated = hosts.map((h) => {
+    const key = h.name.toLowerCase();
+    const repeated = named.has(key);
+    named.add(key);
+    return repeated;
+  });
   seen((h) => h.name.toLowerCase(), 'name', 'give every host its own name');
+  // A host named twice already has its problem; its address, derived from the name, would only repeat it.
   seen(
     (h) => `${h.address.toLowerCase()}:${h.port}`,
     'SSH address',
     'give every host its own address or port',
+    (i) => nameRepeated[i] === true,
   );
   seen(
     (h) => String(h.myid),

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
+import { shellQuote } from '../../src/remote/quote.js';
 import { labScript } from './paths.js';
 
 /** Where the lab keeps keys, known_hosts, ssh_config and tarballs. */
@@ -32,7 +33,7 @@ export function inHost(n: number, script: string): string {
 
 /** Runs a shell command as admin inside one lab host, as if logged in there. */
 export function asAdmin(n: number, script: string): string {
-  return inHost(n, `cd /home/admin && runuser -u admin -- bash -c ${JSON.stringify(script)}`);
+  return inHost(n, `cd /home/admin && runuser -u admin -- bash -c ${shellQuote(script)}`);
 }
 
 function labIsUp(): boolean {

@@ -1,0 +1,63 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cliPath } from './paths.js';
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI as a user would (plain progress: CI is set), in `cwd`. */
+export function zkdeploy(
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliPath, ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, CI: 'true', NO_COLOR: '1', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A scratch working directory (for .zkdeploy/ state) that removes itself. */
+export function scratchDir(): { path: string; remove: () => void } {
+  const path = mkdtempSync(join(tmpdir(), 'zkdeploy-e2e-'));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** Parses the step summary table into host → step → outcome. */
+export function outcomes(stdout: string): Map<string, Map<string, string>> {
+  const lines = stdout.split('\n');
+  const headerIndex = lines.findIndex((l) => l.startsWith('host '));
+  const header = (lines[headerIndex] ?? '').trim().split(/\s+/).slice(1);
+  const table = new Map<string, Map<string, string>>();
+  for (const line of lines.slice(headerIndex + 1)) {
+    if (line.trim() === '') break;
+    const [host, ...cells] = line.trim().split(/\s+/);
+    if (host) table.set(host, new Map(header.map((step, i) => [step, cells[i] ?? ''])));
+  }
+  return table;
+}
+
+/** The (host, step) pairs that had a given outcome. */
+export function pairsWith(stdout: string, outcome: string): string[] {
+  const pairs: string[] = [];
+  for (const [host, steps] of outcomes(stdout))
+    for (const [step, o] of steps) if (o === outcome) pairs.push(`${host} ${step}`);
+  return pairs.sort();
+}

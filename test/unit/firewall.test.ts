@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { decideFirewall, type FirewallFacts } from '../../src/firewall/decide.js';
+
+// What systemctl prints, from systemctl(1): is-active → active|inactive|failed|activating|unknown;
+// is-enabled → enabled|disabled|masked|static|…, or an error for a unit that does not exist.
+const facts = (over: Partial<FirewallFacts>): FirewallFacts => ({
+  systemd: true,
+  isActive: 'inactive',
+  isEnabled: 'disabled',
+  canSudo: true,
+  isRoot: false,
+  ...over,
+});
+
+describe('firewalld decision (the guide step 8)', () => {
+  test('no systemd at all: not present, skipped', () => {
+    const d = decideFirewall(facts({ systemd: false, isActive: '', isEnabled: '' }), 'disable');
+    assert.equal(d.action, 'skip');
+    assert.match(d.message, /not present/);
+  });
+
+  test('no firewalld unit: not present, whatever the exit codes said', () => {
+    const missing = [
+      {
+        isActive: 'inactive',
+        isEnabled: 'Failed to get unit file state for firewalld.service: No such file or directory',
+      },
+      { isActive: 'inactive', isEnabled: 'not-found' },
+      { isActive: 'unknown', isEnabled: '' },
+    ];
+    for (const m of missing)
+      assert.equal(decideFirewall(facts(m), 'disable').action, 'skip', JSON.stringify(m));
+  });
+
+  test('active and enabled: stop and disable with sudo -n, then check what systemctl reports', () => {
+    const d = decideFirewall(facts({ isActive: 'active', isEnabled: 'enabled' }), 'disable');
+    assert.equal(d.action, 'disable');
+    if (d.action !== 'disable') return;
+    assert.match(d.command, /^sudo -n systemctl stop firewalld && sudo -n systemctl disable firewalld/);
+    assert.match(
+      d.command,
+      /! systemctl is-active --quiet firewalld && ! systemctl is-enabled --quiet firewalld$/,
+    );
+  });
+
+  test('stopped but enabled: only disabled; as root without sudo', () => {
+    const d = decideFirewall(
+      facts({ isActive: 'inactive', isEnabled: 'enabled', isRoot: true, canSudo: false }),
+      'disable',
+    );
+    assert.equal(d.action, 'disable');
+    if (d.action === 'disable') {
+      assert.doesNotMatch(d.command, /sudo|systemctl stop/);
+      assert.match(d.command, /^systemctl disable firewalld/);
+    }
+  });
+
+  test('already stopped and disabled, or masked: nothing to do', () => {
+    assert.equal(decideFirewall(facts({}), 'disable').action, 'none');
+    assert.equal(decideFirewall(facts({ isEnabled: 'masked' }), 'disable').action, 'none');
+  });
+
+  test('active but no passwordless sudo: a clear failure with the ways out', () => {
+    const d = decideFirewall(facts({ isActive: 'active', isEnabled: 'enabled', canSudo: false }), 'disable');
+    assert.equal(d.action, 'fail');
+    if (d.action === 'fail') assert.match(d.fix, /--firewall skip/);
+  });
+
+  test('--firewall skip leaves even an active firewalld alone', () => {
+    assert.equal(decideFirewall(facts({ isActive: 'active', isEnabled: 'enabled' }), 'skip').action, 'skip');
+  });
+});
