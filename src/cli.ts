@@ -53,6 +53,29 @@ export function buildProgram(setExit: (code: number) => void): Command {
       setExit(await install(options));
     });
 
+  hostCommand(
+    program,
+    'start',
+    'zkServer.sh start on every host, then wait until the ensemble serves (steps 9-10)',
+  )
+    .option('--timeout <seconds>', 'how long to wait for every server to serve', positiveInt, 60)
+    .action(async (options) => {
+      const { start } = await import('./commands/start.js');
+      setExit(await start(options));
+    });
+
+  hostCommand(
+    program,
+    'status',
+    "every host's mode and the ensemble's health (step 11); exit 2 when unhealthy",
+  )
+    .option('--json', 'machine-readable output')
+    .option('--raw', "each host's verbatim zkServer.sh status output, the guide's own check")
+    .action(async (options) => {
+      const { status } = await import('./commands/status.js');
+      setExit(await status(options));
+    });
+
   return program;
 }
 
@@ -66,6 +89,10 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write('\nzkdeploy: interrupted\n');
     process.exit(ExitCode.interrupted);
   };
+  // A closed pipe (zkdeploy status | head) is the reader's choice, not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(exitCode);
+  });
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   try {

@@ -29,13 +29,20 @@ export class HostExecutor {
     return result;
   }
 
-  /** Runs a command that changes the host; a non-zero exit is a HostError carrying the remote stderr. */
-  async run(command: string, what: string, stdin?: string): Promise<ExecResult> {
+  /**
+   * Runs a command that changes the host; a non-zero exit is a HostError carrying the remote stderr,
+   * unless the caller judges the outcome itself (allowFailure).
+   */
+  async run(
+    command: string,
+    what: string,
+    options: { stdin?: string; allowFailure?: boolean } = {},
+  ): Promise<ExecResult> {
     this.logCommand(this.options.dryRun ? 'would run' : 'run', command);
     if (this.options.dryRun) return { code: 0, stdout: '', stderr: '' };
-    const result = await this.session.exec(command, stdin);
+    const result = await this.session.exec(command, options.stdin);
     this.logResult(result);
-    if (result.code !== 0) {
+    if (result.code !== 0 && !options.allowFailure) {
       const detail = (result.stderr || result.stdout).trim().split('\n').slice(-5).join('\n    ');
       throw new HostError(
         this.host,
@@ -64,7 +71,7 @@ export class HostExecutor {
   private async writeFile(path: string, content: string): Promise<void> {
     const tmp = `${path}.zkdeploy-tmp`;
     const command = `set -e; umask 022; mkdir -p ${shellQuote(posix.dirname(path))}; cat > ${shellQuote(tmp)}; mv -f ${shellQuote(tmp)} ${shellQuote(path)}`;
-    await this.run(command, `writing ${path}`, content);
+    await this.run(command, `writing ${path}`, { stdin: content });
   }
 
   /**

@@ -128,6 +128,23 @@ export class Fleet {
     }
   }
 
+  /** Runs one ad-hoc step on a host and reports it like a planned one; a throw fails the step and the host. */
+  async runStep(
+    host: FleetHost,
+    id: string,
+    title: string,
+    work: () => Promise<{ changed: boolean; detail: string }>,
+  ): Promise<void> {
+    this.progress.stepStarted(host.spec.name, title);
+    try {
+      const { changed, detail } = await work();
+      this.record(host, { id, title, outcome: changed ? 'changed' : 'unchanged', detail });
+    } catch (err: unknown) {
+      this.record(host, { id, title, outcome: 'failed', detail: messageOf(err) });
+      throw err;
+    }
+  }
+
   /** Records a step's end on a host and shows it. */
   record(host: FleetHost, record: StepRecord): void {
     host.steps.push(record);

@@ -1,0 +1,126 @@
+import { ExitCode } from '../errors.js';
+import type { Inventory } from '../inventory/types.js';
+
+import { Fleet } from '../run/fleet.js';
+import { color } from '../ui/colors.js';
+import { table } from '../ui/summary.js';
+import { askFourLetterWord } from '../zk/four-letter.js';
+import { type Health, type HostMode, judgeHealth } from '../zk/health.js';
+import { findZookeeperHome } from '../zk/server-host.js';
+import { parseSrvr, parseStatusOutput } from '../zk/srvr.js';
+import { fleetOptions, type HostOptions, inventoryFrom } from './common.js';
+
+export interface StatusOptions extends HostOptions {
+  json?: boolean;
+  raw?: boolean;
+}
+
+/** One host's row in status. */
+export interface HostStatus {
+  name: string;
+  myid: number;
+  mode: HostMode | string;
+  zxid?: string | undefined;
+  connections?: number | undefined;
+  version?: string | undefined;
+  latency?: string | undefined;
+  error?: string | undefined;
+}
+
+/** Asks every connected host's server for `srvr` through the open SSH connections (no JVM per host). */
+export async function collectStatus(fleet: Fleet): Promise<HostStatus[]> {
+  const port = fleet.inventory.cluster.clientPort;
+  const rows = new Map<string, HostStatus>();
+  for (const host of fleet.hosts) {
+    rows.set(host.spec.name, {
+      name: host.spec.name,
+      myid: host.spec.myid,
+      mode: 'unreachable',
+      error: host.executor ? undefined : host.error?.message,
+    });
+  }
+  await Promise.all(
+    fleet.hosts.map(async (host) => {
+      const row = rows.get(host.spec.name);
+      if (!host.executor || !row) return;
+      const answer = await askFourLetterWord(host.executor, port, 'srvr');
+      if (!answer.listening) {
+        row.mode = 'down';
+        return;
+      }
+      const report = parseSrvr(answer.reply);
+      Object.assign(row, {
+        mode: report.mode ?? 'not-serving',
+        zxid: report.zxid,
+        connections: report.connections,
+        version: report.version,
+        latency: report.latency,
+      });
+    }),
+  );
+  return fleet.hosts.map((h) => rows.get(h.spec.name) as HostStatus);
+}
+
+/** The status table and its health line. */
+export function renderStatus(rows: HostStatus[], health: Health): string {
+  const paint = (mode: string) =>
+    mode === 'leader' ? color.cyan(mode) : mode === 'follower' ? color.green(mode) : color.red(mode);
+  const lines = [
+    ['host', 'myid', 'mode', 'zxid', 'conns', 'version'].map((h) => color.bold(h)),
+    ...rows.map((r) => [
+      r.name,
+      String(r.myid),
+      paint(r.mode),
+      r.zxid ?? '-',
+      r.connections?.toString() ?? '-',
+      r.version ?? '-',
+    ]),
+  ];
+  const errors = rows.filter((r) => r.error).map((r) => color.red(`  ${r.error}`));
+  const verdict = health.healthy ? color.green(health.summary) : color.red(health.summary);
+  return `${table(lines)}\n\n${verdict}\n${errors.length ? `${errors.join('\n')}\n` : ''}`;
+}
+
+async function rawStatus(fleet: Fleet): Promise<HostStatus[]> {
+  const rows: HostStatus[] = fleet.hosts.map((h) => ({
+    name: h.spec.name,
+    myid: h.spec.myid,
+    mode: 'unreachable',
+  }));
+  const outputs = new Map<string, string>();
+  await fleet.each(async (host, executor) => {
+    const home = await findZookeeperHome(executor);
+    const result = await executor.probe(`${home}/bin/zkServer.sh status`);
+    const row = rows.find((r) => r.name === host.spec.name);
+    if (row) row.mode = parseStatusOutput(result.stdout) ?? 'not-serving';
+    outputs.set(host.spec.name, `${result.stdout}${result.stderr}`);
+  });
+  for (const host of fleet.hosts) {
+    const output = outputs.get(host.spec.name) ?? `${host.error?.message ?? 'no answer'}\n`;
+    process.stdout.write(`${color.bold(`== ${host.spec.name} ==`)}\n${output}`);
+  }
+  return rows;
+}
+
+/** Every host's mode, and whether the ensemble is healthy: exit 0 when it is, 2 when not. */
+export async function status(options: StatusOptions): Promise<number> {
+  const inventory: Inventory = inventoryFrom(options);
+  const fleet = await Fleet.open(inventory, fleetOptions(options, { progress: false }));
+  let rows: HostStatus[];
+  try {
+    rows = options.raw ? await rawStatus(fleet) : await collectStatus(fleet);
+  } finally {
+    await fleet.close();
+  }
+  const health = judgeHealth(rows.map((r) => r.mode));
+  if (options.json) {
+    process.stdout.write(
+      `${JSON.stringify({ healthy: health.healthy, summary: health.summary, quorumSize: health.quorumSize, hosts: rows }, null, 2)}\n`,
+    );
+  } else if (options.raw) {
+    process.stdout.write(`\n${health.healthy ? color.green(health.summary) : color.red(health.summary)}\n`);
+  } else {
+    process.stdout.write(renderStatus(rows, health));
+  }
+  return health.healthy ? ExitCode.ok : ExitCode.no;
+}

@@ -1,0 +1,52 @@
+import { HostError } from '../errors.js';
+import type { ClusterSettings } from '../inventory/types.js';
+import { shellPath } from '../remote/quote.js';
+import type { HostExecutor } from '../run/executor.js';
+
+/**
+ * The release directory install set up on a host: ZOOKEEPER_HOME from zkdeploy's block in
+ * ~/.bash_profile, the guide's own record of it.
+ */
+export async function findZookeeperHome(executor: HostExecutor): Promise<string> {
+  const result = await executor.probe(
+    `awk '/^# BEGIN zkdeploy/{b=1} b && /^ZOOKEEPER_HOME=/{sub(/^ZOOKEEPER_HOME=/, ""); print; exit}' ~/.bash_profile 2>/dev/null`,
+  );
+  const home = result.stdout.trim();
+  if (!home) {
+    throw new HostError(
+      executor.host,
+      'ZooKeeper is not installed here by zkdeploy (no ZOOKEEPER_HOME in ~/.bash_profile)',
+      'run zkdeploy install first',
+    );
+  }
+  return home;
+}
+
+/** A shell test that is true while the server's JVM (from its pid file) is alive. */
+export function serverAliveTest(cluster: ClusterSettings): string {
+  const pidFile = shellPath(`${cluster.dataDir}/zookeeper_server.pid`);
+  return `{ [ -f ${pidFile} ] && kill -0 "$(cat ${pidFile})" 2>/dev/null; }`;
+}
+
+/** Whether the server's JVM is alive on a host. */
+export async function serverAlive(executor: HostExecutor, cluster: ClusterSettings): Promise<boolean> {
+  return (await executor.probe(serverAliveTest(cluster))).code === 0;
+}
+
+/**
+ * What the server's own log (the newest .out file in the server log directory) says went wrong: its
+ * last error lines (a Java stack's cause, not its frames), then its last lines.
+ */
+export async function serverLogTail(
+  executor: HostExecutor,
+  cluster: ClusterSettings,
+  lines = 4,
+): Promise<string> {
+  const dir = shellPath(cluster.serverLogDir);
+  const result = await executor.probe(
+    `f=$(ls -t ${dir}/*.out 2>/dev/null | head -n1); [ -n "$f" ] || exit 0; ` +
+      `tail -n 300 "$f" | grep -E 'ERROR|FATAL|Exception|Error:' | grep -v '^[[:space:]]*at ' | tail -n ${lines}; ` +
+      `echo ...; tail -n 2 "$f"`,
+  );
+  return result.stdout.trim();
+}

@@ -1,0 +1,147 @@
+// zkdeploy start and status on the lab: a real ensemble, one leader and four followers, shown.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type CliResult, pairsWith, scratchDir, zkdeploy } from '../helpers/cli.js';
+import { asAdmin, hostName, inHost, lab, labTarball, requireLab } from '../helpers/lab.js';
+import { repoRoot } from '../helpers/paths.js';
+
+const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
+const bin = '~/zookeeper/zookeeper-3.8.0/bin';
+const zkCli = (n: number, server: number, command: string) =>
+  asAdmin(n, `${bin}/zkCli.sh -server ${hostName(server)}:2181 ${command} 2>&1`);
+
+interface StatusJson {
+  healthy: boolean;
+  summary: string;
+  hosts: { name: string; myid: number; mode: string }[];
+}
+
+describe('start and status', () => {
+  const cwd = scratchDir();
+  const run = (...args: string[]) => zkdeploy(args, { cwd: cwd.path });
+  const statusJson = async (): Promise<{ result: CliResult; json: StatusJson }> => {
+    const result = await run('status', '--json');
+    return { result, json: JSON.parse(result.stdout) as StatusJson };
+  };
+  /** Polls status until its summary matches (servers need a moment to notice a lost peer). */
+  const statusUntil = async (pattern: RegExp): Promise<CliResult> => {
+    let result = await run('status');
+    for (let i = 0; i < 40 && !pattern.test(result.stdout); i++) {
+      await sleep(250);
+      result = await run('status');
+    }
+    return result;
+  };
+
+  before(() => {
+    if (process.getuid?.() === 0) lab('reset');
+  });
+  after(() => {
+    cwd.remove();
+    if (process.getuid?.() === 0) lab('reset');
+  });
+
+  test('install → start → status: one leader, four followers, in text, --json and --raw', async (t) => {
+    if (!requireLab(t)) return;
+    assert.equal((await run('install', '-i', inventory, '-t', labTarball())).code, 0);
+    const started = await run('start');
+    assert.equal(started.code, 0, started.stdout + started.stderr);
+    assert.equal(pairsWith(started.stdout, 'changed').length, 5);
+
+    const text = await run('status');
+    assert.equal(text.code, 0, text.stdout);
+    assert.match(text.stdout, /^healthy: 1 leader, 4 followers \(quorum 3 of 5\)$/m);
+    assert.match(text.stdout, /^LZY-03\s+3\s+(leader|follower)\s+0x[0-9a-f]+\s+\d+\s+3\.8\.0$/m);
+
+    const { result, json } = await statusJson();
+    assert.equal(result.code, 0);
+    assert.equal(json.healthy, true);
+    assert.deepEqual(
+      json.hosts.map((h) => h.myid),
+      [1, 2, 3, 4, 5],
+    );
+    assert.deepEqual(json.hosts.map((h) => h.mode).sort(), [
+      'follower',
+      'follower',
+      'follower',
+      'follower',
+      'leader',
+    ]);
+
+    const raw = await run('status', '--raw');
+    assert.equal(raw.code, 0);
+    assert.equal(raw.stdout.match(/^Mode: (leader|follower)$/gm)?.length, 5);
+  });
+
+  test('a znode created through one host is read back through another', async (t) => {
+    if (!requireLab(t)) return;
+    assert.match(zkCli(1, 1, 'create /zkdeploy-e2e replicated'), /Created \/zkdeploy-e2e/);
+    assert.match(zkCli(4, 4, 'get /zkdeploy-e2e'), /^replicated$/m);
+  });
+
+  test('start again changes nothing; install again is unchanged and the znode is still there', async (t) => {
+    if (!requireLab(t)) return;
+    const again = await run('start');
+    assert.equal(again.code, 0);
+    assert.deepEqual(pairsWith(again.stdout, 'changed'), []);
+    const install = await run('install');
+    assert.equal(install.code, 0);
+    assert.deepEqual(pairsWith(install.stdout, 'changed'), []);
+    assert.match(zkCli(2, 5, 'get /zkdeploy-e2e'), /^replicated$/m);
+  });
+
+  test('servers stopped by hand: one down, two down (still a quorum), three down (lost)', async (t) => {
+    if (!requireLab(t)) return;
+    asAdmin(1, `${bin}/zkServer.sh stop`);
+    const one = await statusUntil(/1 down/);
+    assert.equal(one.code, 2);
+    assert.match(one.stdout, /^LZY-01\s+1\s+down\s/m);
+    assert.match(one.stdout, /^unhealthy: .*1 down \(quorum 3 of 5: still serving\)$/m);
+
+    asAdmin(2, `${bin}/zkServer.sh stop`);
+    const two = await statusUntil(/2 down/);
+    assert.equal(two.code, 2);
+    assert.match(two.stdout, /3 followers?|1 leader, 2 followers/);
+    assert.match(two.stdout, /\(quorum 3 of 5: still serving\)/);
+
+    asAdmin(3, `${bin}/zkServer.sh stop`);
+    const three = await statusUntil(/2 not-serving, 3 down/);
+    assert.equal(three.code, 2);
+    assert.match(three.stdout, /^unhealthy: 2 not-serving, 3 down \(quorum 3 of 5: lost\)$/m);
+
+    const restarted = await run('start');
+    assert.equal(restarted.code, 0, restarted.stdout);
+    assert.deepEqual(pairsWith(restarted.stdout, 'changed'), [
+      'LZY-01 start',
+      'LZY-02 start',
+      'LZY-03 start',
+    ]);
+    assert.match(restarted.stdout, /^healthy: 1 leader, 4 followers/m);
+  });
+
+  test('a server that cannot start (its client port taken) fails with its log; the others run', async (t) => {
+    if (!requireLab(t)) return;
+    asAdmin(3, `${bin}/zkServer.sh stop`);
+    const squatter = inHost(
+      3,
+      `setsid python3 -c 'import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("0.0.0.0", 2181)); s.listen(); time.sleep(300)' </dev/null >/dev/null 2>&1 & echo $!`,
+    ).trim();
+    try {
+      const result = await run('start', '--timeout', '15');
+      assert.equal(result.code, 1, result.stdout);
+      assert.match(result.stdout, /^LZY-03\s+failed$/m);
+      assert.match(result.stdout, /LZY-03: (the server exited during start|not serving after 15s)/);
+      assert.match(result.stdout, /last lines of the server log:/);
+      assert.match(result.stdout, /Address already in use|BindException/);
+      for (const n of [1, 2, 4, 5])
+        assert.match(result.stdout, new RegExp(`^${hostName(n)}\\s+unchanged$`, 'm'));
+    } finally {
+      inHost(3, `kill ${squatter}`);
+    }
+    const recovered = await run('start');
+    assert.equal(recovered.code, 0, recovered.stdout);
+    assert.match(recovered.stdout, /^healthy: 1 leader, 4 followers/m);
+  });
+});
