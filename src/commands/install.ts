@@ -1,6 +1,6 @@
 import { ExitCode } from '../errors.js';
 import { rememberInstall } from '../inventory/load.js';
-import { planInstall } from '../plan/install-plan.js';
+import { checkLayout, planInstall } from '../plan/install-plan.js';
 import { hostPaths, parseProbe, probeScript } from '../plan/probe.js';
 import { Fleet } from '../run/fleet.js';
 import { inspectTarball } from '../tarball/inspect.js';
@@ -16,6 +16,7 @@ export interface InstallOptions extends HostOptions {
 export async function install(options: InstallOptions): Promise<number> {
   const inventory = inventoryFrom(options);
   const tarball = await inspectTarball(tarballPath(inventory, options.tarball));
+  checkLayout(inventory, tarball.topDir);
   const paths = hostPaths(inventory.cluster, tarball.fileName, tarball.topDir);
   const fleet = await Fleet.open(inventory, fleetOptions(options));
   try {

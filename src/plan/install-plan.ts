@@ -1,3 +1,5 @@
+import { posix } from 'node:path';
+import { InputError } from '../errors.js';
 import { decideFirewall } from '../firewall/decide.js';
 import type { HostSpec, Inventory } from '../inventory/types.js';
 import { absoluteRemotePath, isWithin } from '../remote/paths.js';
@@ -8,6 +10,26 @@ import { renderZooCfg } from '../render/zoo-cfg.js';
 import type { ReleaseTarball } from '../tarball/inspect.js';
 import type { HostFacts, HostPaths } from './probe.js';
 import type { Action, PlannedStep } from './step.js';
+
+/**
+ * Refuses, before any connection, directories that a new release would replace: the data must never
+ * lie inside the release directory. Paths in the same form (both ~/ or both absolute) can be
+ * compared here; planInstall checks again with the real home.
+ */
+export function checkLayout(inventory: Inventory, releaseDir: string): void {
+  const { cluster } = inventory;
+  const release = `${cluster.installDir}/${releaseDir}`;
+  for (const key of ['dataDir', 'dataLogDir', 'serverLogDir'] as const) {
+    const dir = cluster[key];
+    const sameForm = dir.startsWith('~') === release.startsWith('~');
+    if (sameForm && isWithin(posix.normalize(dir), posix.normalize(release))) {
+      throw new InputError(
+        `${inventory.file}: zookeeper.${key} ${dir} lies inside the release directory ${release}, which a new release replaces`,
+        `put zookeeper.${key} outside ${release}, e.g. ${cluster.installDir}/${key === 'dataDir' ? 'data' : 'logs'}`,
+      );
+    }
+  }
+}
 
 /** The guide's steps 1-8 for one host, in the guide's order. Pure: facts in, steps out. */
 export function planInstall(
@@ -20,10 +42,9 @@ export function planInstall(
   const { cluster } = inventory;
   const abs = (path: string) => absoluteRemotePath(path, facts.home);
   const release = abs(paths.release);
+  // checkLayout refused this before connecting; here it would cost data, so check again.
   for (const dir of [cluster.dataDir, cluster.dataLogDir, cluster.serverLogDir]) {
-    if (isWithin(abs(dir), release)) {
-      throw new Error(`${dir} lies inside the release directory ${release}, which a new release replaces`);
-    }
+    if (isWithin(abs(dir), release)) throw new Error(`${dir} lies inside the release directory ${release}`);
   }
 
   const steps: PlannedStep[] = [];

@@ -51,7 +51,7 @@ export class SshSession {
       refusal = hostKeyRefusal(target, verdict, print, options.knownHosts.userFile);
       return false;
     };
-    const methods = options.identities.map((identity): Identity => identity);
+    const methods = [...options.identities];
     const config: ConnectConfig = {
       host: target.address,
       port: target.port,

@@ -120,3 +120,18 @@ describe('java.env and myid', () => {
     assert.equal(renderMyid(3), '3\n');
   });
 });
+
+describe('layout', () => {
+  test('a data directory inside the release directory is bad input, found before connecting', async () => {
+    const { checkLayout } = await import('../../src/plan/install-plan.js');
+    const inside = inventory({ dataDir: '~/zookeeper/zookeeper-3.4.9/data' });
+    assert.throws(
+      () => checkLayout(inside, 'zookeeper-3.4.9'),
+      /zookeeper\.dataDir .* lies inside the release directory/,
+    );
+    assert.doesNotThrow(() => checkLayout(inventory(), 'zookeeper-3.4.9'));
+    assert.doesNotThrow(() =>
+      checkLayout(inventory({ dataDir: '~/zookeeper/zookeeper-3.4.9-data' }), 'zookeeper-3.4.9'),
+    );
+  });
+});
