@@ -64,6 +64,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
       setExit(await start(options));
     });
 
+  hostCommand(program, 'stop', 'zkServer.sh stop on every host at once, confirmed by the client port closing')
+    .option('--timeout <seconds>', 'how long to wait for each server to stop', positiveInt, 30)
+    .action(async (options) => {
+      const { stop } = await import('./commands/stop.js');
+      setExit(await stop(options));
+    });
+
   hostCommand(
     program,
     'status',

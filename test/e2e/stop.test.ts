@@ -1,0 +1,56 @@
+// zkdeploy stop on the lab: every server stopped at once, confirmed by its port; data kept.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { pairsWith, scratchDir, zkdeploy } from '../helpers/cli.js';
+import { asAdmin, hostNumbers, inHost, lab, labTarball, requireLab } from '../helpers/lab.js';
+import { repoRoot } from '../helpers/paths.js';
+
+const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
+const zkCli = (n: number, command: string) =>
+  asAdmin(n, `~/zookeeper/zookeeper-3.8.0/bin/zkCli.sh -server 127.0.0.1:2181 ${command} 2>&1`);
+
+describe('stop', () => {
+  const cwd = scratchDir();
+  const run = (...args: string[]) => zkdeploy(args, { cwd: cwd.path });
+  before(() => {
+    if (process.getuid?.() === 0) lab('reset');
+  });
+  after(() => {
+    cwd.remove();
+    if (process.getuid?.() === 0) lab('reset');
+  });
+
+  test('stops every server, confirmed by its port; again is nothing to do; data survives a restart', async (t) => {
+    if (!requireLab(t)) return;
+    assert.equal((await run('install', '-i', inventory, '-t', labTarball())).code, 0);
+    assert.equal((await run('start')).code, 0);
+    assert.match(zkCli(2, 'create /kept-across-stop yes'), /Created/);
+
+    const stopped = await run('stop');
+    assert.equal(stopped.code, 0, stopped.stdout + stopped.stderr);
+    assert.equal(pairsWith(stopped.stdout, 'changed').length, 5);
+    for (const n of hostNumbers()) {
+      assert.equal(
+        inHost(n, 'pgrep -u admin -f QuorumPeerMain || true').trim(),
+        '',
+        `a JVM is left on host ${n}`,
+      );
+      assert.equal(
+        inHost(n, 'exec 3<>/dev/tcp/127.0.0.1/2181 2>/dev/null && echo open || echo closed').trim(),
+        'closed',
+      );
+      assert.equal(asAdmin(n, 'test -d ~/zookeeper/data/version-2 && cat ~/zookeeper/data/myid'), `${n}\n`);
+    }
+    const status = await run('status');
+    assert.equal(status.code, 2);
+    assert.match(status.stdout, /^unhealthy: 5 down \(quorum 3 of 5: lost\)$/m);
+
+    const again = await run('stop');
+    assert.equal(again.code, 0);
+    assert.deepEqual(pairsWith(again.stdout, 'changed'), []);
+
+    assert.equal((await run('start')).code, 0);
+    assert.match(zkCli(4, 'get /kept-across-stop'), /^yes$/m);
+  });
+});
