@@ -76,7 +76,7 @@ export async function start(options: StartOptions): Promise<number> {
       await fleet.runStep(host, 'start', 'zkServer.sh start', async () => {
         const home = await findZookeeperHome(executor);
         const running = await servingMode(executor, cluster.clientPort);
-        if (running) return { changed: false, detail: `already running, ${running}` };
+        if (running) return { outcome: 'unchanged', detail: `already running, ${running}` };
         const alive = await serverAlive(executor, cluster);
         if (!alive) {
           // By full path: a non-login SSH shell has no ZOOKEEPER_HOME on its PATH.
@@ -85,7 +85,9 @@ export async function start(options: StartOptions): Promise<number> {
           });
         }
         const mode = await waitUntilServing(executor, cluster, options.timeout ?? 60);
-        return { changed: !alive, detail: alive ? `already running, now ${mode}` : `started, ${mode}` };
+        return alive
+          ? { outcome: 'unchanged', detail: `already running, now ${mode}` }
+          : { outcome: 'changed', detail: `started, ${mode}` };
       });
     });
     rows = await collectStatus(fleet);

@@ -27,7 +27,7 @@ export async function stop(options: StopOptions): Promise<number> {
         const listening = async () =>
           (await askFourLetterWord(executor, cluster.clientPort, 'srvr', 1000)).listening;
         if (!(await listening()) && !(await serverAlive(executor, cluster)))
-          return { changed: false, detail: 'not running' };
+          return { outcome: 'unchanged', detail: 'not running' };
         await executor.run(`cd && ${home}/bin/zkServer.sh stop`, 'zkServer.sh stop', { allowFailure: true });
         const deadline = Date.now() + timeoutMs;
         while (await listening()) {
@@ -40,7 +40,7 @@ export async function stop(options: StopOptions): Promise<number> {
           }
           await sleep(100);
         }
-        return { changed: true, detail: 'stopped' };
+        return { outcome: 'changed', detail: 'stopped' };
       });
     });
   } finally {

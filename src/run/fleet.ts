@@ -1,6 +1,6 @@
 import { messageOf } from '../errors.js';
 import type { HostSpec, Inventory } from '../inventory/types.js';
-import type { PlannedStep } from '../plan/step.js';
+import type { PlannedStep, StepOutcome } from '../plan/step.js';
 import { KnownHosts } from '../ssh/host-keys.js';
 import { resolveIdentities } from '../ssh/identities.js';
 import { SshSession } from '../ssh/session.js';
@@ -110,35 +110,28 @@ export class Fleet {
   /** Applies planned steps on one host in order, reporting each; the first failure stops the host. */
   async applySteps(host: FleetHost, executor: HostExecutor, steps: PlannedStep[]): Promise<void> {
     for (const step of steps) {
-      this.progress.stepStarted(host.spec.name, step.title);
-      try {
+      await this.runStep(host, step.id, step.title, async () => {
         if (step.failure) throw new Error(`${step.failure.message}\n    fix: ${step.failure.fix}`);
         for (const action of step.actions) await executor.apply(action);
-      } catch (err: unknown) {
-        this.record(host, { id: step.id, title: step.title, outcome: 'failed', detail: messageOf(err) });
-        throw err;
-      }
-      const outcome = step.skipped ? 'skipped' : step.change ? 'changed' : 'unchanged';
-      this.record(host, {
-        id: step.id,
-        title: step.title,
-        outcome,
-        detail: step.change ? step.reason : (step.note ?? ''),
+        if (step.skipped) return { outcome: 'skipped', detail: step.note ?? '' };
+        return step.change
+          ? { outcome: 'changed', detail: step.reason }
+          : { outcome: 'unchanged', detail: step.note ?? '' };
       });
     }
   }
 
-  /** Runs one ad-hoc step on a host and reports it like a planned one; a throw fails the step and the host. */
+  /** Runs one step on a host and reports how it ended; a throw fails the step and the host. */
   async runStep(
     host: FleetHost,
     id: string,
     title: string,
-    work: () => Promise<{ changed: boolean; detail: string }>,
+    work: () => Promise<{ outcome: Exclude<StepOutcome, 'failed'>; detail: string }>,
   ): Promise<void> {
     this.progress.stepStarted(host.spec.name, title);
     try {
-      const { changed, detail } = await work();
-      this.record(host, { id, title, outcome: changed ? 'changed' : 'unchanged', detail });
+      const { outcome, detail } = await work();
+      this.record(host, { id, title, outcome, detail });
     } catch (err: unknown) {
       this.record(host, { id, title, outcome: 'failed', detail: messageOf(err) });
       throw err;
