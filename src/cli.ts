@@ -18,6 +18,7 @@ function hostCommand(program: Command, name: string, description: string): Comma
       '-i, --inventory <file>',
       'inventory YAML (default: $ZKDEPLOY_INVENTORY, else the last one install used here)',
     )
+    .option('--hosts <names>', 'only these hosts, comma-separated (e.g. LZY-01,LZY-03)')
     .option('-u, --user <name>', 'SSH user (overrides ssh.user)')
     .option(
       '--identity <file>',
@@ -48,9 +49,22 @@ export function buildProgram(setExit: (code: number) => void): Command {
   )
     .option('-t, --tarball <file>', 'ZooKeeper binary release .tar.gz (overrides zookeeper.tarball)')
     .addOption(new Option('--firewall <mode>', 'what to do about firewalld').choices(['disable', 'skip']))
+    .option('--dry-run', 'show what would change (as plan does) and change nothing')
     .action(async (options) => {
       const { install } = await import('./commands/install.js');
       setExit(await install(options));
+    });
+
+  hostCommand(
+    program,
+    'plan',
+    'what install would change on each host, with diffs; exit 2 when something would',
+  )
+    .option('-t, --tarball <file>', 'ZooKeeper binary release .tar.gz (overrides zookeeper.tarball)')
+    .addOption(new Option('--firewall <mode>', 'what to do about firewalld').choices(['disable', 'skip']))
+    .action(async (options) => {
+      const { plan } = await import('./commands/plan.js');
+      setExit(await plan(options));
     });
 
   hostCommand(
@@ -59,6 +73,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     'zkServer.sh start on every host, then wait until the ensemble serves (steps 9-10)',
   )
     .option('--timeout <seconds>', 'how long to wait for every server to serve', positiveInt, 60)
+    .option('--dry-run', 'say which servers would be started, start none')
     .action(async (options) => {
       const { start } = await import('./commands/start.js');
       setExit(await start(options));
@@ -66,6 +81,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   hostCommand(program, 'stop', 'zkServer.sh stop on every host at once, confirmed by the client port closing')
     .option('--timeout <seconds>', 'how long to wait for each server to stop', positiveInt, 30)
+    .option('--dry-run', 'say which servers would be stopped, stop none')
     .action(async (options) => {
       const { stop } = await import('./commands/stop.js');
       setExit(await stop(options));

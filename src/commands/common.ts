@@ -1,12 +1,17 @@
 import { dirname, resolve } from 'node:path';
-import { InputError } from '../errors.js';
+import { ExitCode, InputError } from '../errors.js';
+import { didYouMean } from '../inventory/did-you-mean.js';
 import { expandLocalHome, loadInventory, remembered, resolveInventoryPath } from '../inventory/load.js';
-import type { Inventory } from '../inventory/types.js';
-import type { FleetOptions } from '../run/fleet.js';
+import type { HostSpec, Inventory } from '../inventory/types.js';
+import type { Fleet, FleetOptions } from '../run/fleet.js';
 
 /** Options every command that reaches hosts accepts. */
 export interface HostOptions {
   inventory?: string;
+  /** Comma-separated host names: work on these only. */
+  hosts?: string;
+  /** Change nothing: probe, then say what would change. */
+  dryRun?: boolean;
   user?: string;
   identity?: string;
   sshPort?: number;
@@ -49,7 +54,7 @@ export function tarballPath(inventory: Inventory, flag: string | undefined): str
 /** Fleet settings from the common flags. */
 export function fleetOptions(options: HostOptions, extra: Partial<FleetOptions> = {}): FleetOptions {
   return {
-    dryRun: false,
+    dryRun: options.dryRun ?? false,
     verbose: options.verbose ?? false,
     acceptNewHostKeys: options.acceptNewHostKeys ?? false,
     concurrency: options.parallel ?? 32,
@@ -57,4 +62,32 @@ export function fleetOptions(options: HostOptions, extra: Partial<FleetOptions> 
     progress: true,
     ...extra,
   };
+}
+
+/** The hosts --hosts names (all when not given), checked against the inventory: a name it lacks is bad input. */
+export function selectHosts(inventory: Inventory, hostsOption: string | undefined): HostSpec[] {
+  if (hostsOption === undefined) return inventory.hosts;
+  const wanted = hostsOption
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
+  const known = inventory.hosts.map((h) => h.name);
+  const unknown = wanted.filter((w) => !known.some((k) => k.toLowerCase() === w.toLowerCase()));
+  if (unknown.length > 0 || wanted.length === 0) {
+    const guess = unknown[0] ? didYouMean(unknown[0], known) : undefined;
+    throw new InputError(
+      `--hosts: ${unknown.length ? `${unknown.join(', ')} not in ${inventory.file}` : 'no host named'}`,
+      guess
+        ? `did you mean "${guess}"? The inventory's hosts: ${known.join(', ')}`
+        : `the inventory's hosts: ${known.join(', ')}`,
+    );
+  }
+  return inventory.hosts.filter((h) => wanted.some((w) => w.toLowerCase() === h.name.toLowerCase()));
+}
+
+/** The exit code of a command that changes hosts: 1 on a failure; in a dry run, 2 when something would change. */
+export function exitCodeOf(fleet: Fleet, dryRun: boolean | undefined): number {
+  if (fleet.failed.length > 0) return ExitCode.failed;
+  const changes = fleet.hosts.some((h) => h.steps.some((s) => s.outcome === 'changed'));
+  return dryRun && changes ? ExitCode.no : ExitCode.ok;
 }

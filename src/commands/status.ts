@@ -8,7 +8,7 @@ import { askFourLetterWord } from '../zk/four-letter.js';
 import { type Health, type HostMode, judgeHealth } from '../zk/health.js';
 import { findZookeeperHome } from '../zk/server-host.js';
 import { parseSrvr, parseStatusOutput } from '../zk/srvr.js';
-import { fleetOptions, type HostOptions, inventoryFrom } from './common.js';
+import { fleetOptions, type HostOptions, inventoryFrom, selectHosts } from './common.js';
 
 export interface StatusOptions extends HostOptions {
   json?: boolean;
@@ -105,14 +105,21 @@ async function rawStatus(fleet: Fleet): Promise<HostStatus[]> {
 /** Every host's mode, and whether the ensemble is healthy: exit 0 when it is, 2 when not. */
 export async function status(options: StatusOptions): Promise<number> {
   const inventory: Inventory = inventoryFrom(options);
-  const fleet = await Fleet.open(inventory, fleetOptions(options, { progress: false }));
+  const fleet = await Fleet.open(
+    inventory,
+    fleetOptions(options, { progress: false }),
+    selectHosts(inventory, options.hosts),
+  );
   let rows: HostStatus[];
   try {
     rows = options.raw ? await rawStatus(fleet) : await collectStatus(fleet);
   } finally {
     await fleet.close();
   }
-  const health = judgeHealth(rows.map((r) => r.mode));
+  const health = judgeHealth(
+    rows.map((r) => r.mode),
+    inventory.hosts.length,
+  );
   if (options.json) {
     process.stdout.write(
       `${JSON.stringify({ healthy: health.healthy, summary: health.summary, quorumSize: health.quorumSize, hosts: rows }, null, 2)}\n`,

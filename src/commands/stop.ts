@@ -1,10 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { ExitCode, HostError } from '../errors.js';
 import { Fleet } from '../run/fleet.js';
 import { stepSummary } from '../ui/summary.js';
-import { askFourLetterWord } from '../zk/four-letter.js';
-import { findZookeeperHome, serverAlive } from '../zk/server-host.js';
-import { fleetOptions, type HostOptions, inventoryFrom } from './common.js';
+import { stopServer } from '../zk/lifecycle.js';
+import { findZookeeperHome } from '../zk/server-host.js';
+import { exitCodeOf, fleetOptions, type HostOptions, inventoryFrom, selectHosts } from './common.js';
 
 export interface StopOptions extends HostOptions {
   /** Seconds to wait for each client port to close. */
@@ -18,34 +16,23 @@ export interface StopOptions extends HostOptions {
 export async function stop(options: StopOptions): Promise<number> {
   const inventory = inventoryFrom(options);
   const { cluster } = inventory;
-  const fleet = await Fleet.open(inventory, fleetOptions(options));
-  const timeoutMs = (options.timeout ?? 30) * 1000;
+  const fleet = await Fleet.open(inventory, fleetOptions(options), selectHosts(inventory, options.hosts));
   try {
     await fleet.each(async (host, executor) => {
       await fleet.runStep(host, 'stop', 'zkServer.sh stop', async () => {
-        const home = await findZookeeperHome(executor);
-        const listening = async () =>
-          (await askFourLetterWord(executor, cluster.clientPort, 'srvr', 1000)).listening;
-        if (!(await listening()) && !(await serverAlive(executor, cluster)))
-          return { outcome: 'unchanged', detail: 'not running' };
-        await executor.run(`cd && ${home}/bin/zkServer.sh stop`, 'zkServer.sh stop', { allowFailure: true });
-        const deadline = Date.now() + timeoutMs;
-        while (await listening()) {
-          if (Date.now() > deadline) {
-            throw new HostError(
-              host.spec.name,
-              `client port ${cluster.clientPort} still open ${options.timeout ?? 30}s after zkServer.sh stop`,
-              'a server not started through this release (no pid file) keeps running: find it with `ss -ltnp` on the host',
-            );
-          }
-          await sleep(100);
-        }
-        return { outcome: 'changed', detail: 'stopped' };
+        const stopped = await stopServer(
+          executor,
+          cluster,
+          await findZookeeperHome(executor),
+          options.timeout ?? 30,
+        );
+        if (!stopped) return { outcome: 'unchanged', detail: 'not running' };
+        return { outcome: 'changed', detail: executor.dryRun ? 'would stop' : 'stopped' };
       });
     });
   } finally {
     await fleet.close();
   }
-  process.stdout.write(stepSummary('stop', fleet));
-  return fleet.failed.length > 0 ? ExitCode.failed : ExitCode.ok;
+  process.stdout.write(stepSummary(options.dryRun ? 'stop --dry-run' : 'stop', fleet));
+  return exitCodeOf(fleet, options.dryRun);
 }

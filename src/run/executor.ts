@@ -21,6 +21,11 @@ export class HostExecutor {
     return this.session.target.name;
   }
 
+  /** In a dry run, commands that write are only logged; callers skip waiting for their effects. */
+  get dryRun(): boolean {
+    return this.options.dryRun;
+  }
+
   /** Runs a read-only command and returns its result, whatever its exit code. */
   async probe(command: string, stdin?: string): Promise<ExecResult> {
     this.logCommand('probe', command);

@@ -55,17 +55,25 @@ export class Fleet {
   private constructor(
     readonly inventory: Inventory,
     private readonly options: FleetOptions,
+    specs: HostSpec[],
   ) {
-    this.hosts = inventory.hosts.map((spec) => ({ spec, executor: undefined, error: undefined, steps: [] }));
-    const names = inventory.hosts.map((h) => h.name);
+    this.hosts = specs.map((spec) => ({ spec, executor: undefined, error: undefined, steps: [] }));
+    const names = specs.map((h) => h.name);
     const live = options.progress && process.stderr.isTTY && !process.env.CI && !options.verbose;
     if (!options.progress) this.progress = silent;
     else this.progress = live ? new ListrProgress(names) : new PlainProgress(names, options.verbose);
   }
 
-  /** Connects to every host at once (bounded); a host that cannot be reached keeps its error. */
-  static async open(inventory: Inventory, options: FleetOptions): Promise<Fleet> {
-    const fleet = new Fleet(inventory, options);
+  /**
+   * Connects to the given hosts (default: all of the inventory) at once, bounded; a host that cannot
+   * be reached keeps its error.
+   */
+  static async open(
+    inventory: Inventory,
+    options: FleetOptions,
+    specs: HostSpec[] = inventory.hosts,
+  ): Promise<Fleet> {
+    const fleet = new Fleet(inventory, options, specs);
     const { identities } = resolveIdentities(inventory.cluster.identity);
     const knownHosts = new KnownHosts();
     const log = options.verbose ? (host: string, line: string) => fleet.progress.log(host, line) : undefined;

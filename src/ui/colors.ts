@@ -8,6 +8,7 @@ export const color = new Chalk({ level: process.env.NO_COLOR || !process.stderr.
 export function paintOutcome(outcome: StepOutcome | string): string {
   switch (outcome) {
     case 'changed':
+    case 'would-change':
       return color.yellow(outcome);
     case 'unchanged':
       return color.green(outcome);

@@ -23,6 +23,7 @@ export function table(rows: string[][]): string {
 
 /** The closing summary of a command that runs steps: host × step outcomes, a tally, each failure with its fix. */
 export function stepSummary(command: string, fleet: Fleet): string {
+  const dryRun = command.endsWith('--dry-run');
   const stepIds: string[] = [];
   for (const host of fleet.hosts) for (const s of host.steps) if (!stepIds.includes(s.id)) stepIds.push(s.id);
   const rows = [['host', ...stepIds].map((h) => color.bold(h))];
@@ -31,7 +32,7 @@ export function stepSummary(command: string, fleet: Fleet): string {
     const cells = stepIds.map((id) => {
       const outcome = host.steps.find((s) => s.id === id)?.outcome ?? (host.error ? 'skipped' : '-');
       tally.set(outcome, (tally.get(outcome) ?? 0) + 1);
-      return paintOutcome(outcome);
+      return paintOutcome(dryRun && outcome === 'changed' ? 'would-change' : outcome);
     });
     rows.push([host.spec.name, ...cells]);
   }

@@ -21,40 +21,51 @@ export interface Health {
   summary: string;
 }
 
-/** Judges an ensemble from its hosts' modes (pure). */
-export function judgeHealth(modes: readonly string[]): Health {
+const MODE_ORDER = [
+  'leader',
+  'follower',
+  'observer',
+  'standalone',
+  'read-only',
+  'not-serving',
+  'down',
+  'unreachable',
+];
+
+/** "1 leader, 4 followers, 1 down": counts in a fixed order, plural where English wants one. */
+function describeCounts(modes: readonly string[]): string {
   const count = new Map<string, number>();
   for (const mode of modes) count.set(mode, (count.get(mode) ?? 0) + 1);
-  const n = modes.length;
-  const quorumSize = Math.floor(n / 2) + 1;
-  const leaders = count.get('leader') ?? 0;
-  const followers = count.get('follower') ?? 0;
-  const inQuorum = leaders === 1 ? leaders + followers : 0;
-  const single = n === 1 && modes[0] === 'standalone';
-  const healthy = single || (leaders === 1 && followers === n - 1);
-  const order = [
-    'leader',
-    'follower',
-    'observer',
-    'standalone',
-    'read-only',
-    'not-serving',
-    'down',
-    'unreachable',
-  ];
-  const parts = [...count]
-    .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
-    .map(
-      ([mode, k]) =>
-        `${k} ${k === 1 || mode.endsWith('-serving') || mode === 'down' || mode === 'unreachable' ? mode : `${mode}s`}`,
-    );
-  const quorum = single
-    ? 'standalone'
-    : `quorum ${quorumSize} of ${n}${healthy ? '' : inQuorum >= quorumSize ? ': still serving' : ': lost'}`;
+  const invariable = (mode: string) => mode.endsWith('-serving') || mode === 'down' || mode === 'unreachable';
+  return [...count]
+    .sort(([a], [b]) => MODE_ORDER.indexOf(a) - MODE_ORDER.indexOf(b))
+    .map(([mode, k]) => `${k} ${k === 1 || invariable(mode) ? mode : `${mode}s`}`)
+    .join(', ');
+}
+
+/**
+ * Judges an ensemble from its hosts' modes (pure). With only some of its hosts shown (--hosts),
+ * each of those must be in the quorum.
+ */
+export function judgeHealth(modes: readonly string[], ensembleSize = modes.length): Health {
+  const quorumSize = Math.floor(ensembleSize / 2) + 1;
+  const inQuorumModes = modes.filter((m) => m === 'leader' || m === 'follower');
+  if (modes.length < ensembleSize) {
+    const healthy = inQuorumModes.length === modes.length;
+    const verdict = healthy ? 'healthy' : 'unhealthy';
+    const summary = `${verdict}: ${describeCounts(modes)} (${modes.length} of ${ensembleSize} hosts shown)`;
+    return { healthy, quorumSize, inQuorum: inQuorumModes.length, summary };
+  }
+  const leaders = modes.filter((m) => m === 'leader').length;
+  const inQuorum = leaders === 1 ? inQuorumModes.length : 0;
+  const single = modes.length === 1 && modes[0] === 'standalone';
+  const healthy = single || (leaders === 1 && inQuorum === modes.length);
+  const lost = inQuorum >= quorumSize ? ': still serving' : ': lost';
+  const quorum = single ? 'standalone' : `quorum ${quorumSize} of ${modes.length}${healthy ? '' : lost}`;
   return {
     healthy,
     quorumSize,
     inQuorum,
-    summary: `${healthy ? 'healthy' : 'unhealthy'}: ${parts.join(', ')} (${quorum})`,
+    summary: `${healthy ? 'healthy' : 'unhealthy'}: ${describeCounts(modes)} (${quorum})`,
   };
 }

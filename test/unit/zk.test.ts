@@ -75,4 +75,12 @@ describe('ensemble health', () => {
     assert.equal(judgeHealth(['leader', 'follower', 'unreachable']).healthy, false);
     assert.equal(judgeHealth(['standalone']).healthy, true);
   });
+
+  test('some hosts of the ensemble (--hosts): each must be in the quorum', () => {
+    assert.equal(
+      judgeHealth(['follower', 'leader'], 5).summary,
+      'healthy: 1 leader, 1 follower (2 of 5 hosts shown)',
+    );
+    assert.equal(judgeHealth(['follower', 'down'], 5).healthy, false);
+  });
 });

@@ -1,0 +1,50 @@
+import { ExitCode } from '../errors.js';
+import { checkLayout } from '../plan/install-plan.js';
+import { hostPaths } from '../plan/probe.js';
+import { Fleet } from '../run/fleet.js';
+import { planHost } from '../run/plan-host.js';
+import { inspectTarball } from '../tarball/inspect.js';
+import { type HostPlan, renderPlan } from '../ui/plan-view.js';
+import { askFourLetterWord } from '../zk/four-letter.js';
+import { parseSrvr } from '../zk/srvr.js';
+import { fleetOptions, inventoryFrom, selectHosts, tarballPath } from './common.js';
+import type { InstallOptions } from './install.js';
+
+/**
+ * What install would change on each host, found with read-only probes only: exit 0 when nothing,
+ * 2 when something would change (1 when a host could not be planned).
+ */
+export async function plan(options: InstallOptions): Promise<number> {
+  const inventory = inventoryFrom(options);
+  const tarball = await inspectTarball(tarballPath(inventory, options.tarball));
+  checkLayout(inventory, tarball.topDir);
+  const paths = hostPaths(inventory.cluster, tarball.fileName, tarball.topDir);
+  const fleet = await Fleet.open(
+    inventory,
+    fleetOptions(options, { progress: false, dryRun: true }),
+    selectHosts(inventory, options.hosts),
+  );
+  const plans = new Map<string, HostPlan>();
+  try {
+    await fleet.each(async (host, executor) => {
+      const steps = await planHost(executor, inventory, host.spec, tarball, paths);
+      const answer = await askFourLetterWord(executor, inventory.cluster.clientPort, 'srvr', 1000);
+      const mode = answer.listening ? (parseSrvr(answer.reply).mode ?? 'not serving') : 'not running';
+      plans.set(host.spec.name, { name: host.spec.name, steps, server: mode, error: undefined });
+    });
+  } finally {
+    await fleet.close();
+  }
+  const all: HostPlan[] = fleet.hosts.map(
+    (h) =>
+      plans.get(h.spec.name) ?? {
+        name: h.spec.name,
+        steps: [],
+        server: '-',
+        error: h.error?.message ?? 'no answer',
+      },
+  );
+  process.stdout.write(renderPlan(all));
+  if (fleet.failed.length > 0) return ExitCode.failed;
+  return all.some((p) => p.steps.some((s) => s.change)) ? ExitCode.no : ExitCode.ok;
+}

@@ -1,0 +1,18 @@
+import type { HostSpec, Inventory } from '../inventory/types.js';
+import { planInstall } from '../plan/install-plan.js';
+import { type HostPaths, parseProbe, probeScript } from '../plan/probe.js';
+import type { PlannedStep } from '../plan/step.js';
+import type { ReleaseTarball } from '../tarball/inspect.js';
+import type { HostExecutor } from './executor.js';
+
+/** Probes a host (read-only, one round trip) and plans install on it: what plan shows and install applies. */
+export async function planHost(
+  executor: HostExecutor,
+  inventory: Inventory,
+  host: HostSpec,
+  tarball: ReleaseTarball,
+  paths: HostPaths,
+): Promise<PlannedStep[]> {
+  const probe = await executor.probe(probeScript(paths));
+  return planInstall(inventory, host, tarball, paths, parseProbe(probe.stdout));
+}

@@ -1,0 +1,94 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HostError } from '../errors.js';
+import type { ClusterSettings } from '../inventory/types.js';
+import type { HostExecutor } from '../run/executor.js';
+import { askFourLetterWord } from './four-letter.js';
+import { SERVING_MODES } from './health.js';
+import { serverAlive, serverLogTail } from './server-host.js';
+import { parseSrvr } from './srvr.js';
+
+const POLL_MS = 100;
+
+/** The server's mode if it serves, else undefined (down, or up without quorum). */
+export async function servingMode(executor: HostExecutor, port: number): Promise<string | undefined> {
+  // A short read timeout: something else on the port may accept and never answer.
+  const answer = await askFourLetterWord(executor, port, 'srvr', 1000);
+  if (!answer.listening) return undefined;
+  const mode = parseSrvr(answer.reply).mode;
+  return mode && SERVING_MODES.includes(mode) ? mode : undefined;
+}
+
+async function failWithLog(
+  executor: HostExecutor,
+  cluster: ClusterSettings,
+  message: string,
+): Promise<never> {
+  const tail = await serverLogTail(executor, cluster);
+  const log = tail ? `\n    last lines of the server log:\n      ${tail.split('\n').join('\n      ')}` : '';
+  throw new HostError(
+    executor.host,
+    `${message}${log}`,
+    'read the server log (the .out file in the server log directory)',
+  );
+}
+
+/**
+ * Waits until the server serves, judging by `srvr` and the pid, never by zkServer.sh's word: 3.4.9
+ * says STARTED even when Java is missing.
+ */
+export async function waitUntilServing(
+  executor: HostExecutor,
+  cluster: ClusterSettings,
+  timeoutSeconds: number,
+): Promise<string> {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  for (let poll = 0; ; poll++) {
+    const mode = await servingMode(executor, cluster.clientPort);
+    if (mode) return mode;
+    // The pid is checked less often than srvr: each check is a command on a shared, busy host.
+    if (poll % 3 === 2 && !(await serverAlive(executor, cluster))) {
+      return failWithLog(executor, cluster, 'the server exited during start');
+    }
+    if (Date.now() > deadline)
+      return failWithLog(executor, cluster, `not serving after ${timeoutSeconds}s (--timeout)`);
+    await sleep(POLL_MS);
+  }
+}
+
+/** zkServer.sh start by full path (a non-login SSH shell has no ZOOKEEPER_HOME on its PATH). */
+export async function runStartScript(executor: HostExecutor, zookeeperHome: string): Promise<void> {
+  await executor.run(`cd && ${zookeeperHome}/bin/zkServer.sh start`, 'zkServer.sh start', {
+    allowFailure: true,
+  });
+}
+
+/**
+ * zkServer.sh stop, confirmed by the client port closing (the script removes its pid file before
+ * the JVM has exited). Returns false when there was nothing to stop.
+ */
+export async function stopServer(
+  executor: HostExecutor,
+  cluster: ClusterSettings,
+  zookeeperHome: string,
+  timeoutSeconds: number,
+): Promise<boolean> {
+  const listening = async () =>
+    (await askFourLetterWord(executor, cluster.clientPort, 'srvr', 1000)).listening;
+  if (!(await listening()) && !(await serverAlive(executor, cluster))) return false;
+  if (executor.dryRun) return true;
+  await executor.run(`cd && ${zookeeperHome}/bin/zkServer.sh stop`, 'zkServer.sh stop', {
+    allowFailure: true,
+  });
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  while (await listening()) {
+    if (Date.now() > deadline) {
+      throw new HostError(
+        executor.host,
+        `client port ${cluster.clientPort} still open ${timeoutSeconds}s after zkServer.sh stop`,
+        'a server not started through this release (no pid file) keeps running: find it with `ss -ltnp` on the host',
+      );
+    }
+    await sleep(POLL_MS);
+  }
+  return true;
+}
