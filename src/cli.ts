@@ -29,7 +29,7 @@ function hostCommand(program: Command, name: string, description: string): Comma
       '--accept-new-host-keys',
       'trust and record host keys not yet in known_hosts (changed keys are always refused)',
     )
-    .option('--parallel <n>', 'hosts worked on at once', positiveInt, 32)
+    .option('--concurrency <n>', 'hosts worked on at once', positiveInt, 32)
     .option('--connect-timeout <seconds>', 'SSH connection timeout', positiveInt, 10)
     .option('-v, --verbose', 'show every remote command and its output');
 }
@@ -85,6 +85,16 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(async (options) => {
       const { stop } = await import('./commands/stop.js');
       setExit(await stop(options));
+    });
+
+  hostCommand(program, 'restart', 'rolling restart: one host at a time, followers first, the leader last')
+    .option('--timeout <seconds>', 'how long each host may take to serve again and sync', positiveInt, 60)
+    .option('--force', 'restart even when the ensemble is not healthy')
+    .option('--parallel', 'restart every host at once (downtime!)')
+    .option('--dry-run', 'show the order, restart nothing')
+    .action(async (options) => {
+      const { restart } = await import('./commands/restart.js');
+      setExit(await restart(options));
     });
 
   hostCommand(

@@ -17,7 +17,7 @@ export interface HostOptions {
   sshPort?: number;
   acceptNewHostKeys?: boolean;
   verbose?: boolean;
-  parallel?: number;
+  concurrency?: number;
   connectTimeout?: number;
 }
 
@@ -57,7 +57,7 @@ export function fleetOptions(options: HostOptions, extra: Partial<FleetOptions> 
     dryRun: options.dryRun ?? false,
     verbose: options.verbose ?? false,
     acceptNewHostKeys: options.acceptNewHostKeys ?? false,
-    concurrency: options.parallel ?? 32,
+    concurrency: options.concurrency ?? 32,
     connectTimeoutMs: (options.connectTimeout ?? 10) * 1000,
     progress: true,
     ...extra,

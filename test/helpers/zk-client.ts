@@ -1,0 +1,59 @@
+import { connect as tcpConnect } from 'node:net';
+import zookeeper from 'node-zookeeper-client';
+
+/** A ZooKeeper session to the whole ensemble (a real client from npm), resolved once connected. */
+export function zkClient(servers: string[]): Promise<zookeeper.Client> {
+  const client = zookeeper.createClient(servers.join(','), {
+    sessionTimeout: 15000,
+    spinDelay: 100,
+    retries: 0,
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no ZooKeeper session within 10s')), 10000);
+    client.once('connected', () => {
+      clearTimeout(timer);
+      resolve(client);
+    });
+    client.connect();
+  });
+}
+
+/** The address of the server a client is connected to now (node-zookeeper-client keeps its socket there). */
+export function connectedServer(client: zookeeper.Client): string | undefined {
+  const manager = (client as unknown as { connectionManager?: { socket?: { remoteAddress?: string } } })
+    .connectionManager;
+  return manager?.socket?.remoteAddress;
+}
+
+/** Promisified calls of node-zookeeper-client. */
+export const zk = {
+  mkdirp: (c: zookeeper.Client, path: string) =>
+    new Promise<void>((res, rej) => c.mkdirp(path, (e) => (e ? rej(e) : res()))),
+  create: (c: zookeeper.Client, path: string, data: string) =>
+    new Promise<string>((res, rej) =>
+      c.create(path, Buffer.from(data), zookeeper.CreateMode.PERSISTENT_SEQUENTIAL, (e, created) =>
+        e ? rej(e) : res(created),
+      ),
+    ),
+  children: (c: zookeeper.Client, path: string) =>
+    new Promise<string[]>((res, rej) => c.getChildren(path, (e, kids) => (e ? rej(e) : res(kids)))),
+};
+
+/** The mode a server reports to `srvr` on its client port, straight over TCP ('none' when it does not answer). */
+export function srvrMode(host: string, port = 2181, timeoutMs = 500): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = tcpConnect({ host, port });
+    let reply = '';
+    const done = (mode: string) => {
+      socket.destroy();
+      resolve(mode);
+    };
+    socket.setTimeout(timeoutMs, () => done('none'));
+    socket.on('connect', () => socket.end('srvr'));
+    socket.on('data', (d: Buffer) => {
+      reply += d.toString();
+    });
+    socket.on('error', () => done('none'));
+    socket.on('close', () => done(/^Mode: (\S+)$/m.exec(reply)?.[1] ?? 'none'));
+  });
+}
