@@ -99,6 +99,20 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   hostCommand(
     program,
+    'uninstall',
+    'stop the servers, remove the release and the profile block; data is kept',
+  )
+    .option('--purge-data', 'also delete dataDir, dataLogDir and the server logs (asks first)')
+    .option('-y, --yes', 'do not ask before --purge-data')
+    .option('--timeout <seconds>', 'how long to wait for each server to stop', positiveInt, 30)
+    .option('--dry-run', 'show what would be removed, remove nothing')
+    .action(async (options) => {
+      const { uninstall } = await import('./commands/uninstall.js');
+      setExit(await uninstall(options));
+    });
+
+  hostCommand(
+    program,
     'status',
     "every host's mode and the ensemble's health (step 11); exit 2 when unhealthy",
   )

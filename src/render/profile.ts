@@ -24,3 +24,12 @@ export function applyProfileBlock(current: string | undefined, block: string): s
   if (text === '') return block;
   return `${text}${text.endsWith('\n') ? '' : '\n'}${block}`;
 }
+
+/** ~/.bash_profile without zkdeploy's block (uninstall); every other line stays as it was. */
+export function removeProfileBlock(current: string): string {
+  const lines = current.split('\n');
+  const start = lines.findIndex((l) => l.startsWith(BEGIN));
+  const end = start === -1 ? -1 : lines.findIndex((l, i) => i > start && l.startsWith(END));
+  if (start === -1 || end === -1) return current;
+  return [...lines.slice(0, start), ...lines.slice(end + 1)].join('\n');
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { validateInventory } from '../../src/inventory/validate.js';
 import { renderJavaEnv, renderMyid } from '../../src/render/java-env.js';
-import { applyProfileBlock, renderProfileBlock } from '../../src/render/profile.js';
+import { applyProfileBlock, removeProfileBlock, renderProfileBlock } from '../../src/render/profile.js';
 import { renderZooCfg } from '../../src/render/zoo-cfg.js';
 
 const inventory = (zookeeper: Record<string, unknown> = {}) =>
@@ -94,6 +94,13 @@ describe('~/.bash_profile block', () => {
     assert.ok(replaced.endsWith("alias ll='ls -l'\n"));
     assert.match(replaced, /apache-zookeeper-3\.8\.0-bin/);
     assert.doesNotMatch(replaced, /zookeeper-3\.4\.9/);
+  });
+
+  test('uninstall removes exactly the block, the user lines stay', () => {
+    const withBlock = applyProfileBlock(`${user}alias ll='ls -l'\n`, block);
+    assert.equal(removeProfileBlock(`${user}${block}alias ll='ls -l'\n`), `${user}alias ll='ls -l'\n`);
+    assert.doesNotMatch(removeProfileBlock(withBlock), /zkdeploy|ZOOKEEPER_HOME/);
+    assert.equal(removeProfileBlock(user), user);
   });
 
   test('a file without a final newline, or no file, still gets a clean block', () => {

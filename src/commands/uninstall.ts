@@ -1,0 +1,169 @@
+import { createInterface } from 'node:readline/promises';
+import { HostError, UsageError } from '../errors.js';
+import type { Inventory } from '../inventory/types.js';
+import type { PlannedStep } from '../plan/step.js';
+import { absoluteRemotePath, isWithin } from '../remote/paths.js';
+import { shellQuote } from '../remote/quote.js';
+import { removeProfileBlock } from '../render/profile.js';
+import type { HostExecutor } from '../run/executor.js';
+import { Fleet } from '../run/fleet.js';
+import { stepSummary } from '../ui/summary.js';
+import { stopServer } from '../zk/lifecycle.js';
+import { exitCodeOf, fleetOptions, type HostOptions, inventoryFrom, selectHosts } from './common.js';
+
+export interface UninstallOptions extends HostOptions {
+  purgeData?: boolean;
+  timeout?: number;
+  yes?: boolean;
+}
+
+const DATA_KEYS = ['dataDir', 'dataLogDir', 'serverLogDir'] as const;
+
+/** What uninstall finds on a host: home, the profile, and the release directory its block names. */
+interface Found {
+  home: string;
+  profile: string | undefined;
+  release: string | undefined;
+}
+
+async function look(executor: HostExecutor): Promise<Found> {
+  const result = await executor.probe(
+    'printf "%s\\n" "$HOME"; if [ -f ~/.bash_profile ]; then echo present; base64 -w0 < ~/.bash_profile; echo; fi',
+  );
+  const [home = '', marker, encoded = ''] = result.stdout.split('\n');
+  const profile = marker === 'present' ? Buffer.from(encoded, 'base64').toString('utf8') : undefined;
+  const release = /^# BEGIN zkdeploy[\s\S]*?^ZOOKEEPER_HOME=(.+)$/m.exec(profile ?? '')?.[1]?.trim();
+  return { home, profile, release };
+}
+
+/**
+ * The release directory is read from the host, so it is checked before anything is removed: inside
+ * the install dir, not the install dir itself, and holding none of the data directories.
+ */
+function checkedRelease(inventory: Inventory, host: string, found: Found): string | undefined {
+  if (!found.release) return undefined;
+  const installDir = absoluteRemotePath(inventory.cluster.installDir, found.home);
+  const release = absoluteRemotePath(found.release, found.home);
+  const dataInside = DATA_KEYS.some((k) =>
+    isWithin(absoluteRemotePath(inventory.cluster[k], found.home), release),
+  );
+  if (!isWithin(release, installDir) || release === installDir || dataInside) {
+    throw new HostError(
+      host,
+      `refusing to remove ${release}: ZOOKEEPER_HOME in ~/.bash_profile is not a release directory inside ${installDir}`,
+      'fix the zkdeploy block in ~/.bash_profile, or remove the release by hand',
+    );
+  }
+  return release;
+}
+
+/** Uninstall as planned steps: release directory, profile block last (so a re-run finishes the job), data on request. */
+function planUninstall(
+  inventory: Inventory,
+  found: Found,
+  release: string | undefined,
+  purge: boolean,
+): PlannedStep[] {
+  const steps: PlannedStep[] = [];
+  const step = (
+    id: string,
+    title: string,
+    change: boolean,
+    command: string,
+    reason: string,
+  ): PlannedStep => ({
+    id,
+    title,
+    change,
+    reason: change ? reason : 'already gone',
+    actions: change ? [{ kind: 'exec', command }] : [],
+  });
+  steps.push(
+    step(
+      'release',
+      'release directory (with conf/zoo.cfg, java.env)',
+      release !== undefined,
+      `rm -rf -- ${shellQuote(release ?? '')}`,
+      `remove ${release}`,
+    ),
+  );
+  const without = found.profile === undefined ? undefined : removeProfileBlock(found.profile);
+  const profileStep = step(
+    'profile',
+    'profile block',
+    without !== found.profile,
+    '',
+    'remove the zkdeploy block',
+  );
+  if (profileStep.change && without !== undefined) {
+    const path = `${found.home}/.bash_profile`;
+    profileStep.actions = [{ kind: 'write', path, content: without }];
+    profileStep.file = { path, before: found.profile, after: without };
+  }
+  steps.push(profileStep);
+  if (purge) {
+    const dirs = DATA_KEYS.map((k) => absoluteRemotePath(inventory.cluster[k], found.home));
+    steps.push(
+      step(
+        'data',
+        'data, transaction log and server log directories',
+        true,
+        `rm -rf -- ${dirs.map(shellQuote).join(' ')}`,
+        'purged on request',
+      ),
+    );
+  }
+  return steps;
+}
+
+async function confirmPurge(inventory: Inventory, options: UninstallOptions): Promise<void> {
+  if (!options.purgeData || options.yes || options.dryRun) return;
+  if (!process.stdin.isTTY) {
+    throw new UsageError(
+      '--purge-data deletes every ZooKeeper data directory and there is no terminal to confirm on',
+      'add --yes if that is what you want',
+    );
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const answer = await rl.question(
+    `This deletes the data of ${inventory.hosts.length} ZooKeeper servers (${inventory.cluster.dataDir}, ${inventory.cluster.dataLogDir}). Type "purge" to go on: `,
+  );
+  rl.close();
+  if (answer.trim() !== 'purge') throw new UsageError('purge not confirmed: nothing was changed');
+}
+
+/**
+ * Stops the servers and removes what install put there, keeping dataDir, dataLogDir and the server
+ * logs unless --purge-data is confirmed.
+ */
+export async function uninstall(options: UninstallOptions): Promise<number> {
+  const inventory = inventoryFrom(options);
+  await confirmPurge(inventory, options);
+  const fleet = await Fleet.open(inventory, fleetOptions(options), selectHosts(inventory, options.hosts));
+  try {
+    await fleet.each(async (host, executor) => {
+      const found = await look(executor);
+      const release = checkedRelease(inventory, host.spec.name, found);
+      await fleet.runStep(host, 'stop', 'stop the server', async () => {
+        if (!release) return { outcome: 'unchanged', detail: 'no release installed' };
+        const stopped = await stopServer(executor, inventory.cluster, release, options.timeout ?? 30);
+        return stopped
+          ? { outcome: 'changed', detail: executor.dryRun ? 'would stop' : 'stopped' }
+          : { outcome: 'unchanged', detail: 'not running' };
+      });
+      await fleet.applySteps(
+        host,
+        executor,
+        planUninstall(inventory, found, release, options.purgeData ?? false),
+      );
+    });
+  } finally {
+    await fleet.close();
+  }
+  process.stdout.write(stepSummary(options.dryRun ? 'uninstall --dry-run' : 'uninstall', fleet));
+  if (!options.purgeData)
+    process.stdout.write(
+      `kept: ${inventory.cluster.dataDir}, ${inventory.cluster.dataLogDir}, ${inventory.cluster.serverLogDir} (--purge-data removes them)\n`,
+    );
+  return exitCodeOf(fleet, options.dryRun);
+}

@@ -1,0 +1,97 @@
+// zkdeploy plan and --dry-run: read-only probes only, and exactly what install then changes.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { pairsWith, scratchDir, zkdeploy } from '../helpers/cli.js';
+import { asAdmin, hostNumbers, lab, labTarball, requireLab } from '../helpers/lab.js';
+import { repoRoot } from '../helpers/paths.js';
+
+const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
+const snapshot = (n: number) =>
+  asAdmin(n, 'find ~/setups ~/zookeeper ~/.bash_profile -printf "%p %T@ %s\\n" 2>/dev/null | sort');
+
+/** The (host, step) pairs a plan lists as changing. */
+function planned(stdout: string): string[] {
+  const pairs: string[] = [];
+  let host = '';
+  for (const line of stdout.split('\n')) {
+    const header = /^(\S+) {2}/.exec(line);
+    if (header?.[1]) host = header[1];
+    const step = /^ {2}~ ([\w.]+):/.exec(line);
+    if (step?.[1]) pairs.push(`${host} ${step[1]}`);
+  }
+  return pairs.sort();
+}
+
+describe('plan and --dry-run', () => {
+  const cwd = scratchDir();
+  const run = (...args: string[]) => zkdeploy(args, { cwd: cwd.path });
+  before(() => {
+    if (process.getuid?.() === 0) lab('reset');
+  });
+  after(() => cwd.remove());
+
+  const drifts: [string, () => void][] = [
+    ['myid deleted on LZY-02', () => asAdmin(2, 'rm ~/zookeeper/data/myid')],
+    [
+      'zoo.cfg edited on LZY-03',
+      () => asAdmin(3, "sed -i 's/^initLimit=10/initLimit=20/' ~/zookeeper/zookeeper-3.8.0/conf/zoo.cfg"),
+    ],
+    [
+      'same-size corrupt tarball on LZY-04',
+      () => asAdmin(4, 'f=~/setups/zookeeper-3.8.0.tar.gz; head -c $(stat -c %s $f) /dev/zero > $f'),
+    ],
+    [
+      'profile block removed and java.env deleted on LZY-05',
+      () => {
+        asAdmin(5, "sed -i '/# BEGIN zkdeploy/,/# END zkdeploy/d' ~/.bash_profile");
+        asAdmin(5, 'rm ~/zookeeper/zookeeper-3.8.0/conf/java.env');
+      },
+    ],
+  ];
+
+  test('a fresh ensemble: plan lists every step; --dry-run changes nothing', async (t) => {
+    if (!requireLab(t)) return;
+    const before = hostNumbers().map(snapshot);
+    const result = await run('plan', '-i', inventory, '-t', labTarball());
+    assert.equal(result.code, 2, result.stdout + result.stderr);
+    assert.equal(planned(result.stdout).length, 5 * 7);
+    const dry = await run('install', '--dry-run', '-i', inventory, '-t', labTarball());
+    assert.equal(dry.code, 2);
+    assert.deepEqual(hostNumbers().map(snapshot), before, 'the dry run touched a host');
+    assert.equal((await run('install', '-i', inventory, '-t', labTarball())).code, 0);
+  });
+
+  for (const [what, drift] of drifts) {
+    test(`after drift (${what}): plan lists exactly what install then changes`, async (t) => {
+      if (!requireLab(t)) return;
+      assert.equal((await run('plan')).code, 0, 'nothing to change before the drift');
+      drift();
+      const before = hostNumbers().map(snapshot);
+      const plan = await run('plan');
+      assert.equal(plan.code, 2, plan.stdout);
+      assert.deepEqual(hostNumbers().map(snapshot), before, 'plan touched a host');
+      const dry = await run('install', '--dry-run');
+      assert.deepEqual(planned(dry.stdout), planned(plan.stdout));
+      assert.deepEqual(hostNumbers().map(snapshot), before, 'install --dry-run touched a host');
+      const install = await run('install');
+      assert.equal(install.code, 0, install.stdout);
+      assert.deepEqual(planned(plan.stdout), pairsWith(install.stdout, 'changed'));
+      assert.equal((await run('plan')).code, 0);
+    });
+  }
+
+  test('a changed file is shown as a unified diff', async (t) => {
+    if (!requireLab(t)) return;
+    asAdmin(1, "sed -i 's/^syncLimit=5/syncLimit=7/' ~/zookeeper/zookeeper-3.8.0/conf/zoo.cfg");
+    const plan = await run('plan');
+    assert.equal(plan.code, 2);
+    assert.match(
+      plan.stdout,
+      /--- \/home\/admin\/zookeeper\/zookeeper-3\.8\.0\/conf\/zoo\.cfg \(on LZY-01\)/,
+    );
+    assert.match(plan.stdout, /^\s+-syncLimit=7$/m);
+    assert.match(plan.stdout, /^\s+\+syncLimit=5$/m);
+    assert.equal((await run('install')).code, 0);
+  });
+});
