@@ -1,12 +1,15 @@
 import { ExitCode } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
-
+import { decodeFileSection, fileSection, parseSections } from '../plan/probe.js';
+import { shellPath } from '../remote/quote.js';
+import { renderZooCfg } from '../render/zoo-cfg.js';
 import { Fleet } from '../run/fleet.js';
 import { color } from '../ui/colors.js';
 import { table } from '../ui/summary.js';
+import { findDrift, type HostConfig } from '../zk/drift.js';
 import { askFourLetterWord } from '../zk/four-letter.js';
 import { type Health, type HostMode, judgeHealth } from '../zk/health.js';
-import { findZookeeperHome } from '../zk/server-host.js';
+import { findZookeeperHome, ZOOKEEPER_HOME_COMMAND } from '../zk/server-host.js';
 import { parseSrvr, parseStatusOutput } from '../zk/srvr.js';
 import { fleetOptions, type HostOptions, inventoryFrom, selectHosts } from './common.js';
 
@@ -61,6 +64,31 @@ export async function collectStatus(fleet: Fleet): Promise<HostStatus[]> {
   return fleet.hosts.map((h) => rows.get(h.spec.name) as HostStatus);
 }
 
+/** Drift: each connected host's zoo.cfg and myid against the inventory, and the hosts against each other. */
+export async function collectDrift(fleet: Fleet): Promise<{ host: string; message: string }[]> {
+  const { cluster, hosts } = fleet.inventory;
+  const configs: HostConfig[] = [];
+  await fleet.each(async (host, executor) => {
+    const script = [
+      'echo @@home; printf "%s\\n" "$HOME"',
+      `h=$(${ZOOKEEPER_HOME_COMMAND})`,
+      `echo @@zooCfg; [ -n "$h" ] && ${fileSection('"$h/conf/zoo.cfg"')}`,
+      `echo @@myid; ${fileSection(shellPath(`${cluster.dataDir}/myid`))}`,
+    ].join('\n');
+    const found = parseSections((await executor.probe(script)).stdout);
+    const home = found.get('home') ?? '';
+    configs.push({
+      name: host.spec.name,
+      zooCfg: decodeFileSection(found.get('zooCfg')),
+      myid: decodeFileSection(found.get('myid')),
+      expectedZooCfg: renderZooCfg(cluster, hosts, home),
+      expectedMyid: host.spec.myid,
+    });
+  });
+  const order = fleet.hosts.map((h) => h.spec.name);
+  return findDrift(configs.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name)));
+}
+
 /** The status table and its health line. */
 export function renderStatus(rows: HostStatus[], health: Health): string {
   const paint = (mode: string) =>
@@ -111,8 +139,10 @@ export async function status(options: StatusOptions): Promise<number> {
     selectHosts(inventory, options.hosts),
   );
   let rows: HostStatus[];
+  let drift: { host: string; message: string }[] = [];
   try {
-    rows = options.raw ? await rawStatus(fleet) : await collectStatus(fleet);
+    if (options.raw) rows = await rawStatus(fleet);
+    else [rows, drift] = await Promise.all([collectStatus(fleet), collectDrift(fleet)]);
   } finally {
     await fleet.close();
   }
@@ -122,12 +152,16 @@ export async function status(options: StatusOptions): Promise<number> {
   );
   if (options.json) {
     process.stdout.write(
-      `${JSON.stringify({ healthy: health.healthy, summary: health.summary, quorumSize: health.quorumSize, hosts: rows }, null, 2)}\n`,
+      `${JSON.stringify({ healthy: health.healthy, summary: health.summary, quorumSize: health.quorumSize, hosts: rows, drift }, null, 2)}\n`,
     );
   } else if (options.raw) {
     process.stdout.write(`\n${health.healthy ? color.green(health.summary) : color.red(health.summary)}\n`);
   } else {
     process.stdout.write(renderStatus(rows, health));
+    if (drift.length > 0) {
+      const lines = drift.map((d) => color.yellow(`  ${d.host}: ${d.message}`));
+      process.stdout.write(`\n${color.yellow('drift:')}\n${lines.join('\n')}\n`);
+    }
   }
   return health.healthy ? ExitCode.ok : ExitCode.no;
 }

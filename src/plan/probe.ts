@@ -51,6 +51,17 @@ export function hostPaths(cluster: ClusterSettings, tarballName: string, release
   };
 }
 
+/** A shell fragment that prints a file as `present` + base64, or nothing when it is absent. */
+export function fileSection(path: string): string {
+  return `if [ -f ${path} ]; then echo present; base64 -w0 < ${path}; echo; fi`;
+}
+
+/** The content of a fileSection, or undefined when the file was absent. */
+export function decodeFileSection(raw: string | undefined): string | undefined {
+  if (!raw?.startsWith('present')) return undefined;
+  return Buffer.from(raw.slice('present'.length).trim(), 'base64').toString('utf8');
+}
+
 /** The probe: a read-only script whose output is `@@key` lines, each followed by its value. */
 export function probeScript(paths: HostPaths): string {
   const lines = [
@@ -61,8 +72,7 @@ export function probeScript(paths: HostPaths): string {
     `echo @@tarballSha256; sha256sum -- ${shellPath(paths.tarball)} 2>/dev/null | cut -d" " -f1`,
     `echo @@releaseStamp; cat -- ${shellPath(`${paths.release}/.zkdeploy-release`)} 2>/dev/null || true`,
     ...Object.entries(paths.files).map(
-      ([key, path]) =>
-        `echo @@file:${key}; if [ -f ${shellPath(path)} ]; then echo present; base64 -w0 < ${shellPath(path)}; echo; fi`,
+      ([key, path]) => `echo @@file:${key}; ${fileSection(shellPath(path))}`,
     ),
     ...Object.entries(paths.dirs).map(
       ([key, path]) => `echo @@dir:${key}; [ -d ${shellPath(path)} ] && echo yes || echo no`,
@@ -79,7 +89,8 @@ export function probeScript(paths: HostPaths): string {
   return lines.join('\n');
 }
 
-function sections(output: string): Map<string, string> {
+/** Splits `@@key` probe output into key → value. */
+export function parseSections(output: string): Map<string, string> {
   const map = new Map<string, string>();
   let key: string | undefined;
   let value: string[] = [];
@@ -101,17 +112,13 @@ function sections(output: string): Map<string, string> {
 
 /** Parses the probe's output; a missing home or uid means the probe did not run, and is our bug. */
 export function parseProbe(output: string): HostFacts {
-  const s = sections(output);
+  const s = parseSections(output);
   const home = s.get('home');
   const uid = Number(s.get('uid'));
   if (!home || !Number.isInteger(uid))
     throw new Error(`probe output not understood:\n${output.slice(0, 500)}`);
   const optional = (key: string) => s.get(key) || undefined;
-  const file = (key: ProbedFile): string | undefined => {
-    const raw = s.get(`file:${key}`);
-    if (!raw?.startsWith('present')) return undefined;
-    return Buffer.from(raw.slice('present'.length).trim(), 'base64').toString('utf8');
-  };
+  const file = (key: ProbedFile) => decodeFileSection(s.get(`file:${key}`));
   return {
     home,
     uid,

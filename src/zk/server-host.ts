@@ -3,15 +3,15 @@ import type { ClusterSettings } from '../inventory/types.js';
 import { shellPath } from '../remote/quote.js';
 import type { HostExecutor } from '../run/executor.js';
 
+/** Prints ZOOKEEPER_HOME from zkdeploy's block in ~/.bash_profile (nothing when there is none). */
+export const ZOOKEEPER_HOME_COMMAND = `awk '/^# BEGIN zkdeploy/{b=1} b && /^ZOOKEEPER_HOME=/{sub(/^ZOOKEEPER_HOME=/, ""); print; exit}' ~/.bash_profile 2>/dev/null`;
+
 /**
  * The release directory install set up on a host: ZOOKEEPER_HOME from zkdeploy's block in
  * ~/.bash_profile, the guide's own record of it.
  */
 export async function findZookeeperHome(executor: HostExecutor): Promise<string> {
-  const result = await executor.probe(
-    `awk '/^# BEGIN zkdeploy/{b=1} b && /^ZOOKEEPER_HOME=/{sub(/^ZOOKEEPER_HOME=/, ""); print; exit}' ~/.bash_profile 2>/dev/null`,
-  );
-  const home = result.stdout.trim();
+  const home = (await executor.probe(ZOOKEEPER_HOME_COMMAND)).stdout.trim();
   if (!home) {
     throw new HostError(
       executor.host,

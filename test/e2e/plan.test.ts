@@ -92,6 +92,19 @@ describe('plan and --dry-run', () => {
     );
     assert.match(plan.stdout, /^\s+-syncLimit=7$/m);
     assert.match(plan.stdout, /^\s+\+syncLimit=5$/m);
+    asAdmin(2, 'echo 9 > ~/zookeeper/data/myid');
+    const status = await run('status', '--json');
+    const drift = (JSON.parse(status.stdout) as { drift: { host: string; message: string }[] }).drift;
+    assert.deepEqual(
+      drift.map((d) => `${d.host}: ${d.message.split(' (')[0]}`),
+      [
+        'LZY-01: conf/zoo.cfg differs from what the inventory renders',
+        'LZY-02: data/myid is "9", the inventory says 2',
+        'LZY-02: myid 9 is not in its server list',
+      ],
+    );
+    assert.match((await run('status')).stdout, /^drift:\n {2}LZY-01: conf\/zoo\.cfg differs/m);
     assert.equal((await run('install')).code, 0);
+    assert.deepEqual((JSON.parse((await run('status', '--json')).stdout) as { drift: unknown[] }).drift, []);
   });
 });
