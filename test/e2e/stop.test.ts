@@ -27,6 +27,17 @@ describe('stop', () => {
     assert.equal((await run('start')).code, 0);
     assert.match(zkCli(2, 'create /kept-across-stop yes'), /Created/);
 
+    // Dry runs say what would happen and change nothing: the same JVMs keep running.
+    const pids = () => hostNumbers().map((n) => inHost(n, 'pgrep -u admin -f QuorumPeerMain || true').trim());
+    const running = pids();
+    const dryStop = await run('stop', '--dry-run');
+    assert.equal(dryStop.code, 2, dryStop.stdout);
+    assert.equal(dryStop.stdout.match(/would-change/g)?.length, 5);
+    const dryRestart = await run('restart', '--dry-run');
+    assert.equal(dryRestart.code, 2, dryRestart.stdout);
+    assert.match(dryRestart.stdout, /^order: (LZY-0\d → ){4}LZY-0\d \(leader\)$/m);
+    assert.deepEqual(pids(), running, 'a dry run restarted or stopped a server');
+
     const stopped = await run('stop');
     assert.equal(stopped.code, 0, stopped.stdout + stopped.stderr);
     assert.equal(pairsWith(stopped.stdout, 'changed').length, 5);
@@ -49,6 +60,9 @@ describe('stop', () => {
     const again = await run('stop');
     assert.equal(again.code, 0);
     assert.deepEqual(pairsWith(again.stdout, 'changed'), []);
+    const dryStart = await run('start', '--dry-run');
+    assert.equal(dryStart.code, 2, dryStart.stdout);
+    assert.deepEqual(pids(), ['', '', '', '', ''], 'start --dry-run started a server');
 
     assert.equal((await run('start')).code, 0);
     assert.match(zkCli(4, 'get /kept-across-stop'), /^yes$/m);
