@@ -50,6 +50,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('-t, --tarball <file>', 'ZooKeeper binary release .tar.gz (overrides zookeeper.tarball)')
     .addOption(new Option('--firewall <mode>', 'what to do about firewalld').choices(['disable', 'skip']))
     .option('--dry-run', 'show what would change (as plan does) and change nothing')
+    .option('--skip-check', 'do not run the preflight checks (zkdeploy check) first')
     .action(async (options) => {
       const { install } = await import('./commands/install.js');
       setExit(await install(options));
@@ -109,6 +110,18 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(async (options) => {
       const { uninstall } = await import('./commands/uninstall.js');
       setExit(await uninstall(options));
+    });
+
+  hostCommand(
+    program,
+    'check',
+    'preflight: SSH, Java, disk, ports, name resolution, network, firewalld; exit 2 on a failure',
+  )
+    .option('-t, --tarball <file>', 'the release to check Java against (optional)')
+    .option('--json', 'machine-readable output')
+    .action(async (options) => {
+      const { check } = await import('./commands/check.js');
+      setExit(await check(options));
     });
 
   hostCommand(

@@ -1,10 +1,13 @@
-import { ExitCode } from '../errors.js';
+import { runChecks } from '../check/run.js';
+import { ExitCode, ZkdeployError } from '../errors.js';
 import { rememberInstall } from '../inventory/load.js';
 import { checkLayout } from '../plan/install-plan.js';
 import { hostPaths } from '../plan/probe.js';
+import type { PlannedStep } from '../plan/step.js';
 import { Fleet } from '../run/fleet.js';
 import { planHost } from '../run/plan-host.js';
 import { inspectTarball } from '../tarball/inspect.js';
+import { renderCheck } from '../ui/check-view.js';
 import { stepSummary } from '../ui/summary.js';
 import { fleetOptions, type HostOptions, inventoryFrom, selectHosts, tarballPath } from './common.js';
 
@@ -12,6 +15,8 @@ export interface InstallOptions extends HostOptions {
   tarball?: string;
   firewall?: string;
   dryRun?: boolean;
+  /** Skip the preflight checks (zkdeploy check) that run first. */
+  skipCheck?: boolean;
 }
 
 /** The guide's steps 1-8 on every host at once: probe, plan, apply what differs. */
@@ -26,9 +31,26 @@ export async function install(options: InstallOptions): Promise<number> {
   const paths = hostPaths(inventory.cluster, tarball.fileName, tarball.topDir);
   const fleet = await Fleet.open(inventory, fleetOptions(options), selectHosts(inventory, options.hosts));
   try {
+    // Both read-only: the checks and each host's probe and plan run together; nothing is applied
+    // unless every check passed.
+    const plans = new Map<string, PlannedStep[]>();
+    const [report] = await Promise.all([
+      options.skipCheck ? undefined : runChecks(fleet, tarball),
+      fleet.each(async (host, executor) => {
+        plans.set(host.spec.name, await planHost(executor, inventory, host.spec, tarball, paths));
+      }),
+    ]);
+    if (report?.failed) {
+      await fleet.close();
+      process.stdout.write(renderCheck(report));
+      throw new ZkdeployError(
+        'install refused: a preflight check failed, nothing was changed',
+        ExitCode.failed,
+        'fix what the check names, or pass --skip-check to install anyway',
+      );
+    }
     await fleet.each(async (host, executor) => {
-      fleet.progress.stepStarted(host.spec.name, 'probe');
-      await fleet.applySteps(host, executor, await planHost(executor, inventory, host.spec, tarball, paths));
+      await fleet.applySteps(host, executor, plans.get(host.spec.name) ?? []);
     });
   } finally {
     await fleet.close();

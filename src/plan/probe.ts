@@ -51,6 +51,29 @@ export function hostPaths(cluster: ClusterSettings, tarballName: string, release
   };
 }
 
+/** Probe lines for firewalld: systemd, its unit's state, and sudo only when firewalld needs action. */
+export const FIREWALL_PROBE = [
+  'echo @@systemd; [ -d /run/systemd/system ] && echo yes || echo no',
+  'if [ -d /run/systemd/system ]; then',
+  '  echo @@fwActive; systemctl is-active firewalld 2>&1',
+  '  echo @@fwEnabled; systemctl is-enabled firewalld 2>&1',
+  '  if systemctl is-active --quiet firewalld || systemctl is-enabled --quiet firewalld; then',
+  '    echo @@sudo; { [ "$(id -u)" = 0 ] || sudo -n true </dev/null >/dev/null 2>&1; } && echo yes || echo no',
+  '  fi',
+  'fi',
+];
+
+/** The firewalld facts from FIREWALL_PROBE's sections. */
+export function parseFirewallFacts(s: Map<string, string>, uid: number): FirewallFacts {
+  return {
+    systemd: s.get('systemd') === 'yes',
+    isActive: s.get('fwActive') ?? '',
+    isEnabled: s.get('fwEnabled') ?? '',
+    canSudo: s.get('sudo') === 'yes',
+    isRoot: uid === 0,
+  };
+}
+
 /** A shell fragment that prints a file as `present` + base64, or nothing when it is absent. */
 export function fileSection(path: string): string {
   return `if [ -f ${path} ]; then echo present; base64 -w0 < ${path}; echo; fi`;
@@ -77,14 +100,7 @@ export function probeScript(paths: HostPaths): string {
     ...Object.entries(paths.dirs).map(
       ([key, path]) => `echo @@dir:${key}; [ -d ${shellPath(path)} ] && echo yes || echo no`,
     ),
-    'echo @@systemd; [ -d /run/systemd/system ] && echo yes || echo no',
-    'if [ -d /run/systemd/system ]; then',
-    '  echo @@fwActive; systemctl is-active firewalld 2>&1',
-    '  echo @@fwEnabled; systemctl is-enabled firewalld 2>&1',
-    '  if systemctl is-active --quiet firewalld || systemctl is-enabled --quiet firewalld; then',
-    '    echo @@sudo; { [ "$(id -u)" = 0 ] || sudo -n true </dev/null >/dev/null 2>&1; } && echo yes || echo no',
-    '  fi',
-    'fi',
+    ...FIREWALL_PROBE,
   ];
   return lines.join('\n');
 }
@@ -132,12 +148,6 @@ export function parseProbe(output: string): HostFacts {
       dataLogDir: s.get('dir:dataLogDir') === 'yes',
       serverLogDir: s.get('dir:serverLogDir') === 'yes',
     },
-    firewall: {
-      systemd: s.get('systemd') === 'yes',
-      isActive: s.get('fwActive') ?? '',
-      isEnabled: s.get('fwEnabled') ?? '',
-      canSudo: s.get('sudo') === 'yes',
-      isRoot: uid === 0,
-    },
+    firewall: parseFirewallFacts(s, uid),
   };
 }

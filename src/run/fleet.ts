@@ -51,6 +51,7 @@ const silent: Progress = {
 export class Fleet {
   readonly hosts: FleetHost[];
   readonly progress: Progress;
+  private closed = false;
 
   private constructor(
     readonly inventory: Inventory,
@@ -152,8 +153,10 @@ export class Fleet {
     this.progress.stepEnded(host.spec.name, record);
   }
 
-  /** Ends the progress view and closes every connection. */
+  /** Ends the progress view and closes every connection; closing twice is harmless. */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     for (const host of this.hosts) this.progress.hostEnded(host.spec.name, host.error);
     await this.progress.close();
     for (const host of this.hosts) host.executor?.session.close();

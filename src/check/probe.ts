@@ -1,0 +1,78 @@
+import type { FirewallFacts } from '../firewall/decide.js';
+import { FIREWALL_PROBE, parseFirewallFacts, parseSections } from '../plan/probe.js';
+import { shellPath, shellQuote } from '../remote/quote.js';
+import type { CheckFacts } from './types.js';
+
+/** What to look at on one host. */
+export interface CheckTargets {
+  /** key → remote path whose file system must have room (installDir, dataDir, …). */
+  disks: Record<string, string>;
+  /** Every server name of the ensemble, resolved on this host. */
+  names: string[];
+  /** "NAME:PORT" this host must be able to open a TCP connection to. */
+  connect: string[];
+  /** A shell test true while our server runs (its pid file). */
+  aliveTest: string;
+}
+
+/** One read-only round trip gathering every check's facts. */
+export function checkScript(t: CheckTargets): string {
+  return [
+    'echo @@uid; id -u',
+    'j=$(command -v java || bash -lc "command -v java" </dev/null 2>/dev/null | tail -n1)',
+    'echo @@java; printf "%s\\n" "$j"',
+    // The runtime's release file states its version without starting a JVM on a busy host.
+    'r="$(dirname "$(dirname "$(readlink -f "$j" 2>/dev/null)")")/release"',
+    'echo @@javaVersion; if [ -n "$j" ] && [ -f "$r" ]; then sed -n "s/^JAVA_VERSION=/version /p" "$r"; elif [ -n "$j" ]; then "$j" -version 2>&1 | head -n1; fi',
+    ...Object.entries(t.disks).map(
+      ([key, path]) =>
+        `echo @@disk:${key}; p=${shellPath(path)}; while [ ! -e "$p" ]; do p=$(dirname "$p"); done; ` +
+        `printf "%s\\n" "$p"; df -Pk "$p" | awk 'NR==2 {print $4}'; [ -w "$p" ] && echo writable || echo readonly`,
+    ),
+    // Listening sockets from /proc: no ss or netstat needed; state 0A is LISTEN, the port is hex.
+    'echo @@listening; cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk \'$4 == "0A" {split($2, a, ":"); print a[2]}\' | sort -u',
+    `echo @@running; ${t.aliveTest} && echo yes || echo no`,
+    ...t.names.map(
+      (name) => `echo @@resolve:${name}; getent hosts ${shellQuote(name)} | awk '{print $1; exit}'`,
+    ),
+    ...t.connect.map((target) => {
+      const [name = '', port = ''] = target.split(':');
+      const probe = `exec 3<>/dev/tcp/${name}/${port}`;
+      return `echo @@reach:${target}; timeout 2 bash -c ${shellQuote(probe)} 2>/dev/null && echo ok || echo no`;
+    }),
+    ...FIREWALL_PROBE,
+  ].join('\n');
+}
+
+/** Parses the check probe's output. */
+export function parseCheckProbe(
+  output: string,
+  t: CheckTargets,
+): { facts: CheckFacts; firewall: FirewallFacts } {
+  const s = parseSections(output);
+  const disks: CheckFacts['disks'] = {};
+  for (const key of Object.keys(t.disks)) {
+    const [path = '', free, writable] = (s.get(`disk:${key}`) ?? '').split('\n');
+    disks[key] = {
+      path,
+      freeKiB: free && /^\d+$/.test(free) ? Number(free) : undefined,
+      writable: writable === 'writable',
+    };
+  }
+  const listening = new Set(
+    (s.get('listening') ?? '')
+      .split('\n')
+      .filter(Boolean)
+      .map((hex) => Number.parseInt(hex, 16)),
+  );
+  const facts: CheckFacts = {
+    java: s.get('java') || undefined,
+    javaVersion: s.get('javaVersion') || undefined,
+    disks,
+    listening,
+    zookeeperRunning: s.get('running') === 'yes',
+    resolves: new Map(t.names.map((n) => [n, s.get(`resolve:${n}`) || undefined])),
+    reaches: new Map(t.connect.map((c) => [c, s.get(`reach:${c}`) === 'ok'])),
+  };
+  return { facts, firewall: parseFirewallFacts(s, Number(s.get('uid'))) };
+}

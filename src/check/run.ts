@@ -1,0 +1,101 @@
+import { collectStatus } from '../commands/status.js';
+import { decideFirewall } from '../firewall/decide.js';
+import type { Inventory } from '../inventory/types.js';
+import type { Fleet } from '../run/fleet.js';
+import type { ReleaseTarball } from '../tarball/inspect.js';
+import { serverAliveTest } from '../zk/server-host.js';
+import {
+  agreedAddresses,
+  judgeDisk,
+  judgeFirewall,
+  judgeJava,
+  judgeNames,
+  judgeNetwork,
+  judgePorts,
+  judgeSize,
+} from './judge.js';
+import { type CheckTargets, checkScript, parseCheckProbe } from './probe.js';
+import type { CheckFacts, CheckResult } from './types.js';
+
+/** Every check's verdict per host, and the ensemble's own. */
+export interface CheckReport {
+  hosts: { name: string; results: CheckResult[] }[];
+  ensemble: CheckResult[];
+  failed: boolean;
+}
+
+function ports(inventory: Inventory): Record<string, number> {
+  const { cluster } = inventory;
+  const chosen: Record<string, number> = {
+    clientPort: cluster.clientPort,
+    quorumPort: cluster.quorumPort,
+    electionPort: cluster.electionPort,
+  };
+  if (cluster.settings['admin.enableServer'] === 'true')
+    chosen['admin.serverPort'] = Number(cluster.settings['admin.serverPort'] ?? 8080);
+  return chosen;
+}
+
+/**
+ * Runs the preflight checks over an open fleet: SSH, Java, disk, ports, name resolution, the
+ * network between the hosts, firewalld, and the ensemble's size.
+ */
+export async function runChecks(fleet: Fleet, tarball: ReleaseTarball | undefined): Promise<CheckReport> {
+  const { inventory } = fleet;
+  const { cluster } = inventory;
+  // Between running servers the quorum ports must be open (2888 only on the leader); before that, SSH.
+  const modes = new Map((await collectStatus(fleet)).map((r) => [r.name, r.mode]));
+  const serving = [...modes.values()].some((m) => m === 'leader' || m === 'follower');
+  const targetsFor = (self: string): CheckTargets => ({
+    disks: { installDir: cluster.installDir, dataDir: cluster.dataDir, dataLogDir: cluster.dataLogDir },
+    names: inventory.hosts.map((h) => h.name),
+    connect: inventory.hosts
+      .filter((h) => h.name !== self)
+      .flatMap((h) => {
+        if (!serving) return [`${h.name}:${h.port}`];
+        const mode = modes.get(h.name);
+        if (mode === 'leader')
+          return [`${h.name}:${cluster.electionPort}`, `${h.name}:${cluster.quorumPort}`];
+        return mode === 'follower' ? [`${h.name}:${cluster.electionPort}`] : [];
+      }),
+    aliveTest: serverAliveTest(cluster),
+  });
+  const facts = new Map<string, CheckFacts>();
+  const firewalls = new Map<string, ReturnType<typeof decideFirewall>>();
+  await fleet.each(async (host, executor) => {
+    const targets = targetsFor(host.spec.name);
+    const parsed = parseCheckProbe((await executor.probe(checkScript(targets))).stdout, targets);
+    facts.set(host.spec.name, parsed.facts);
+    firewalls.set(host.spec.name, decideFirewall(parsed.firewall, cluster.firewall));
+  });
+  const agreed = agreedAddresses(facts);
+  const installNeedKiB = tarball ? Math.ceil((tarball.size * 4) / 1024) + 64 * 1024 : 256 * 1024;
+  const hosts = fleet.hosts.map((host) => {
+    const name = host.spec.name;
+    const f = facts.get(name);
+    const firewall = firewalls.get(name);
+    if (!f || !firewall) {
+      const err = host.error as (Error & { fix?: string }) | undefined;
+      const ssh: CheckResult = {
+        id: 'ssh',
+        status: 'fail',
+        message: (err?.message ?? 'no answer').replace(`${name}: `, ''),
+      };
+      if (err?.fix) ssh.fix = err.fix;
+      return { name, results: [ssh] };
+    }
+    const results: CheckResult[] = [
+      { id: 'ssh', status: 'pass', message: 'connected, authenticated, host key known' },
+      judgeJava(f, tarball?.version),
+      judgeDisk(f, installNeedKiB),
+      judgePorts(f, ports(inventory)),
+      judgeNames(name, f, agreed),
+      judgeNetwork(f, serving ? 'quorum and election ports' : 'SSH ports of the other hosts'),
+      judgeFirewall(firewall),
+    ];
+    return { name, results };
+  });
+  const ensemble = [judgeSize(inventory.hosts.length)];
+  const failed = [...hosts.flatMap((h) => h.results), ...ensemble].some((r) => r.status === 'fail');
+  return { hosts, ensemble, failed };
+}

@@ -1,0 +1,30 @@
+/** One check's verdict on one host (or on the ensemble). */
+export interface CheckResult {
+  id: string;
+  status: 'pass' | 'warn' | 'fail';
+  message: string;
+  fix?: string;
+}
+
+/** A path's nearest existing directory: free space there, and whether the SSH user may write. */
+export interface DiskFacts {
+  path: string;
+  freeKiB: number | undefined;
+  writable: boolean;
+}
+
+/** What the check probe found on one host. */
+export interface CheckFacts {
+  java: string | undefined;
+  /** First line of `java -version`. */
+  javaVersion: string | undefined;
+  disks: Record<string, DiskFacts>;
+  /** TCP ports something listens on (any address). */
+  listening: Set<number>;
+  /** Our server's JVM is alive (pid file). */
+  zookeeperRunning: boolean;
+  /** Each server name → the address it resolves to on this host (undefined: does not resolve). */
+  resolves: Map<string, string | undefined>;
+  /** "NAME:PORT" → whether this host could open a TCP connection to it. */
+  reaches: Map<string, boolean>;
+}

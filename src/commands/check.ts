@@ -1,0 +1,37 @@
+import { runChecks } from '../check/run.js';
+import { ExitCode } from '../errors.js';
+import { Fleet } from '../run/fleet.js';
+import { inspectTarball, type ReleaseTarball } from '../tarball/inspect.js';
+import { renderCheck } from '../ui/check-view.js';
+import { fleetOptions, type HostOptions, inventoryFrom, selectHosts, tarballPath } from './common.js';
+
+export interface CheckOptions extends HostOptions {
+  tarball?: string;
+  json?: boolean;
+}
+
+/** Preflight checks on every host: exit 0 when none fails (warnings allowed), 2 when one does. */
+export async function check(options: CheckOptions): Promise<number> {
+  const inventory = inventoryFrom(options);
+  let tarball: ReleaseTarball | undefined;
+  try {
+    tarball = await inspectTarball(tarballPath(inventory, options.tarball));
+  } catch (err: unknown) {
+    // Without a tarball the checks still run; only Java's fit to the release is then unknown.
+    if (options.tarball) throw err;
+  }
+  const fleet = await Fleet.open(
+    inventory,
+    fleetOptions(options, { progress: false }),
+    selectHosts(inventory, options.hosts),
+  );
+  try {
+    const report = await runChecks(fleet, tarball);
+    process.stdout.write(
+      options.json ? `${JSON.stringify({ ok: !report.failed, ...report }, null, 2)}\n` : renderCheck(report),
+    );
+    return report.failed ? ExitCode.no : ExitCode.ok;
+  } finally {
+    await fleet.close();
+  }
+}
