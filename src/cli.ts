@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ExitCode, messageOf, ZkdeployError } from './errors.js';
+import { runInterruptCleanups } from './interrupt.js';
 
 const VERSION = '0.1.0';
 
@@ -124,6 +125,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
       setExit(await check(options));
     });
 
+  hostCommand(program, 'logs', "each host's server log, every line prefixed with the host's name")
+    .option('-n, --lines <n>', 'lines from the end of each log', positiveInt, 20)
+    .option('-f, --follow', 'keep streaming new lines until Ctrl-C')
+    .action(async (options) => {
+      const { logs } = await import('./commands/logs.js');
+      setExit(await logs(options));
+    });
+
   hostCommand(
     program,
     'status',
@@ -147,7 +156,7 @@ export async function main(argv: string[]): Promise<number> {
   });
   const interrupted = () => {
     process.stderr.write('\nzkdeploy: interrupted\n');
-    process.exit(ExitCode.interrupted);
+    void runInterruptCleanups().then(() => process.exit(ExitCode.interrupted));
   };
   // A closed pipe (zkdeploy status | head) is the reader's choice, not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {

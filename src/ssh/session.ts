@@ -112,6 +112,29 @@ export class SshSession {
     });
   }
 
+  /**
+   * Runs a long command whose output arrives over time (tail -F): each stdout chunk goes to
+   * `onData`; `stop()` ends our side of the channel (the remote command sees end of input).
+   */
+  stream(
+    command: string,
+    onData: (chunk: Buffer) => void,
+  ): Promise<{ stop: () => void; done: Promise<number> }> {
+    return new Promise((resolve, reject) => {
+      this.client.exec(command, (err, channel: ClientChannel) => {
+        if (err) return reject(new HostError(this.target.name, `cannot run a command: ${err.message}`));
+        let code = -1;
+        channel.on('data', onData);
+        channel.stderr.on('data', () => undefined);
+        channel.on('exit', (exitCode: number | null) => {
+          code = exitCode ?? -1;
+        });
+        const done = new Promise<number>((finish) => channel.on('close', () => finish(code)));
+        resolve({ stop: () => channel.end(), done });
+      });
+    });
+  }
+
   private sftp(): Promise<SFTPWrapper> {
     this.sftpChannel ??= new Promise((resolve, reject) => {
       this.client.sftp((err, sftp) =>

@@ -1,0 +1,80 @@
+import { ExitCode } from '../errors.js';
+import { onInterrupt } from '../interrupt.js';
+import { shellPath } from '../remote/quote.js';
+import { Fleet } from '../run/fleet.js';
+import { color } from '../ui/colors.js';
+import { fleetOptions, type HostOptions, inventoryFrom, selectHosts } from './common.js';
+
+export interface LogsOptions extends HostOptions {
+  lines?: number;
+  follow?: boolean;
+}
+
+/** The newest server log in the server log directory: the .out of zkServer.sh, else a .log. */
+function newestLog(serverLogDir: string): string {
+  const dir = shellPath(serverLogDir);
+  return `f=$(ls -t ${dir}/*.out 2>/dev/null | head -n1); [ -n "$f" ] || f=$(ls -t ${dir}/*.log 2>/dev/null | head -n1); [ -n "$f" ] || { echo "no server log in ${serverLogDir}" >&2; exit 3; }`;
+}
+
+/** Splits a stream into whole lines, each written with the host's prefix. */
+function linePrinter(prefix: string): (chunk: Buffer) => void {
+  let pending = '';
+  return (chunk) => {
+    pending += chunk.toString('utf8');
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    if (lines.length > 0) process.stdout.write(lines.map((l) => `${prefix}${l}\n`).join(''));
+  };
+}
+
+/** Each host's server log, every line prefixed with the host name; --follow streams until Ctrl-C. */
+export async function logs(options: LogsOptions): Promise<number> {
+  const inventory = inventoryFrom(options);
+  const fleet = await Fleet.open(
+    inventory,
+    fleetOptions(options, { progress: false }),
+    selectHosts(inventory, options.hosts),
+  );
+  const width = Math.max(...fleet.hosts.map((h) => h.spec.name.length));
+  const prefix = (name: string) => `${color.cyan(name.padEnd(width))}  `;
+  const lines = options.lines ?? 20;
+  const find = newestLog(inventory.cluster.serverLogDir);
+  try {
+    if (!options.follow) {
+      const outputs = new Map<string, string>();
+      await fleet.each(async (host, executor) => {
+        const result = await executor.probe(`${find}; tail -n ${lines} "$f"`);
+        outputs.set(host.spec.name, result.code === 0 ? result.stdout : `(${result.stderr.trim()})\n`);
+      });
+      for (const host of fleet.hosts) {
+        const text = outputs.get(host.spec.name) ?? `(${host.error?.message ?? 'no answer'})\n`;
+        process.stdout.write(
+          text
+            .replace(/\n$/, '')
+            .split('\n')
+            .map((l) => `${prefix(host.spec.name)}${l}\n`)
+            .join(''),
+        );
+      }
+      return fleet.failed.length > 0 ? ExitCode.failed : ExitCode.ok;
+    }
+    // tail runs in the background and is killed when our end of the channel closes (cat sees EOF),
+    // so no tail outlives zkdeploy on the hosts, even when the connection just drops.
+    const command = `${find}; tail -n ${lines} -F "$f" 2>/dev/null & t=$!; cat >/dev/null; kill $t`;
+    const streams = await Promise.all(
+      fleet.hosts
+        .filter((h) => h.executor)
+        .map((h) => h.executor?.session.stream(command, linePrinter(prefix(h.spec.name)))),
+    );
+    const stopAll = async () => {
+      for (const s of streams) s?.stop();
+      await Promise.all(streams.map((s) => s?.done));
+    };
+    const unregister = onInterrupt(stopAll);
+    await Promise.all(streams.map((s) => s?.done));
+    unregister();
+    return fleet.failed.length > 0 ? ExitCode.failed : ExitCode.ok;
+  } finally {
+    await fleet.close();
+  }
+}

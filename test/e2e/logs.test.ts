@@ -1,0 +1,59 @@
+// zkdeploy logs on the lab: every line prefixed with its host; --follow streams and ends cleanly.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { scratchDir, zkdeploy } from '../helpers/cli.js';
+import { asAdmin, hostNumbers, inHost, lab, labTarball, requireLab } from '../helpers/lab.js';
+import { cliPath, repoRoot } from '../helpers/paths.js';
+
+const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
+
+describe('logs', () => {
+  const cwd = scratchDir();
+  const run = (...args: string[]) => zkdeploy(args, { cwd: cwd.path });
+  before(() => {
+    if (process.getuid?.() === 0) lab('reset');
+  });
+  after(() => {
+    cwd.remove();
+    if (process.getuid?.() === 0) lab('reset');
+  });
+
+  test('-n LINES: the last lines of each server log, each prefixed with its host', async (t) => {
+    if (!requireLab(t)) return;
+    assert.equal((await run('install', '-i', inventory, '-t', labTarball())).code, 0);
+    assert.equal((await run('start')).code, 0);
+    const result = await run('logs', '-n', '3');
+    assert.equal(result.code, 0, result.stderr);
+    const lines = result.stdout.trimEnd().split('\n');
+    assert.equal(lines.length, 15);
+    for (const n of hostNumbers()) assert.equal(lines.filter((l) => l.startsWith(`LZY-0${n}  `)).length, 3);
+    const some = await run('logs', '-n', '1', '--hosts', 'LZY-02');
+    assert.match(some.stdout, /^LZY-02 {2}\S/);
+    assert.equal(some.stdout.trimEnd().split('\n').length, 1);
+  });
+
+  test('--follow streams new lines until Ctrl-C, then exits 130 leaving no tail on the hosts', async (t) => {
+    if (!requireLab(t)) return;
+    const child = spawn(process.execPath, [cliPath, 'logs', '--follow', '-n', '1'], {
+      cwd: cwd.path,
+      env: { ...process.env, CI: 'true', NO_COLOR: '1' },
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    for (let i = 0; i < 50 && out.split('\n').length < 6; i++) await sleep(100);
+    asAdmin(4, 'echo zkdeploy-follow-marker >> "$(ls -t ~/zookeeper/server-logs/*.out | head -n1)"');
+    for (let i = 0; i < 50 && !out.includes('zkdeploy-follow-marker'); i++) await sleep(100);
+    assert.match(out, /^LZY-04 {2}zkdeploy-follow-marker$/m);
+    child.kill('SIGINT');
+    assert.equal(await exited, 130);
+    await sleep(300);
+    for (const n of hostNumbers())
+      assert.equal(inHost(n, 'pgrep -u admin -x tail || true').trim(), '', `a tail is left on host ${n}`);
+  });
+});
