@@ -21,7 +21,13 @@ import type { CheckFacts, CheckResult } from './types.js';
 export interface CheckReport {
   hosts: { name: string; results: CheckResult[] }[];
   ensemble: CheckResult[];
+  /** Some check failed, SSH included. */
   failed: boolean;
+  /**
+   * Some check failed on a host that could be reached: what stops an install. An unreachable host
+   * fails as a host in install's own summary, and the others go on.
+   */
+  blocksInstall: boolean;
 }
 
 function ports(inventory: Inventory): Record<string, number> {
@@ -96,6 +102,8 @@ export async function runChecks(fleet: Fleet, tarball: ReleaseTarball | undefine
     return { name, results };
   });
   const ensemble = [judgeSize(inventory.hosts.length)];
-  const failed = [...hosts.flatMap((h) => h.results), ...ensemble].some((r) => r.status === 'fail');
-  return { hosts, ensemble, failed };
+  const all = [...hosts.flatMap((h) => h.results), ...ensemble];
+  const failed = all.some((r) => r.status === 'fail');
+  const blocksInstall = all.some((r) => r.status === 'fail' && r.id !== 'ssh');
+  return { hosts, ensemble, failed, blocksInstall };
 }

@@ -40,7 +40,7 @@ export async function install(options: InstallOptions): Promise<number> {
         plans.set(host.spec.name, await planHost(executor, inventory, host.spec, tarball, paths));
       }),
     ]);
-    if (report?.failed) {
+    if (report?.blocksInstall) {
       await fleet.close();
       process.stdout.write(renderCheck(report));
       throw new ZkdeployError(
