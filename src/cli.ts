@@ -135,6 +135,18 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   hostCommand(
     program,
+    'verify',
+    'prove replication, ephemeral and sequential nodes, watches and a lock through every server',
+  )
+    .option('--json', 'machine-readable output')
+    .option('--direct', 'connect to the client ports straight, not through SSH')
+    .action(async (options) => {
+      const { verify } = await import('./commands/verify.js');
+      setExit(await verify(options));
+    });
+
+  hostCommand(
+    program,
     'status',
     "every host's mode and the ensemble's health (step 11); exit 2 when unhealthy",
   )
@@ -143,6 +155,25 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(async (options) => {
       const { status } = await import('./commands/status.js');
       setExit(await status(options));
+    });
+
+  program
+    .command('connect-string')
+    .description("the ensemble's connection string, or the lines Kafka, HBase or Hadoop HA expect")
+    .option(
+      '-i, --inventory <file>',
+      'inventory YAML (default: $ZKDEPLOY_INVENTORY, else the last one install used here)',
+    )
+    .addOption(
+      new Option('--for <system>', 'configuration lines for one system').choices([
+        'kafka',
+        'hbase',
+        'hadoop',
+      ]),
+    )
+    .action(async (options) => {
+      const { connectString } = await import('./commands/connect-string.js');
+      setExit(await connectString(options));
     });
 
   return program;
