@@ -30,11 +30,35 @@ export interface ExecResult {
 /** An open SSH connection to one host, reused for every step on it. */
 export class SshSession {
   private sftpChannel: Promise<SFTPWrapper> | undefined;
+  private closing = false;
+  /** Rejects when the connection ends under us: every operation in flight fails with it, none hangs. */
+  private readonly lost: Promise<never>;
 
   private constructor(
     readonly target: SshTarget,
     private readonly client: Client,
-  ) {}
+  ) {
+    this.lost = new Promise<never>((_, reject) => {
+      const fail = (why: string) => {
+        if (!this.closing)
+          reject(
+            new HostError(
+              target.name,
+              `connection lost: ${why}`,
+              'check the host and the network, then run the command again',
+            ),
+          );
+      };
+      client.on('close', () => fail('the connection closed'));
+      client.on('error', (err: Error) => fail(err.message));
+    });
+    this.lost.catch(() => undefined);
+  }
+
+  /** An operation that fails, instead of waiting forever, when the connection is lost. */
+  private guarded<T>(operation: Promise<T>): Promise<T> {
+    return Promise.race([operation, this.lost]);
+  }
 
   /** Connects and authenticates, verifying the host key against known_hosts. */
   static connect(target: SshTarget, options: ConnectOptions): Promise<SshSession> {
@@ -73,10 +97,8 @@ export class SshSession {
     return new Promise((resolve, reject) => {
       const client = new Client();
       client.once('ready', () => {
+        // From here on, errors reach whatever was in flight through the session's `lost`.
         client.removeAllListeners('error');
-        client.on('error', () => {
-          // Errors after the handshake surface on the channel that hit them.
-        });
         resolve(new SshSession(target, client));
       });
       client.once('error', (err: Error & { level?: string; code?: string }) => {
@@ -89,27 +111,29 @@ export class SshSession {
 
   /** Runs a command (under the remote user's shell, as ssh does), with optional standard input. */
   exec(command: string, stdin?: string | Buffer): Promise<ExecResult> {
-    return new Promise((resolve, reject) => {
-      this.client.exec(command, (err, channel: ClientChannel) => {
-        if (err) return reject(new HostError(this.target.name, `cannot run a command: ${err.message}`));
-        const stdout: Buffer[] = [];
-        const stderr: Buffer[] = [];
-        let code = -1;
-        channel.on('data', (d: Buffer) => stdout.push(d));
-        channel.stderr.on('data', (d: Buffer) => stderr.push(d));
-        channel.on('exit', (exitCode: number | null, signal?: string) => {
-          code = exitCode ?? (signal ? 128 : -1);
+    return this.guarded(
+      new Promise((resolve, reject) => {
+        this.client.exec(command, (err, channel: ClientChannel) => {
+          if (err) return reject(new HostError(this.target.name, `cannot run a command: ${err.message}`));
+          const stdout: Buffer[] = [];
+          const stderr: Buffer[] = [];
+          let code = -1;
+          channel.on('data', (d: Buffer) => stdout.push(d));
+          channel.stderr.on('data', (d: Buffer) => stderr.push(d));
+          channel.on('exit', (exitCode: number | null, signal?: string) => {
+            code = exitCode ?? (signal ? 128 : -1);
+          });
+          channel.on('close', () =>
+            resolve({
+              code,
+              stdout: Buffer.concat(stdout).toString('utf8'),
+              stderr: Buffer.concat(stderr).toString('utf8'),
+            }),
+          );
+          channel.end(stdin);
         });
-        channel.on('close', () =>
-          resolve({
-            code,
-            stdout: Buffer.concat(stdout).toString('utf8'),
-            stderr: Buffer.concat(stderr).toString('utf8'),
-          }),
-        );
-        channel.end(stdin);
-      });
-    });
+      }),
+    );
   }
 
   /**
@@ -146,14 +170,16 @@ export class SshSession {
 
   /** Streams a local file to a remote path over SFTP (the remote path must be absolute or relative to home). */
   async upload(localPath: string, remotePath: string): Promise<void> {
-    const sftp = await this.sftp();
-    await new Promise<void>((resolve, reject) => {
-      sftp.fastPut(localPath, remotePath, { concurrency: 16, chunkSize: 64 * 1024 }, (err) =>
-        err
-          ? reject(new HostError(this.target.name, `upload to ${remotePath} failed: ${err.message}`))
-          : resolve(),
-      );
-    });
+    const sftp = await this.guarded(this.sftp());
+    await this.guarded(
+      new Promise<void>((resolve, reject) => {
+        sftp.fastPut(localPath, remotePath, { concurrency: 16, chunkSize: 64 * 1024 }, (err) =>
+          err
+            ? reject(new HostError(this.target.name, `upload to ${remotePath} failed: ${err.message}`))
+            : resolve(),
+        );
+      }),
+    );
   }
 
   /** A TCP stream to a port as seen from the host itself (an SSH direct-tcpip channel). */
@@ -166,6 +192,7 @@ export class SshSession {
   }
 
   close(): void {
+    this.closing = true;
     this.client.end();
   }
 }
