@@ -174,9 +174,13 @@ function extractCommand(installDir: string, tarball: ReleaseTarball, remoteTarba
   const old = shellQuote(`.zkdeploy-old-${tarball.topDir}`);
   return [
     'set -e',
+    // Nothing extracted may be group- or world-writable, whatever the session's umask.
+    'umask 022',
     `mkdir -p ${shellQuote(installDir)}`,
     `cd ${shellQuote(installDir)}`,
     `rm -rf ${staging} ${old}`,
+    // A failed or cut extraction leaves nothing behind to fill the disk or be mistaken for a release.
+    `trap 'rm -rf ${staging}' EXIT`,
     `mkdir ${staging}`,
     `tar -xzf ${shellQuote(remoteTarball)} -C ${staging}`,
     `printf '%s\\n' ${shellQuote(tarball.sha256)} > ${staging}/${top}/.zkdeploy-release`,
