@@ -8,7 +8,9 @@ LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 out=${1:?output directory}
 mkdir -p "$out"
 
-if [ -s "$out/.built" ] && [ -s "$out/$(cat "$out/.built")" ]; then
+# Rebuilt whenever this builder or the zkEnv.sh it ships changes, not only when a tarball is missing.
+key=$(cat "${BASH_SOURCE[0]}" "$LAB_DIR/zkEnv.sh" | sha256sum | cut -c1-16)
+if [ "$(cat "$out/.built" 2>/dev/null)" = "$key" ] && [ -s "$out/zookeeper-3.8.0.tar.gz" ]; then
   exit 0
 fi
 
@@ -36,9 +38,13 @@ for jar in "${jars[@]}"; do
   src="$java/$jar.jar"
   [ -e "$src" ] || { echo "build-tarballs: $jar.jar missing from Debian's packages" >&2; exit 1; }
   # Name each jar with its version, as Apache's lib/ does.
-  target=$(basename "$(readlink -f "$src")")
-  versioned=$(find "$java" -maxdepth 1 -lname "$target" -name "$jar-[0-9]*.jar" | head -n1)
-  [ -n "$versioned" ] || versioned=$target
+  if [[ $jar =~ -[0-9] ]]; then
+    versioned=$jar.jar
+  else
+    target=$(basename "$(readlink -f "$src")")
+    versioned=$(find "$java" -maxdepth 1 -lname "$target" -name "$jar-[0-9]*.jar" | head -n1)
+    [ -n "$versioned" ] || versioned=$target
+  fi
   cp -L "$src" "$rel/lib/$(basename "$versioned")"
 done
 
@@ -74,4 +80,4 @@ printf 'package org.apache.zookeeper;\npublic class Version {}\n' \
   >"$src/zookeeper-server/src/main/java/org/apache/zookeeper/Version.java"
 pack "apache-zookeeper-$version" "apache-zookeeper-$version.tar.gz"
 
-echo "zookeeper-$version.tar.gz" >"$out/.built"
+echo "$key" >"$out/.built"

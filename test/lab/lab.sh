@@ -388,6 +388,20 @@ cmd_exec() {
   exec nsenter -t "$init" -n -m -u -i -p -- "$@"
 }
 
+# Slow one host's link (a token bucket on its bridge-side veth) so an upload lasts seconds:
+# lab.sh slow LZY-03 4mbit. tbf, not netem: sch_netem is missing from some kernels (this VM's).
+cmd_slow() {
+  load_settings
+  local host=${1:?host name} rate=${2:-2mbit}
+  tc qdisc replace dev "zkl-lzy${host#LZY-}" root tbf rate "$rate" burst 32kbit latency 400ms
+}
+
+cmd_fast() {
+  load_settings
+  local host=${1:?host name}
+  tc qdisc del dev "zkl-lzy${host#LZY-}" root 2>/dev/null || true
+}
+
 cmd_env() {
   load_settings
   printf 'ZKLAB_STATE=%s\nZKLAB_HOSTS=%s\nZKLAB_SUBNET=%s\n' "$STATE" "$HOSTS" "$SUBNET"
@@ -399,9 +413,11 @@ down) shift; cmd_down "$@" ;;
 reset) cmd_reset ;;
 status) cmd_status ;;
 exec) shift; cmd_exec "$@" ;;
+slow) shift; cmd_slow "$@" ;;
+fast) shift; cmd_fast "$@" ;;
 env) cmd_env ;;
 *)
-  echo "usage: lab.sh up | down [--purge] | reset | status | exec HOST -- CMD… | env" >&2
+  echo "usage: lab.sh up | down [--purge] | reset | status | exec HOST -- CMD… | slow HOST [RATE] | fast HOST | env" >&2
   exit 64
   ;;
 esac
