@@ -41,7 +41,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('Deploy an Apache ZooKeeper ensemble to the hosts of an inventory, over SSH, in parallel')
     .version(VERSION)
     .exitOverride()
-    .showHelpAfterError('(run zkdeploy --help for usage)');
+    .showHelpAfterError();
 
   hostCommand(
     program,
@@ -151,7 +151,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
     "every host's mode and the ensemble's health (step 11); exit 2 when unhealthy",
   )
     .option('--json', 'machine-readable output')
-    .option('--raw', "each host's verbatim zkServer.sh status output, the guide's own check")
+    .addOption(
+      new Option('--raw', "each host's verbatim zkServer.sh status output, the guide's own check").conflicts(
+        'json',
+      ),
+    )
     .action(async (options) => {
       const { status } = await import('./commands/status.js');
       setExit(await status(options));

@@ -4,6 +4,7 @@ import { didYouMean } from '../inventory/did-you-mean.js';
 import { expandLocalHome, loadInventory, remembered, resolveInventoryPath } from '../inventory/load.js';
 import type { HostSpec, Inventory } from '../inventory/types.js';
 import type { Fleet, FleetOptions } from '../run/fleet.js';
+import { lockInventory } from '../run/lock.js';
 
 /** Options every command that reaches hosts accepts. */
 export interface HostOptions {
@@ -19,6 +20,19 @@ export interface HostOptions {
   verbose?: boolean;
   concurrency?: number;
   connectTimeout?: number;
+}
+
+/**
+ * Loads the inventory for a command that changes hosts, and takes this machine's lock on it
+ * (dry runs change nothing and take none).
+ */
+export function inventoryForChange(
+  command: string,
+  options: HostOptions & { tarball?: string; firewall?: string },
+): Inventory {
+  const inventory = inventoryFrom(options);
+  if (!options.dryRun) lockInventory(inventory.path, command);
+  return inventory;
 }
 
 /** Loads the inventory the options point at, flags overriding the file; prints its warnings. */

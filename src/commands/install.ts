@@ -9,7 +9,7 @@ import { planHost } from '../run/plan-host.js';
 import { inspectTarball } from '../tarball/inspect.js';
 import { renderCheck } from '../ui/check-view.js';
 import { stepSummary } from '../ui/summary.js';
-import { fleetOptions, type HostOptions, inventoryFrom, selectHosts, tarballPath } from './common.js';
+import { fleetOptions, type HostOptions, inventoryForChange, selectHosts, tarballPath } from './common.js';
 
 export interface InstallOptions extends HostOptions {
   tarball?: string;
@@ -25,7 +25,7 @@ export async function install(options: InstallOptions): Promise<number> {
     const { plan } = await import('./plan.js');
     return plan(options);
   }
-  const inventory = inventoryFrom(options);
+  const inventory = inventoryForChange('install', options);
   const tarball = await inspectTarball(tarballPath(inventory, options.tarball));
   checkLayout(inventory, tarball.topDir);
   const paths = hostPaths(inventory.cluster, tarball.fileName, tarball.topDir);

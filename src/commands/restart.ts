@@ -9,7 +9,7 @@ import { judgeHealth } from '../zk/health.js';
 import { runStartScript, stopServer, waitUntilServing } from '../zk/lifecycle.js';
 import { syncedFollowers } from '../zk/mntr.js';
 import { findZookeeperHome } from '../zk/server-host.js';
-import { exitCodeOf, fleetOptions, type HostOptions, inventoryFrom, selectHosts } from './common.js';
+import { exitCodeOf, fleetOptions, type HostOptions, inventoryForChange, selectHosts } from './common.js';
 import { collectStatus, type HostStatus, renderStatus } from './status.js';
 
 export interface RestartOptions extends HostOptions {
@@ -152,7 +152,7 @@ function refuseUnhealthy(inventory: Inventory, rows: HostStatus[]): never {
  * comes); each must serve again and be synced before the next stops. --parallel: all at once.
  */
 export async function restart(options: RestartOptions): Promise<number> {
-  const inventory = inventoryFrom(options);
+  const inventory = inventoryForChange('restart', options);
   const targets = selectHosts(inventory, options.hosts).map((h) => h.name);
   // Every host is connected, whatever --hosts says: the leader and the quorum are the ensemble's.
   const fleet = await Fleet.open(inventory, fleetOptions(options));

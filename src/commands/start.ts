@@ -3,7 +3,7 @@ import { stepSummary } from '../ui/summary.js';
 import { judgeHealth } from '../zk/health.js';
 import { runStartScript, servingMode, waitUntilServing } from '../zk/lifecycle.js';
 import { findZookeeperHome, serverAlive } from '../zk/server-host.js';
-import { exitCodeOf, fleetOptions, type HostOptions, inventoryFrom, selectHosts } from './common.js';
+import { exitCodeOf, fleetOptions, type HostOptions, inventoryForChange, selectHosts } from './common.js';
 import { collectStatus, renderStatus } from './status.js';
 
 export interface StartOptions extends HostOptions {
@@ -13,7 +13,7 @@ export interface StartOptions extends HostOptions {
 
 /** zkServer.sh start on every host at once, then wait until the ensemble has a quorum and every host a mode. */
 export async function start(options: StartOptions): Promise<number> {
-  const inventory = inventoryFrom(options);
+  const inventory = inventoryForChange('start', options);
   const { cluster } = inventory;
   const fleet = await Fleet.open(inventory, fleetOptions(options), selectHosts(inventory, options.hosts));
   let rows: Awaited<ReturnType<typeof collectStatus>> = [];

@@ -2,7 +2,7 @@ import { Fleet } from '../run/fleet.js';
 import { stepSummary } from '../ui/summary.js';
 import { stopServer } from '../zk/lifecycle.js';
 import { findZookeeperHome } from '../zk/server-host.js';
-import { exitCodeOf, fleetOptions, type HostOptions, inventoryFrom, selectHosts } from './common.js';
+import { exitCodeOf, fleetOptions, type HostOptions, inventoryForChange, selectHosts } from './common.js';
 
 export interface StopOptions extends HostOptions {
   /** Seconds to wait for each client port to close. */
@@ -14,7 +14,7 @@ export interface StopOptions extends HostOptions {
  * word (it removes the pid file before the JVM has exited). Nothing to stop is success.
  */
 export async function stop(options: StopOptions): Promise<number> {
-  const inventory = inventoryFrom(options);
+  const inventory = inventoryForChange('stop', options);
   const { cluster } = inventory;
   const fleet = await Fleet.open(inventory, fleetOptions(options), selectHosts(inventory, options.hosts));
   try {

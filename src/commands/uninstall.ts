@@ -9,7 +9,7 @@ import type { HostExecutor } from '../run/executor.js';
 import { Fleet } from '../run/fleet.js';
 import { stepSummary } from '../ui/summary.js';
 import { stopServer } from '../zk/lifecycle.js';
-import { exitCodeOf, fleetOptions, type HostOptions, inventoryFrom, selectHosts } from './common.js';
+import { exitCodeOf, fleetOptions, type HostOptions, inventoryForChange, selectHosts } from './common.js';
 
 export interface UninstallOptions extends HostOptions {
   purgeData?: boolean;
@@ -137,7 +137,7 @@ async function confirmPurge(inventory: Inventory, options: UninstallOptions): Pr
  * logs unless --purge-data is confirmed.
  */
 export async function uninstall(options: UninstallOptions): Promise<number> {
-  const inventory = inventoryFrom(options);
+  const inventory = inventoryForChange('uninstall', options);
   await confirmPurge(inventory, options);
   const fleet = await Fleet.open(inventory, fleetOptions(options), selectHosts(inventory, options.hosts));
   try {
