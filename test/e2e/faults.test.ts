@@ -1,0 +1,216 @@
+// Faults on the lab: each one on one host; the others finish, the failed host and step are named,
+// exit 1, and a plain re-run converges. Nothing half-done is ever used; the data always survives.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { outcomes, pairsWith, scratchDir, zkdeploy } from '../helpers/cli.js';
+import { asAdmin, hostNumbers, inHost, lab, labTarball, requireLab } from '../helpers/lab.js';
+import { cliPath, repoRoot } from '../helpers/paths.js';
+
+const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
+const release = '~/zookeeper/zookeeper-3.8.0';
+
+describe('faults', () => {
+  const cwd = scratchDir();
+  const run = (...args: string[]) => zkdeploy(args, { cwd: cwd.path });
+  const undo: (() => void)[] = [];
+  const undoAll = () => {
+    while (undo.length > 0) {
+      try {
+        undo.pop()?.();
+      } catch {
+        // A fault that was never made has nothing to undo.
+      }
+    }
+  };
+  before(() => {
+    if (process.getuid?.() === 0) lab('reset');
+  });
+  after(() => {
+    undoAll();
+    cwd.remove();
+    if (process.getuid?.() === 0) lab('reset');
+  });
+
+  test('the connection cut in the middle of the upload: no half-written tarball is ever used', async (t) => {
+    if (!requireLab(t)) return;
+    lab('slow', 'LZY-03', '4mbit');
+    undo.push(() => lab('fast', 'LZY-03'));
+    const child = spawn(process.execPath, [cliPath, 'install', '-i', inventory, '-t', labTarball()], {
+      cwd: cwd.path,
+      env: { ...process.env, CI: 'true', NO_COLOR: '1' },
+    });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const partialSize = () =>
+      Number(asAdmin(3, 'stat -c %s ~/setups/*.zkdeploy-partial 2>/dev/null || echo 0').trim());
+    for (let i = 0; i < 100 && partialSize() < 500_000; i++) await sleep(100);
+    assert.ok(partialSize() >= 500_000, 'the upload to LZY-03 never got going');
+    // Cut it: end LZY-03's SSH session processes for admin, by PID.
+    inHost(3, 'for p in $(pgrep -u admin -x sshd); do kill -9 "$p"; done');
+    assert.equal(await exited, 1, stdout);
+    assert.match(stdout, /^LZY-03\s+failed\s/m);
+    for (const host of ['LZY-01', 'LZY-02', 'LZY-04', 'LZY-05']) {
+      assert.deepEqual(
+        [...(outcomes(stdout).get(host)?.values() ?? [])].slice(0, 7),
+        Array(7).fill('changed'),
+        host,
+      );
+    }
+    assert.equal(
+      asAdmin(3, 'test -e ~/setups/zookeeper-3.8.0.tar.gz && echo complete || echo absent').trim(),
+      'absent',
+    );
+    assert.equal(asAdmin(3, `test -e ${release} && echo used || echo unused`).trim(), 'unused');
+
+    lab('fast', 'LZY-03');
+    const again = await run('install');
+    assert.equal(again.code, 0, again.stdout);
+    assert.deepEqual(
+      pairsWith(again.stdout, 'changed').filter((p) => !p.startsWith('LZY-03')),
+      [],
+      'the hosts that had finished are unchanged',
+    );
+    assert.equal(
+      asAdmin(3, 'gzip -t ~/setups/zookeeper-3.8.0.tar.gz && ls ~/setups').trim(),
+      'zookeeper-3.8.0.tar.gz',
+    );
+  });
+
+  test('an extraction killed half-way is never used: its staging is replaced, a stampless release re-extracted', async (t) => {
+    if (!requireLab(t)) return;
+    assert.equal((await run('install', '-i', inventory, '-t', labTarball())).code, 0);
+    // What a killed extraction can leave: a half-filled staging directory (and, from an older
+    // zkdeploy or a hand edit, a release without its stamp and with a jar missing).
+    asAdmin(
+      2,
+      `mkdir -p ~/zookeeper/.zkdeploy-extract-zookeeper-3.8.0/zookeeper-3.8.0/lib && rm ${release}/.zkdeploy-release ${release}/lib/zookeeper-3.8.0.jar`,
+    );
+    const plan = await run('plan');
+    assert.match(plan.stdout, /^ {2}~ extract: /m);
+    const result = await run('install');
+    assert.equal(result.code, 0, result.stdout);
+    assert.deepEqual(pairsWith(result.stdout, 'changed'), [
+      'LZY-02 extract',
+      'LZY-02 java.env',
+      'LZY-02 zoo.cfg',
+    ]);
+    assert.equal(
+      asAdmin(2, `test -f ${release}/lib/zookeeper-3.8.0.jar && ls -A ~/zookeeper`)
+        .trim()
+        .split('\n')
+        .sort()
+        .join(' '),
+      'data logs server-logs zookeeper-3.8.0',
+    );
+  });
+
+  test("disk full in one host's install dir: that host fails at its step, the others finish; the check names it", async (t) => {
+    if (!requireLab(t)) return;
+    lab('reset');
+    asAdmin(4, 'mkdir -p ~/zookeeper');
+    inHost(4, 'mount -t tmpfs -o size=3m,uid=$(id -u admin),gid=$(id -g admin) zkfull /home/admin/zookeeper');
+    undo.push(() => inHost(4, 'umount /home/admin/zookeeper'));
+    const checked = await run('install', '-i', inventory, '-t', labTarball());
+    assert.equal(checked.code, 1);
+    assert.match(
+      checked.stdout,
+      /LZY-04 disk: fail: installDir: \/home\/admin\/zookeeper \(\d MiB free\), needs \d+ MiB/,
+    );
+    const result = await run('install', '--skip-check');
+    assert.equal(result.code, 1, result.stdout);
+    assert.match(result.stdout, /^LZY-04\s+changed\s+failed\s/m);
+    assert.match(result.stdout, /LZY-04: command failed \(exit \d+\):[\s\S]*No space left on device/);
+    for (const host of ['LZY-01', 'LZY-02', 'LZY-03', 'LZY-05'])
+      assert.match(result.stdout, new RegExp(`^${host}(\\s+changed){7}`, 'm'));
+    assert.equal(
+      asAdmin(4, 'ls -A ~/zookeeper').trim(),
+      '',
+      'a half extraction was left in the release place',
+    );
+    undoAll();
+    const again = await run('install');
+    assert.equal(again.code, 0, again.stdout);
+  });
+
+  test("permission denied on one host's install dir: named, the others finish, a re-run converges", async (t) => {
+    if (!requireLab(t)) return;
+    lab('reset');
+    asAdmin(5, 'mkdir -p ~/zookeeper && chmod 500 ~/zookeeper');
+    undo.push(() => asAdmin(5, 'chmod 755 ~/zookeeper'));
+    const result = await run('install', '--skip-check');
+    assert.equal(result.code, 1, result.stdout);
+    assert.match(result.stdout, /LZY-05: command failed \(exit \d+\):[\s\S]*Permission denied/);
+    for (const host of ['LZY-01', 'LZY-02', 'LZY-03', 'LZY-04'])
+      assert.match(result.stdout, new RegExp(`^${host}(\\s+changed){7}`, 'm'));
+    undoAll();
+    const again = await run('install');
+    assert.equal(again.code, 0, again.stdout);
+    assert.equal((await run('start')).code, 0);
+  });
+
+  test('two runs at once: the second names the first (pid, command, since) and touches nothing', async (t) => {
+    if (!requireLab(t)) return;
+    assert.equal((await run('install', '-i', inventory, '-t', labTarball())).code, 0);
+    assert.equal((await run('start')).code, 0);
+    const first = spawn(process.execPath, [cliPath, 'restart'], {
+      cwd: cwd.path,
+      env: { ...process.env, CI: 'true' },
+    });
+    const firstDone = new Promise<number | null>((resolve) => first.on('close', resolve));
+    await sleep(1500);
+    const second = await run('stop');
+    assert.equal(second.code, 1, second.stdout + second.stderr);
+    assert.match(
+      second.stderr,
+      new RegExp(
+        `another zkdeploy holds the lock on .*lzy\\.yaml: pid ${first.pid}, \`zkdeploy restart\`, since \\d{4}-`,
+      ),
+    );
+    assert.equal(await firstDone, 0);
+    assert.equal((await run('status')).code, 0, 'the second run stopped nothing');
+  });
+
+  test('the data survives install re-runs, a changed zoo.cfg, restart, stop/start and uninstall', async (t) => {
+    if (!requireLab(t)) return;
+    const zkCli = (n: number, command: string) =>
+      asAdmin(n, `${release}/bin/zkCli.sh -server 127.0.0.1:2181 ${command} 2>&1`);
+    assert.match(zkCli(1, 'create /survivor alive'), /Created/);
+    const readBack = (step: string) =>
+      assert.match(zkCli(3, 'get /survivor'), /^alive$/m, `lost after ${step}`);
+    assert.equal((await run('install')).code, 0);
+    readBack('install');
+    const changed = join(cwd.path, 'changed.yaml');
+    writeFileSync(
+      changed,
+      readFileSync(inventory, 'utf8').replace(
+        '  electionPort: 3888',
+        '  electionPort: 3888\n  settings:\n    autopurge.purgeInterval: 24',
+      ),
+    );
+    assert.equal((await run('install', '-i', changed, '-t', labTarball())).code, 0);
+    assert.equal((await run('restart', '-i', changed)).code, 0);
+    readBack('a changed zoo.cfg and a restart');
+    assert.equal((await run('stop', '-i', changed)).code, 0);
+    assert.equal((await run('start', '-i', changed)).code, 0);
+    readBack('stop and start');
+    assert.equal((await run('uninstall', '-i', changed)).code, 0);
+    assert.equal((await run('install', '-i', changed, '-t', labTarball())).code, 0);
+    assert.equal((await run('start', '-i', changed)).code, 0);
+    readBack('uninstall and install');
+  });
+
+  test('nothing zkdeploy writes is group- or world-writable', async (t) => {
+    if (!requireLab(t)) return;
+    for (const n of hostNumbers()) {
+      const loose = asAdmin(n, 'find ~/setups ~/zookeeper ~/.bash_profile -perm /022 ! -type l 2>/dev/null');
+      assert.equal(loose.trim(), '', `host ${n}: ${loose}`);
+    }
+  });
+});
