@@ -1,0 +1,79 @@
+// Bad input on the lab: refused before any connection, nothing run or written on any host.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { scratchDir, zkdeploy } from '../helpers/cli.js';
+import { asAdmin, hostNumbers, lab, labTarball, requireLab } from '../helpers/lab.js';
+import { repoRoot } from '../helpers/paths.js';
+
+const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
+
+describe('bad input', () => {
+  const cwd = scratchDir();
+  const run = (...args: string[]) => zkdeploy(args, { cwd: cwd.path });
+  const untouched = () => {
+    for (const n of hostNumbers())
+      assert.equal(
+        asAdmin(n, 'ls -A ~ | grep -c -e setups -e zookeeper -e pwned || true').trim(),
+        '0',
+        `host ${n} was touched`,
+      );
+  };
+  before(() => {
+    if (process.getuid?.() === 0) lab('reset');
+  });
+  after(() => cwd.remove());
+
+  test('unknown command, unknown flag, conflicting flags: exit 64 with the usage', async () => {
+    for (const args of [['bogus'], ['install', '--bogus'], ['status', '--json', '--raw']]) {
+      const result = await run(...args);
+      assert.equal(result.code, 64, args.join(' '));
+      assert.match(result.stderr, /error: /);
+      assert.match(result.stderr, /Usage: zkdeploy/);
+    }
+  });
+
+  test('values that a shell would run are refused, and nothing they say ever runs anywhere', async (t) => {
+    if (!requireLab(t)) return;
+    const marker = join(cwd.path, 'pwned');
+    const attempts = [
+      `hosts:\n  - name: "LZY-01$(touch ${marker}-name)"\n  - name: LZY-02\n  - name: LZY-03\n`,
+      `ssh:\n  user: "admin; touch ${marker}-user"\nhosts: [LZY-01, LZY-02, LZY-03]\n`,
+      `zookeeper:\n  dataDir: "~/\`touch ${marker}-path\`"\nhosts: [LZY-01, LZY-02, LZY-03]\n`,
+      `zookeeper:\n  settings:\n    x: "a\\ntouch ${marker}-setting"\nhosts: [LZY-01, LZY-02, LZY-03]\n`,
+    ];
+    for (const [i, text] of attempts.entries()) {
+      const file = join(cwd.path, `evil-${i}.yaml`);
+      writeFileSync(file, text);
+      const result = await run('install', '-i', file, '-t', labTarball());
+      assert.equal(result.code, 3, result.stderr);
+      assert.match(result.stderr, new RegExp(`evil-${i}\\.yaml: 1 problem`));
+    }
+    assert.equal(
+      existsSync(`${marker}-name`) || existsSync(`${marker}-user`) || existsSync(`${marker}-path`),
+      false,
+    );
+    untouched();
+  });
+
+  test('a tarball with an entry escaping the release is refused before any upload', async (t) => {
+    if (!requireLab(t)) return;
+    const tree = join(cwd.path, 'evil-release');
+    mkdirSync(join(tree, 'zookeeper-3.8.0', 'bin'), { recursive: true });
+    mkdirSync(join(tree, 'zookeeper-3.8.0', 'lib'), { recursive: true });
+    writeFileSync(join(tree, 'zookeeper-3.8.0', 'bin', 'zkServer.sh'), '#!/bin/sh\n');
+    writeFileSync(join(tree, 'zookeeper-3.8.0', 'lib', 'zookeeper-3.8.0.jar'), 'jar');
+    symlinkSync('../../../.ssh/authorized_keys', join(tree, 'zookeeper-3.8.0', 'lib', 'keys'));
+    const tarball = join(cwd.path, 'zookeeper-3.8.0.tar.gz');
+    execFileSync('tar', ['-czf', tarball, '-C', tree, 'zookeeper-3.8.0']);
+    const result = await run('install', '-i', inventory, '-t', tarball);
+    assert.equal(result.code, 3);
+    assert.match(
+      result.stderr,
+      /unsafe entries, refusing to extract it: zookeeper-3\.8\.0\/lib\/keys: link pointing outside the release/,
+    );
+    untouched();
+  });
+});
