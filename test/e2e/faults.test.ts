@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { outcomes, pairsWith, scratchDir, zkdeploy } from '../helpers/cli.js';
-import { asAdmin, hostNumbers, inHost, lab, labTarball, requireLab } from '../helpers/lab.js';
+import { asAdmin, hostNumbers, inHost, lab, labTarball, requireLab, zkCli } from '../helpers/lab.js';
 import { cliPath, repoRoot } from '../helpers/paths.js';
 
 const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
@@ -179,8 +179,6 @@ describe('faults', () => {
 
   test('the data survives install re-runs, a changed zoo.cfg, restart, stop/start and uninstall', async (t) => {
     if (!requireLab(t)) return;
-    const zkCli = (n: number, command: string) =>
-      asAdmin(n, `${release}/bin/zkCli.sh -server 127.0.0.1:2181 ${command} 2>&1`);
     assert.match(zkCli(1, 'create /survivor alive'), /Created/);
     const readBack = (step: string) =>
       assert.match(zkCli(3, 'get /survivor'), /^alive$/m, `lost after ${step}`);

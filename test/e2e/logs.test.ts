@@ -2,24 +2,16 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { scratchDir, zkdeploy } from '../helpers/cli.js';
-import { asAdmin, hostNumbers, inHost, lab, labTarball, requireLab } from '../helpers/lab.js';
+import { labSuite } from '../helpers/cli.js';
+import { asAdmin, hostNumbers, inHost, labTarball, requireLab } from '../helpers/lab.js';
 import { cliPath, repoRoot } from '../helpers/paths.js';
 
 const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
 
 describe('logs', () => {
-  const cwd = scratchDir();
-  const run = (...args: string[]) => zkdeploy(args, { cwd: cwd.path });
-  before(() => {
-    if (process.getuid?.() === 0) lab('reset');
-  });
-  after(() => {
-    cwd.remove();
-    if (process.getuid?.() === 0) lab('reset');
-  });
+  const { cwd, run } = labSuite();
 
   test('-n LINES: the last lines of each server log, each prefixed with its host', async (t) => {
     if (!requireLab(t)) return;
@@ -38,7 +30,7 @@ describe('logs', () => {
   test('--follow streams new lines until Ctrl-C, then exits 130 leaving no tail on the hosts', async (t) => {
     if (!requireLab(t)) return;
     const child = spawn(process.execPath, [cliPath, 'logs', '--follow', '-n', '1'], {
-      cwd: cwd.path,
+      cwd: cwd,
       env: { ...process.env, CI: 'true', NO_COLOR: '1' },
     });
     let out = '';

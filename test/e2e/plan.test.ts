@@ -1,9 +1,9 @@
 // zkdeploy plan and --dry-run: read-only probes only, and exactly what install then changes.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { pairsWith, scratchDir, zkdeploy } from '../helpers/cli.js';
-import { asAdmin, hostNumbers, lab, labTarball, requireLab } from '../helpers/lab.js';
+import { describe, test } from 'node:test';
+import { labSuite, pairsWith } from '../helpers/cli.js';
+import { asAdmin, hostNumbers, labTarball, requireLab } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
 
 const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
@@ -24,12 +24,7 @@ function planned(stdout: string): string[] {
 }
 
 describe('plan and --dry-run', () => {
-  const cwd = scratchDir();
-  const run = (...args: string[]) => zkdeploy(args, { cwd: cwd.path });
-  before(() => {
-    if (process.getuid?.() === 0) lab('reset');
-  });
-  after(() => cwd.remove());
+  const { run } = labSuite({ resetAfter: false });
 
   const drifts: [string, () => void][] = [
     ['myid deleted on LZY-02', () => asAdmin(2, 'rm ~/zookeeper/data/myid')],

@@ -1,25 +1,17 @@
 // A rolling restart under a client writing continuously: no failed write, nothing lost, leader last.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { scratchDir, zkdeploy } from '../helpers/cli.js';
-import { hostIp, hostName, hostNumbers, lab, labTarball, requireLab } from '../helpers/lab.js';
+import { labSuite } from '../helpers/cli.js';
+import { hostIp, hostName, hostNumbers, labTarball, requireLab } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
 import { connectedServer, srvrMode, zk, zkClient } from '../helpers/zk-client.js';
 
 const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
 
 describe('restart', () => {
-  const cwd = scratchDir();
-  const run = (...args: string[]) => zkdeploy(args, { cwd: cwd.path });
-  before(() => {
-    if (process.getuid?.() === 0) lab('reset');
-  });
-  after(() => {
-    cwd.remove();
-    if (process.getuid?.() === 0) lab('reset');
-  });
+  const { run } = labSuite();
 
   test('rolling, under ~40 writes/s: no write through a running server fails, none is lost, leader last, leaderless < 2 s', async (t) => {
     if (!requireLab(t)) return;

@@ -1,16 +1,14 @@
 // zkdeploy start and status on the lab: a real ensemble, one leader and four followers, shown.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type CliResult, pairsWith, scratchDir, zkdeploy } from '../helpers/cli.js';
-import { asAdmin, hostName, inHost, lab, labTarball, requireLab } from '../helpers/lab.js';
+import { type CliResult, labSuite, pairsWith } from '../helpers/cli.js';
+import { asAdmin, hostName, inHost, labTarball, requireLab, zkCli } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
 
 const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
 const bin = '~/zookeeper/zookeeper-3.8.0/bin';
-const zkCli = (n: number, server: number, command: string) =>
-  asAdmin(n, `${bin}/zkCli.sh -server ${hostName(server)}:2181 ${command} 2>&1`);
 
 interface StatusJson {
   healthy: boolean;
@@ -19,8 +17,7 @@ interface StatusJson {
 }
 
 describe('start and status', () => {
-  const cwd = scratchDir();
-  const run = (...args: string[]) => zkdeploy(args, { cwd: cwd.path });
+  const { run } = labSuite();
   const statusJson = async (): Promise<{ result: CliResult; json: StatusJson }> => {
     const result = await run('status', '--json');
     return { result, json: JSON.parse(result.stdout) as StatusJson };
@@ -34,14 +31,6 @@ describe('start and status', () => {
     }
     return result;
   };
-
-  before(() => {
-    if (process.getuid?.() === 0) lab('reset');
-  });
-  after(() => {
-    cwd.remove();
-    if (process.getuid?.() === 0) lab('reset');
-  });
 
   test('install → start → status: one leader, four followers, in text, --json and --raw', async (t) => {
     if (!requireLab(t)) return;
@@ -77,8 +66,8 @@ describe('start and status', () => {
 
   test('a znode created through one host is read back through another', async (t) => {
     if (!requireLab(t)) return;
-    assert.match(zkCli(1, 1, 'create /zkdeploy-e2e replicated'), /Created \/zkdeploy-e2e/);
-    assert.match(zkCli(4, 4, 'get /zkdeploy-e2e'), /^replicated$/m);
+    assert.match(zkCli(1, 'create /zkdeploy-e2e replicated', hostName(1)), /Created \/zkdeploy-e2e/);
+    assert.match(zkCli(4, 'get /zkdeploy-e2e', hostName(4)), /^replicated$/m);
   });
 
   test('start again changes nothing; install again is unchanged and the znode is still there', async (t) => {
@@ -89,7 +78,7 @@ describe('start and status', () => {
     const install = await run('install');
     assert.equal(install.code, 0);
     assert.deepEqual(pairsWith(install.stdout, 'changed'), []);
-    assert.match(zkCli(2, 5, 'get /zkdeploy-e2e'), /^replicated$/m);
+    assert.match(zkCli(2, 'get /zkdeploy-e2e', hostName(5)), /^replicated$/m);
   });
 
   test('servers stopped by hand: one down, two down (still a quorum), three down (lost)', async (t) => {

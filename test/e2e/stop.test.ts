@@ -1,25 +1,15 @@
 // zkdeploy stop on the lab: every server stopped at once, confirmed by its port; data kept.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { pairsWith, scratchDir, zkdeploy } from '../helpers/cli.js';
-import { asAdmin, hostNumbers, inHost, lab, labTarball, requireLab } from '../helpers/lab.js';
+import { describe, test } from 'node:test';
+import { labSuite, pairsWith } from '../helpers/cli.js';
+import { asAdmin, hostNumbers, inHost, labTarball, requireLab, zkCli } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
 
 const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
-const zkCli = (n: number, command: string) =>
-  asAdmin(n, `~/zookeeper/zookeeper-3.8.0/bin/zkCli.sh -server 127.0.0.1:2181 ${command} 2>&1`);
 
 describe('stop', () => {
-  const cwd = scratchDir();
-  const run = (...args: string[]) => zkdeploy(args, { cwd: cwd.path });
-  before(() => {
-    if (process.getuid?.() === 0) lab('reset');
-  });
-  after(() => {
-    cwd.remove();
-    if (process.getuid?.() === 0) lab('reset');
-  });
+  const { run } = labSuite();
 
   test('stops every server, confirmed by its port; again is nothing to do; data survives a restart', async (t) => {
     if (!requireLab(t)) return;

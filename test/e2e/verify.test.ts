@@ -1,9 +1,9 @@
 // zkdeploy verify on the lab: ZooKeeper's promises checked through every server, over SSH tunnels.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { scratchDir, zkdeploy } from '../helpers/cli.js';
-import { asAdmin, lab, labTarball, requireLab } from '../helpers/lab.js';
+import { describe, test } from 'node:test';
+import { labSuite } from '../helpers/cli.js';
+import { asAdmin, labTarball, requireLab } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
 
 const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
@@ -15,20 +15,11 @@ interface VerifyJson {
 }
 
 describe('verify', () => {
-  const cwd = scratchDir();
-  const run = (...args: string[]) => zkdeploy(args, { cwd: cwd.path });
+  const { run } = labSuite();
   const verifyJson = async (...extra: string[]) => {
     const result = await run('verify', '--json', ...extra);
     return { code: result.code, report: JSON.parse(result.stdout) as VerifyJson };
   };
-  before(() => {
-    if (process.getuid?.() === 0) lab('reset');
-  });
-  after(() => {
-    cwd.remove();
-    if (process.getuid?.() === 0) lab('reset');
-  });
-
   test('a healthy ensemble passes every check through every server, and the scratch path is gone', async (t) => {
     if (!requireLab(t)) return;
     assert.equal((await run('install', '-i', inventory, '-t', labTarball())).code, 0);

@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
+import { lab } from './lab.js';
 import { cliPath } from './paths.js';
 
 export interface CliResult {
@@ -60,4 +62,24 @@ export function pairsWith(stdout: string, outcome: string): string[] {
   for (const [host, steps] of outcomes(stdout))
     for (const [step, o] of steps) if (o === outcome) pairs.push(`${host} ${step}`);
   return pairs.sort();
+}
+
+/**
+ * The scaffolding of an end-to-end suite, called inside describe(): a scratch working directory
+ * and `run` for the CLI in it; the lab is reset before the suite, and after it when asked.
+ */
+export function labSuite(options: { resetAfter: boolean } = { resetAfter: true }): {
+  cwd: string;
+  run: (...args: string[]) => Promise<CliResult>;
+} {
+  const dir = scratchDir();
+  const root = process.getuid?.() === 0;
+  before(() => {
+    if (root) lab('reset');
+  });
+  after(() => {
+    dir.remove();
+    if (root && options.resetAfter) lab('reset');
+  });
+  return { cwd: dir.path, run: (...args: string[]) => zkdeploy(args, { cwd: dir.path }) };
 }

@@ -56,3 +56,8 @@ export function requireLab(t: TestContext): boolean {
 
 /** The lab's known_hosts text. */
 export const labKnownHostsText = () => readFileSync(labKnownHosts, 'utf8');
+
+/** zkCli.sh of the lab's 3.8.0 release on host n, as admin, against a server (default: its own). */
+export function zkCli(n: number, command: string, server = '127.0.0.1'): string {
+  return asAdmin(n, `~/zookeeper/zookeeper-3.8.0/bin/zkCli.sh -server ${server}:2181 ${command} 2>&1`);
+}
