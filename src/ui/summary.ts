@@ -26,6 +26,8 @@ export function stepSummary(command: string, fleet: Fleet): string {
   const dryRun = command.endsWith('--dry-run');
   const stepIds: string[] = [];
   for (const host of fleet.hosts) for (const s of host.steps) if (!stepIds.includes(s.id)) stepIds.push(s.id);
+  // Connecting comes before every step, so its column does too.
+  if (stepIds.includes('connect')) stepIds.sort((a, b) => Number(b === 'connect') - Number(a === 'connect'));
   const rows = [['host', ...stepIds].map((h) => color.bold(h))];
   const tally = new Map<string, number>();
   for (const host of fleet.hosts) {

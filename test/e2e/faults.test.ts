@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { outcomes, pairsWith, scratchDir, zkdeploy } from '../helpers/cli.js';
-import { asAdmin, hostNumbers, inHost, lab, labTarball, requireLab, zkCli } from '../helpers/lab.js';
+import { asAdmin, hostIp, hostNumbers, inHost, lab, labTarball, requireLab, zkCli } from '../helpers/lab.js';
 import { cliPath, repoRoot } from '../helpers/paths.js';
 
 const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
@@ -81,6 +81,35 @@ describe('faults', () => {
       asAdmin(3, 'gzip -t ~/setups/zookeeper-3.8.0.tar.gz && ls ~/setups').trim(),
       'zookeeper-3.8.0.tar.gz',
     );
+  });
+
+  test('one host unreachable among five: named at connect, the others finish; once reachable, a re-run converges', async (t) => {
+    if (!requireLab(t)) return;
+    lab('reset');
+    const text = readFileSync(inventory, 'utf8');
+    const broken = join(cwd.path, 'one-dead.yaml');
+    writeFileSync(
+      broken,
+      text.replace('  - name: LZY-05\n', `  - name: LZY-05\n    address: ${hostIp(89)}\n`),
+    );
+    const result = await run('install', '-i', broken, '-t', labTarball(), '--connect-timeout', '2');
+    assert.equal(result.code, 1, result.stdout);
+    assert.match(result.stdout, /^host\s+connect\s+upload/m);
+    assert.match(result.stdout, /^LZY-05\s+failed(\s+skipped){8}$/m);
+    assert.match(
+      result.stdout,
+      /LZY-05: (no route to|connection refused by|no SSH answer from|connection to) admin@/,
+    );
+    for (const host of ['LZY-01', 'LZY-02', 'LZY-03', 'LZY-04'])
+      assert.match(result.stdout, new RegExp(`^${host}\\s+-(\\s+changed){7}`, 'm'));
+    writeFileSync(broken, text);
+    const again = await run('install', '-i', broken, '-t', labTarball());
+    assert.equal(again.code, 0, again.stdout);
+    assert.deepEqual(
+      pairsWith(again.stdout, 'changed').filter((p) => !p.startsWith('LZY-05')),
+      [],
+    );
+    assert.equal((await run('start', '-i', broken)).code, 0);
   });
 
   test('an extraction killed half-way is never used: its staging is replaced, a stampless release re-extracted', async (t) => {
