@@ -1,8 +1,8 @@
-import { collectStatus } from '../commands/status.js';
 import { decideFirewall } from '../firewall/decide.js';
 import type { Inventory } from '../inventory/types.js';
 import type { Fleet } from '../run/fleet.js';
 import type { ReleaseTarball } from '../tarball/inspect.js';
+import { collectStatus } from '../zk/ensemble-status.js';
 import { serverAliveTest } from '../zk/server-host.js';
 import {
   agreedAddresses,

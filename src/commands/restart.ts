@@ -4,13 +4,14 @@ import type { Inventory } from '../inventory/types.js';
 import { Fleet, type FleetHost } from '../run/fleet.js';
 import { color } from '../ui/colors.js';
 import { stepSummary } from '../ui/summary.js';
+import { collectStatus, type HostStatus } from '../zk/ensemble-status.js';
 import { askFourLetterWord } from '../zk/four-letter.js';
 import { judgeHealth } from '../zk/health.js';
 import { runStartScript, stopServer, waitUntilServing } from '../zk/lifecycle.js';
 import { syncedFollowers } from '../zk/mntr.js';
 import { findZookeeperHome } from '../zk/server-host.js';
 import { exitCodeOf, fleetOptions, type HostOptions, inventoryForChange, selectHosts } from './common.js';
-import { collectStatus, type HostStatus, renderStatus } from './status.js';
+import { renderStatus } from './status.js';
 
 export interface RestartOptions extends HostOptions {
   timeout?: number;

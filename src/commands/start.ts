@@ -1,10 +1,11 @@
 import { Fleet } from '../run/fleet.js';
 import { stepSummary } from '../ui/summary.js';
+import { collectStatus } from '../zk/ensemble-status.js';
 import { judgeHealth } from '../zk/health.js';
 import { runStartScript, servingMode, waitUntilServing } from '../zk/lifecycle.js';
 import { findZookeeperHome, serverAlive } from '../zk/server-host.js';
 import { exitCodeOf, fleetOptions, type HostOptions, inventoryForChange, selectHosts } from './common.js';
-import { collectStatus, renderStatus } from './status.js';
+import { renderStatus } from './status.js';
 
 export interface StartOptions extends HostOptions {
   /** Seconds to wait for every server to serve. */

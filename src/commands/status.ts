@@ -7,61 +7,15 @@ import { Fleet } from '../run/fleet.js';
 import { color } from '../ui/colors.js';
 import { table } from '../ui/summary.js';
 import { findDrift, type HostConfig } from '../zk/drift.js';
-import { askFourLetterWord } from '../zk/four-letter.js';
-import { type Health, type HostMode, judgeHealth } from '../zk/health.js';
+import { collectStatus, type HostStatus } from '../zk/ensemble-status.js';
+import { type Health, judgeHealth } from '../zk/health.js';
 import { findZookeeperHome, ZOOKEEPER_HOME_COMMAND } from '../zk/server-host.js';
-import { parseSrvr, parseStatusOutput } from '../zk/srvr.js';
+import { parseStatusOutput } from '../zk/srvr.js';
 import { fleetOptions, type HostOptions, inventoryFrom, selectHosts } from './common.js';
 
 export interface StatusOptions extends HostOptions {
   json?: boolean;
   raw?: boolean;
-}
-
-/** One host's row in status. */
-export interface HostStatus {
-  name: string;
-  myid: number;
-  mode: HostMode | string;
-  zxid?: string | undefined;
-  connections?: number | undefined;
-  version?: string | undefined;
-  latency?: string | undefined;
-  error?: string | undefined;
-}
-
-/** Asks every connected host's server for `srvr` through the open SSH connections (no JVM per host). */
-export async function collectStatus(fleet: Fleet): Promise<HostStatus[]> {
-  const port = fleet.inventory.cluster.clientPort;
-  const rows = new Map<string, HostStatus>();
-  for (const host of fleet.hosts) {
-    rows.set(host.spec.name, {
-      name: host.spec.name,
-      myid: host.spec.myid,
-      mode: 'unreachable',
-      error: host.executor ? undefined : host.error?.message,
-    });
-  }
-  await Promise.all(
-    fleet.hosts.map(async (host) => {
-      const row = rows.get(host.spec.name);
-      if (!host.executor || !row) return;
-      const answer = await askFourLetterWord(host.executor, port, 'srvr');
-      if (!answer.listening) {
-        row.mode = 'down';
-        return;
-      }
-      const report = parseSrvr(answer.reply);
-      Object.assign(row, {
-        mode: report.mode ?? 'not-serving',
-        zxid: report.zxid,
-        connections: report.connections,
-        version: report.version,
-        latency: report.latency,
-      });
-    }),
-  );
-  return fleet.hosts.map((h) => rows.get(h.spec.name) as HostStatus);
 }
 
 /** Drift: each connected host's zoo.cfg and myid against the inventory, and the hosts against each other. */

@@ -1,0 +1,50 @@
+import type { Fleet } from '../run/fleet.js';
+import { askFourLetterWord } from './four-letter.js';
+import type { HostMode } from './health.js';
+import { parseSrvr } from './srvr.js';
+
+/** One host's row in status. */
+export interface HostStatus {
+  name: string;
+  myid: number;
+  mode: HostMode | string;
+  zxid?: string | undefined;
+  connections?: number | undefined;
+  version?: string | undefined;
+  latency?: string | undefined;
+  error?: string | undefined;
+}
+
+/** Asks every connected host's server for `srvr` through the open SSH connections (no JVM per host). */
+export async function collectStatus(fleet: Fleet): Promise<HostStatus[]> {
+  const port = fleet.inventory.cluster.clientPort;
+  const rows = new Map<string, HostStatus>();
+  for (const host of fleet.hosts) {
+    rows.set(host.spec.name, {
+      name: host.spec.name,
+      myid: host.spec.myid,
+      mode: 'unreachable',
+      error: host.executor ? undefined : host.error?.message,
+    });
+  }
+  await Promise.all(
+    fleet.hosts.map(async (host) => {
+      const row = rows.get(host.spec.name);
+      if (!host.executor || !row) return;
+      const answer = await askFourLetterWord(host.executor, port, 'srvr');
+      if (!answer.listening) {
+        row.mode = 'down';
+        return;
+      }
+      const report = parseSrvr(answer.reply);
+      Object.assign(row, {
+        mode: report.mode ?? 'not-serving',
+        zxid: report.zxid,
+        connections: report.connections,
+        version: report.version,
+        latency: report.latency,
+      });
+    }),
+  );
+  return fleet.hosts.map((h) => rows.get(h.spec.name) as HostStatus);
+}
