@@ -9,7 +9,14 @@ import { planHost } from '../run/plan-host.js';
 import { inspectTarball } from '../tarball/inspect.js';
 import { renderCheck } from '../ui/check-view.js';
 import { stepSummary } from '../ui/summary.js';
-import { fleetOptions, type HostOptions, inventoryForChange, selectHosts, tarballPath } from './common.js';
+import {
+  exitCodeOf,
+  fleetOptions,
+  type HostOptions,
+  inventoryForChange,
+  selectHosts,
+  tarballPath,
+} from './common.js';
 
 export interface InstallOptions extends HostOptions {
   tarball?: string;
@@ -57,5 +64,5 @@ export async function install(options: InstallOptions): Promise<number> {
   }
   rememberInstall({ inventory: inventory.path, tarball: tarball.path });
   process.stdout.write(stepSummary('install', fleet));
-  return fleet.failed.length > 0 ? ExitCode.failed : ExitCode.ok;
+  return exitCodeOf(fleet, false);
 }

@@ -1,9 +1,8 @@
-import { ExitCode } from '../errors.js';
 import { onInterrupt } from '../interrupt.js';
 import { shellPath } from '../remote/quote.js';
 import { Fleet } from '../run/fleet.js';
 import { color } from '../ui/colors.js';
-import { fleetOptions, type HostOptions, inventoryFrom, selectHosts } from './common.js';
+import { exitCodeOf, fleetOptions, type HostOptions, inventoryFrom, selectHosts } from './common.js';
 
 export interface LogsOptions extends HostOptions {
   lines?: number;
@@ -56,7 +55,7 @@ export async function logs(options: LogsOptions): Promise<number> {
             .join(''),
         );
       }
-      return fleet.failed.length > 0 ? ExitCode.failed : ExitCode.ok;
+      return exitCodeOf(fleet, false);
     }
     // tail runs in the background and is killed when our end of the channel closes (cat sees EOF),
     // so no tail outlives zkdeploy on the hosts, even when the connection just drops.
@@ -73,7 +72,7 @@ export async function logs(options: LogsOptions): Promise<number> {
     const unregister = onInterrupt(stopAll);
     await Promise.all(streams.map((s) => s?.done));
     unregister();
-    return fleet.failed.length > 0 ? ExitCode.failed : ExitCode.ok;
+    return exitCodeOf(fleet, false);
   } finally {
     await fleet.close();
   }
