@@ -144,19 +144,22 @@ export class SshSession {
     command: string,
     onData: (chunk: Buffer) => void,
   ): Promise<{ stop: () => void; done: Promise<number> }> {
-    return new Promise((resolve, reject) => {
-      this.client.exec(command, (err, channel: ClientChannel) => {
-        if (err) return reject(new HostError(this.target.name, `cannot run a command: ${err.message}`));
-        let code = -1;
-        channel.on('data', onData);
-        channel.stderr.on('data', () => undefined);
-        channel.on('exit', (exitCode: number | null) => {
-          code = exitCode ?? -1;
+    return this.guarded(
+      new Promise((resolve, reject) => {
+        this.client.exec(command, (err, channel: ClientChannel) => {
+          if (err) return reject(new HostError(this.target.name, `cannot run a command: ${err.message}`));
+          let code = -1;
+          channel.on('data', onData);
+          channel.stderr.on('data', () => undefined);
+          channel.on('exit', (exitCode: number | null) => {
+            code = exitCode ?? -1;
+          });
+          // Like every operation, a stream ends with the connection rather than waiting for it forever.
+          const done = this.guarded(new Promise<number>((finish) => channel.on('close', () => finish(code))));
+          resolve({ stop: () => channel.end(), done });
         });
-        const done = new Promise<number>((finish) => channel.on('close', () => finish(code)));
-        resolve({ stop: () => channel.end(), done });
-      });
-    });
+      }),
+    );
   }
 
   private sftp(): Promise<SFTPWrapper> {
