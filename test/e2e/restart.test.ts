@@ -13,7 +13,7 @@ const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
 describe('restart', () => {
   const { run } = labSuite();
 
-  test('rolling, under ~40 writes/s: no write through a running server fails, none is lost, leader last, leaderless < 2 s', async (t) => {
+  test('rolling, under ~40 writes/s: no write fails, none is lost, leader last, leaderless < 2 s', async (t) => {
     if (!requireLab(t)) return;
     assert.equal((await run('install', '-i', inventory, '-t', labTarball())).code, 0);
     assert.equal((await run('start')).code, 0);
@@ -21,18 +21,23 @@ describe('restart', () => {
     const modesNow = () => Promise.all(hostNumbers().map((n) => srvrMode(hostIp(n), 2181, 200)));
     const leaderBefore = hostName((await modesNow()).indexOf('leader') + 1);
 
-    // A writer like an application's: one write in flight at a time, about 40 a second.
+    // A writer like an application's: one write in flight at a time, about 40 a second, each retried
+    // on ConnectionLoss as ZooKeeper's client contract asks (what Curator does for every call).
     const client = await zkClient(hostNumbers().map((n) => `${hostIp(n)}:2181`));
     await zk.mkdirp(client, '/restart-test');
     const acked: string[] = [];
     const failed: { at: number; server: string; error: string }[] = [];
+    const connectionLosses: { at: number; server: string }[] = [];
     let writing = true;
     const writer = (async () => {
       for (let i = 0; writing; i++) {
         const at = Date.now();
         const server = names.get(connectedServer(client) ?? '') ?? '?';
+        const name = `w-${String(i).padStart(6, '0')}`;
         try {
-          acked.push((await zk.create(client, '/restart-test/w-', String(i))).split('/').pop() as string);
+          const lost = await zk.createRetrying(client, `/restart-test/${name}`, String(i));
+          for (let k = 0; k < lost; k++) connectionLosses.push({ at, server });
+          acked.push(name);
         } catch (err: unknown) {
           failed.push({ at, server, error: String(err) });
         }
@@ -85,27 +90,33 @@ describe('restart', () => {
     );
     assert.ok(longestGap < 2000, `longest time without a leader: ${longestGap} ms`);
 
-    // ZooKeeper's client contract: a request in flight on a connection whose server is stopping fails
-    // with ConnectionLoss (the server stops answering at SIGTERM, ~0.3 s before its port closes). Those,
-    // and failures during the leader's own restart, are explained; any other failure is the tool's fault.
+    assert.deepEqual(
+      failed,
+      [],
+      'a write failed (after the ConnectionLoss retries the client contract asks for)',
+    );
+
+    // What the retries absorbed: a request in flight on the connection to a server being stopped ends in
+    // ConnectionLoss (3.8 stops answering at SIGTERM, ~0.3 s before its port closes). While followers
+    // restart, that may happen only on the client's own server, at most once per stop of it.
     const leaderDown = down.get(leaderBefore)?.at(-1)?.from ?? Number.POSITIVE_INFINITY;
-    const ownServerStopping = (f: { at: number; server: string }) =>
-      (down.get(f.server) ?? []).some((span) => f.at >= span.from - 1000 && f.at <= span.to);
-    const unexplained = failed.filter((f) => f.at < leaderDown - 1000 && !ownServerStopping(f));
-    assert.deepEqual(unexplained, [], 'a write through a running server failed while followers restarted');
-    // With one request in flight at a time, each stop of the client's own server costs at most one.
+    const stopOf = (f: { at: number; server: string }) =>
+      (down.get(f.server) ?? []).findIndex((span) => f.at >= span.from - 1000 && f.at <= span.to);
+    const beforeLeader = connectionLosses.filter((f) => f.at < leaderDown - 1000);
+    assert.deepEqual(
+      beforeLeader.filter((f) => stopOf(f) < 0),
+      [],
+      'a request through a running server lost its connection while followers restarted',
+    );
     const perStop = new Map<string, number>();
-    for (const f of failed.filter((x) => x.at < leaderDown - 1000)) {
-      const span = (down.get(f.server) ?? []).findIndex((d) => f.at >= d.from - 1000 && f.at <= d.to);
-      perStop.set(`${f.server}#${span}`, (perStop.get(`${f.server}#${span}`) ?? 0) + 1);
-    }
+    for (const f of beforeLeader)
+      perStop.set(`${f.server}#${stopOf(f)}`, (perStop.get(`${f.server}#${stopOf(f)}`) ?? 0) + 1);
     assert.ok(
       [...perStop.values()].every((n) => n <= 1),
-      `more than one failed write per stop: ${JSON.stringify([...perStop])}`,
+      `more than one ConnectionLoss per stop: ${JSON.stringify([...perStop])}`,
     );
-    const duringFollowers = [...perStop.values()].reduce((a, b) => a + b, 0);
     t.diagnostic(
-      `${acked.length} writes acknowledged, all stored; failed: ${duringFollowers} while followers restarted (in flight on the stopping server), ${failed.length - duringFollowers} during the leader's restart; longest without a leader ${longestGap} ms`,
+      `${acked.length} writes acknowledged, all stored, none failed; ConnectionLoss retried: ${beforeLeader.length} while followers restarted (on the stopping server), ${connectionLosses.length - beforeLeader.length} during the leader's restart; longest without a leader ${longestGap} ms`,
     );
   });
 

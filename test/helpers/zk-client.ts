@@ -29,12 +29,24 @@ export function connectedServer(client: zookeeper.Client): string | undefined {
 export const zk = {
   mkdirp: (c: zookeeper.Client, path: string) =>
     new Promise<void>((res, rej) => c.mkdirp(path, (e) => (e ? rej(e) : res()))),
-  create: (c: zookeeper.Client, path: string, data: string) =>
-    new Promise<string>((res, rej) =>
-      c.create(path, Buffer.from(data), zookeeper.CreateMode.PERSISTENT_SEQUENTIAL, (e, created) =>
-        e ? rej(e) : res(created),
-      ),
-    ),
+  /** create once, as a well-behaved application does (Curator's retry loop): a ConnectionLoss leaves the
+   * outcome unknown, so retry after the client reconnects, and a NodeExists on a retry means the
+   * lost attempt was applied. Resolves to how many ConnectionLoss errors it absorbed. */
+  createRetrying: async (c: zookeeper.Client, path: string, data: string, attempts = 50) => {
+    for (let lost = 0; ; lost++) {
+      try {
+        await new Promise<void>((res, rej) =>
+          c.create(path, Buffer.from(data), zookeeper.CreateMode.PERSISTENT, (e) => (e ? rej(e) : res())),
+        );
+        return lost;
+      } catch (err: unknown) {
+        const code = (err as { getCode?: () => number }).getCode?.();
+        if (code === zookeeper.Exception.NODE_EXISTS && lost > 0) return lost;
+        if (code !== zookeeper.Exception.CONNECTION_LOSS || lost + 1 >= attempts) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  },
   children: (c: zookeeper.Client, path: string) =>
     new Promise<string[]>((res, rej) => c.getChildren(path, (e, kids) => (e ? rej(e) : res(kids)))),
 };
