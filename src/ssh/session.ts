@@ -99,6 +99,8 @@ export class SshSession {
       client.once('ready', () => {
         // From here on, errors reach whatever was in flight through the session's `lost`.
         client.removeAllListeners('error');
+        // Without it Nagle holds a command's stdin behind its exec request for a delayed ACK (~80 ms).
+        client.setNoDelay(true);
         resolve(new SshSession(target, client));
       });
       client.once('error', (err: Error & { level?: string; code?: string }) => {
