@@ -29,8 +29,9 @@ export class HostExecutor {
   /** Runs a read-only command and returns its result, whatever its exit code. */
   async probe(command: string, stdin?: string): Promise<ExecResult> {
     this.logCommand('probe', command);
+    const started = performance.now();
     const result = await this.session.exec(command, stdin);
-    this.logResult(result);
+    this.logResult(result, started);
     return result;
   }
 
@@ -45,8 +46,9 @@ export class HostExecutor {
   ): Promise<ExecResult> {
     this.logCommand(this.options.dryRun ? 'would run' : 'run', command);
     if (this.options.dryRun) return { code: 0, stdout: '', stderr: '' };
+    const started = performance.now();
     const result = await this.session.exec(command, options.stdin);
-    this.logResult(result);
+    this.logResult(result, started);
     if (result.code !== 0 && !options.allowFailure) {
       const detail = (result.stderr || result.stdout).trim().split('\n').slice(-5).join('\n    ');
       throw new HostError(
@@ -88,7 +90,9 @@ export class HostExecutor {
     await this.run(`mkdir -p ${shellQuote(posix.dirname(remotePath))}`, 'creating the upload directory');
     this.logCommand(this.options.dryRun ? 'would upload' : 'upload', `${localPath} -> ${partial}`);
     if (this.options.dryRun) return;
+    const started = performance.now();
     await this.session.upload(localPath, partial);
+    this.options.log?.(this.host, `uploaded in ${seconds(started)}`);
     const check = `test "$(sha256sum -- ${shellQuote(partial)} | cut -d' ' -f1)" = ${shellQuote(sha256)} || { rm -f -- ${shellQuote(partial)}; echo 'checksum mismatch after upload' >&2; exit 1; }`;
     await this.run(
       `${check}; mv -f -- ${shellQuote(partial)} ${shellQuote(remotePath)}`,
@@ -100,9 +104,17 @@ export class HostExecutor {
     this.options.log?.(this.host, `${kind}: ${command.replace(/\n/g, '\n    ')}`);
   }
 
-  private logResult(result: ExecResult): void {
+  private logResult(result: ExecResult, started: number): void {
     if (!this.options.log) return;
     const out = `${result.stdout}${result.stderr}`.trim();
-    this.options.log(this.host, `exit ${result.code}${out ? `\n    ${out.split('\n').join('\n    ')}` : ''}`);
+    this.options.log(
+      this.host,
+      `exit ${result.code} in ${seconds(started)}${out ? `\n    ${out.split('\n').join('\n    ')}` : ''}`,
+    );
   }
+}
+
+/** Time since `started` (a performance.now() reading), as --verbose shows it: "0.012s". */
+export function seconds(started: number): string {
+  return `${((performance.now() - started) / 1000).toFixed(3)}s`;
 }

@@ -4,7 +4,7 @@ import type { PlannedStep, StepOutcome } from '../plan/step.js';
 import { KnownHosts } from '../ssh/host-keys.js';
 import { resolveIdentities } from '../ssh/identities.js';
 import { SshSession } from '../ssh/session.js';
-import { HostExecutor } from './executor.js';
+import { HostExecutor, seconds } from './executor.js';
 import { ListrProgress } from './listr-progress.js';
 import { PlainProgress } from './plain-progress.js';
 import type { Progress, StepRecord } from './progress.js';
@@ -80,6 +80,7 @@ export class Fleet {
     const log = options.verbose ? (host: string, line: string) => fleet.progress.log(host, line) : undefined;
     await eachLimited(fleet.hosts, options.concurrency, async (host) => {
       fleet.progress.hostStarted(host.spec.name);
+      const started = performance.now();
       try {
         const session = await SshSession.connect(
           {
@@ -96,6 +97,7 @@ export class Fleet {
           },
         );
         host.executor = new HostExecutor(session, { dryRun: options.dryRun, log });
+        log?.(host.spec.name, `connected in ${seconds(started)}`);
       } catch (err: unknown) {
         host.error = err instanceof Error ? err : new Error(messageOf(err));
         host.steps.push({ id: 'connect', title: 'connect', outcome: 'failed', detail: messageOf(err) });

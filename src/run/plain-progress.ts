@@ -1,10 +1,13 @@
 import { messageOf } from '../errors.js';
 import { color, paintOutcome } from '../ui/colors.js';
+import { seconds } from './executor.js';
 import type { Progress, StepRecord } from './progress.js';
 
 /** Progress as plain lines on stderr, for logs, CI and pipes: one line per step per host. */
 export class PlainProgress implements Progress {
   private readonly width: number;
+  /** When each host's current step (or connection) began, for --verbose timings. */
+  private readonly began = new Map<string, number>();
 
   constructor(
     hosts: string[],
@@ -18,16 +21,20 @@ export class PlainProgress implements Progress {
   }
 
   hostStarted(host: string): void {
+    this.began.set(host, performance.now());
     if (this.verbose) this.line(host, 'connecting');
   }
 
   stepStarted(host: string, title: string): void {
+    this.began.set(host, performance.now());
     if (this.verbose) this.line(host, `${title} …`);
   }
 
   stepEnded(host: string, record: StepRecord): void {
     const detail = record.detail ? color.dim(` (${record.detail})`) : '';
-    this.line(host, `${record.title}: ${paintOutcome(record.outcome)}${detail}`);
+    const began = this.began.get(host);
+    const took = this.verbose && began !== undefined ? color.dim(` in ${seconds(began)}`) : '';
+    this.line(host, `${record.title}: ${paintOutcome(record.outcome)}${detail}${took}`);
   }
 
   hostEnded(host: string, error: Error | undefined): void {
