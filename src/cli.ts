@@ -52,6 +52,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('--firewall <mode>', 'what to do about firewalld').choices(['disable', 'skip']))
     .option('--dry-run', 'show what would change (as plan does) and change nothing')
     .option('--skip-check', 'do not run the preflight checks (zkdeploy check) first')
+    .option('--start', 'then start each server as soon as its host is installed, and wait for the quorum')
+    .option(
+      '--timeout <seconds>',
+      'with --start: how long to wait for every server to serve',
+      positiveInt,
+      60,
+    )
     .action(async (options) => {
       const { install } = await import('./commands/install.js');
       setExit(await install(options));

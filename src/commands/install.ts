@@ -17,6 +17,7 @@ import {
   selectHosts,
   tarballPath,
 } from './common.js';
+import { startedStatus, startStep } from './start.js';
 
 export interface InstallOptions extends HostOptions {
   tarball?: string;
@@ -24,6 +25,10 @@ export interface InstallOptions extends HostOptions {
   dryRun?: boolean;
   /** Skip the preflight checks (zkdeploy check) that run first. */
   skipCheck?: boolean;
+  /** Then start each host as soon as it is installed, and wait for the quorum (install + start). */
+  start?: boolean;
+  /** Seconds to wait for every server to serve, with start. */
+  timeout?: number;
 }
 
 /** The guide's steps 1-8 on every host at once: probe, plan, apply what differs. */
@@ -37,16 +42,21 @@ export async function install(options: InstallOptions): Promise<number> {
   checkLayout(inventory, tarball.topDir);
   const paths = hostPaths(inventory.cluster, tarball.fileName, tarball.topDir);
   const fleet = await Fleet.open(inventory, fleetOptions(options), selectHosts(inventory, options.hosts));
+  let status = '';
   try {
     // Both read-only: the checks and each host's probe and plan run together; nothing is applied
-    // unless every check passed.
+    // unless every check passed. When no host has anything to change there is nothing for a check to
+    // stop, so a no-op install does not wait for them.
     const plans = new Map<string, PlannedStep[]>();
-    const [report] = await Promise.all([
-      options.skipCheck ? undefined : runChecks(fleet, tarball),
-      fleet.each(async (host, executor) => {
-        plans.set(host.spec.name, await planHost(executor, inventory, host.spec, tarball, paths));
-      }),
-    ]);
+    const checking = options.skipCheck ? undefined : runChecks(fleet, tarball);
+    checking?.catch(() => undefined);
+    await fleet.each(async (host, executor) => {
+      plans.set(host.spec.name, await planHost(executor, inventory, host.spec, tarball, paths));
+    });
+    const nothingToChange =
+      fleet.failed.length === 0 &&
+      [...plans.values()].every((steps) => steps.every((s) => !s.change && !s.failure));
+    const report = nothingToChange ? undefined : await checking;
     if (report?.blocksInstall) {
       await fleet.close();
       process.stdout.write(renderCheck(report));
@@ -58,11 +68,14 @@ export async function install(options: InstallOptions): Promise<number> {
     }
     await fleet.each(async (host, executor) => {
       await fleet.applySteps(host, executor, plans.get(host.spec.name) ?? []);
+      if (options.start) await startStep(fleet, host, executor, options.timeout ?? 60);
     });
+    if (options.start) status = await startedStatus(fleet);
   } finally {
     await fleet.close();
   }
   rememberInstall({ inventory: inventory.path, tarball: tarball.path });
-  process.stdout.write(stepSummary('install', fleet));
+  process.stdout.write(stepSummary(options.start ? 'install --start' : 'install', fleet));
+  process.stdout.write(status);
   return exitCodeOf(fleet, false);
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type CliResult, labSuite, pairsWith } from '../helpers/cli.js';
-import { asAdmin, hostName, inHost, labTarball, requireLab, zkCli } from '../helpers/lab.js';
+import { asAdmin, hostName, inHost, lab, labTarball, requireLab, zkCli } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
 
 const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
@@ -132,5 +132,20 @@ describe('start and status', () => {
     const recovered = await run('start');
     assert.equal(recovered.code, 0, recovered.stdout);
     assert.match(recovered.stdout, /^healthy: 1 leader, 4 followers/m);
+  });
+
+  test('install --start on fresh hosts: installed, started and healthy in one command; again, nothing changes', async (t) => {
+    if (!requireLab(t)) return;
+    lab('reset');
+    const first = await run('install', '-i', inventory, '-t', labTarball(), '--start');
+    assert.equal(first.code, 0, first.stdout + first.stderr);
+    assert.equal(pairsWith(first.stdout, 'changed').length, 5 * 8, first.stdout);
+    assert.match(first.stdout, /^LZY-0[1-5]\s+(changed\s+){7}skipped\s+changed$/m);
+    assert.match(first.stdout, /^healthy: 1 leader, 4 followers \(quorum 3 of 5\)$/m);
+    assert.equal((await run('status')).code, 0);
+    const again = await run('install', '--start');
+    assert.equal(again.code, 0, again.stdout);
+    assert.deepEqual(pairsWith(again.stdout, 'changed'), []);
+    assert.match(again.stdout, /^healthy: 1 leader, 4 followers/m);
   });
 });
