@@ -200,4 +200,6 @@ $(verdict "--help <= 0.15 s" "$(median help)" 0.15)
 $(verdict "peak RSS <= 150 MB" "$rss_mb" 150)
 EOF
 )
-printf '%s\n' "$report" | tee bench/RESULTS.md
+printf '%s\n' "$report" >bench/RESULTS.md
+npx biome format --write bench/RESULTS.md >/dev/null 2>&1 || true # the lint keeps tables aligned
+cat bench/RESULTS.md
