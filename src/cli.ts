@@ -26,6 +26,7 @@ function hostCommand(program: Command, name: string, description: string): Comma
       'SSH private key (default: ssh-agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa)',
     )
     .option('--ssh-port <port>', 'SSH port (overrides ssh.port)', positiveInt)
+    .option('--ssh-config <file>', 'OpenSSH client config to read (default: ~/.ssh/config)')
     .option(
       '--accept-new-host-keys',
       'trust and record host keys not yet in known_hosts (changed keys are always refused)',

@@ -58,7 +58,7 @@ export async function runChecks(fleet: Fleet, tarball: ReleaseTarball | undefine
     connect: inventory.hosts
       .filter((h) => h.name !== self)
       .flatMap((h) => {
-        if (!serving) return [`${h.name}:${h.port}`];
+        if (!serving) return [`${h.name}:${fleet.routeOf(h).target.port}`];
         const mode = modes.get(h.name);
         if (mode === 'leader')
           return [`${h.name}:${cluster.electionPort}`, `${h.name}:${cluster.quorumPort}`];

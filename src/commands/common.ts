@@ -5,6 +5,7 @@ import { expandLocalHome, loadInventory, remembered, resolveInventoryPath } from
 import type { HostSpec, Inventory } from '../inventory/types.js';
 import type { Fleet, FleetOptions } from '../run/fleet.js';
 import { lockInventory } from '../run/lock.js';
+import { loadSshConfig } from '../ssh/ssh-config.js';
 
 /** Options every command that reaches hosts accepts. */
 export interface HostOptions {
@@ -16,6 +17,8 @@ export interface HostOptions {
   user?: string;
   identity?: string;
   sshPort?: number;
+  /** An OpenSSH client config to read instead of ~/.ssh/config. */
+  sshConfig?: string;
   acceptNewHostKeys?: boolean;
   verbose?: boolean;
   concurrency?: number;
@@ -73,6 +76,7 @@ export function fleetOptions(options: HostOptions, extra: Partial<FleetOptions> 
     acceptNewHostKeys: options.acceptNewHostKeys ?? false,
     concurrency: options.concurrency ?? 32,
     connectTimeoutMs: (options.connectTimeout ?? 10) * 1000,
+    sshConfig: loadSshConfig(options.sshConfig ? expandLocalHome(options.sshConfig) : undefined),
     progress: true,
     ...extra,
   };

@@ -55,7 +55,10 @@ export async function verify(options: VerifyOptions): Promise<number> {
     const endpoints: Endpoint[] = [];
     for (const host of fleet.hosts) {
       if (options.direct)
-        endpoints.push({ name: host.spec.name, address: `${host.spec.address}:${clientPort}` });
+        endpoints.push({
+          name: host.spec.name,
+          address: `${host.executor?.session.target.address ?? host.spec.address ?? host.spec.name}:${clientPort}`,
+        });
       else if (host.executor) {
         const tunnel = await openTunnel(host.executor.session, clientPort);
         tunnels.push(tunnel);

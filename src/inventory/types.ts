@@ -5,17 +5,30 @@ export type FirewallMode = 'disable' | 'skip';
 export interface HostSpec {
   /** The name in `server.N` lines, and the SSH target unless `address` is set. */
   name: string;
-  /** Where the control machine reaches the host over SSH, when not by `name`. */
-  address: string;
-  port: number;
+  /** Where the control machine reaches the host over SSH, when not by `name` (or ssh config's HostName). */
+  address: string | undefined;
+  /** The SSH port given for this host; unset: ssh.port, ssh config, 22. */
+  port: number | undefined;
+  /** Jump hosts for this host (`[user@]host[:port],…` or `none`); unset: ssh.proxyJump, ssh config. */
+  proxyJump: string | undefined;
   myid: number;
+}
+
+/**
+ * SSH settings as flags or the inventory gave them (flags win). What is unset comes from the SSH
+ * config (~/.ssh/config or --ssh-config) for each host, then from OpenSSH's defaults.
+ */
+export interface SshGiven {
+  user: string | undefined;
+  port: number | undefined;
+  /** An identity file; unset means ssh config's IdentityFile, else the agent, then ~/.ssh/id_*. */
+  identity: string | undefined;
+  proxyJump: string | undefined;
 }
 
 /** Settings shared by every host. Remote paths may start with `~/` (the SSH user's home). */
 export interface ClusterSettings {
-  user: string;
-  /** An identity file; none means OpenSSH's defaults (agent, then ~/.ssh/id_*). */
-  identity: string | undefined;
+  ssh: SshGiven;
   tarball: string | undefined;
   installDir: string;
   dataDir: string;

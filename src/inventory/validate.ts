@@ -12,7 +12,7 @@ export interface InventoryOverrides {
 }
 
 const TOP_KEYS = ['ssh', 'zookeeper', 'firewall', 'hosts'] as const;
-const SSH_KEYS = ['user', 'port', 'identity'] as const;
+const SSH_KEYS = ['user', 'port', 'identity', 'proxyJump'] as const;
 const ZK_KEYS = [
   'tarball',
   'installDir',
@@ -28,7 +28,7 @@ const ZK_KEYS = [
   'heap',
   'settings',
 ] as const;
-const HOST_KEYS = ['name', 'address', 'port', 'myid'] as const;
+const HOST_KEYS = ['name', 'address', 'port', 'proxyJump', 'myid'] as const;
 /** zoo.cfg keys that zkdeploy writes itself: `settings` may not set them behind its back. */
 const RESERVED_SETTINGS: Record<string, string> = {
   dataDir: 'zookeeper.dataDir',
@@ -43,6 +43,10 @@ const RESERVED_SETTINGS: Record<string, string> = {
 const HOSTNAME = /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/;
 const ADDRESS = /^([A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?|[0-9A-Fa-f:.]+)$/;
 const USER = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+/** OpenSSH's ProxyJump: `none`, or hops `[user@]host[:port]` separated by commas. */
+const PROXY_JUMP =
+  /^(none|([A-Za-z_][A-Za-z0-9_.-]*@)?[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?(:\d{1,5})?(,([A-Za-z_][A-Za-z0-9_.-]*@)?[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?(:\d{1,5})?)*)$/;
+const PROXY_JUMP_FORM = 'jump host list such as admin@bastion:22,gw2 (or none)';
 const REMOTE_PATH = /^(~|~\/[A-Za-z0-9._/+@%,=-]*|\/[A-Za-z0-9._/+@%,=-]*)$/;
 const LOCAL_PATH = /^[^\n\r\0]+$/;
 const SETTING_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -126,7 +130,7 @@ function describe(value: unknown): string {
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
-function readHosts(r: Reader, value: unknown, defaultPort: number): HostSpec[] {
+function readHosts(r: Reader, value: unknown): HostSpec[] {
   if (!Array.isArray(value) || value.length === 0) {
     r.problem(
       'hosts',
@@ -148,14 +152,15 @@ function readHosts(r: Reader, value: unknown, defaultPort: number): HostSpec[] {
       r.problem(`${path}.name`, 'missing', 'every host needs a name, as used in server.N');
     const address = r.string(record.address, `${path}.address`, ADDRESS, 'host name or IP address');
     const port = r.integer(record.port, `${path}.port`, 1, 65535);
+    const proxyJump = r.string(record.proxyJump, `${path}.proxyJump`, PROXY_JUMP, PROXY_JUMP_FORM);
     const myid = r.integer(record.myid, `${path}.myid`, 1, 255);
     if (name === undefined) return;
-    hosts.push({ name, address: address ?? name, port: port ?? defaultPort, myid: myid ?? index + 1 });
+    hosts.push({ name, address, port, proxyJump, myid: myid ?? index + 1 });
   });
   return hosts;
 }
 
-function checkDuplicates(r: Reader, hosts: HostSpec[]): void {
+function checkDuplicates(r: Reader, hosts: HostSpec[], sshPort: number | undefined): void {
   const seen = (key: (h: HostSpec) => string, what: string, fix: string, skip = (_i: number) => false) => {
     const first = new Map<string, number>();
     hosts.forEach((h, i) => {
@@ -176,7 +181,7 @@ function checkDuplicates(r: Reader, hosts: HostSpec[]): void {
   seen((h) => h.name.toLowerCase(), 'name', 'give every host its own name');
   // A host named twice already has its problem; its address, derived from the name, would only repeat it.
   seen(
-    (h) => `${h.address.toLowerCase()}:${h.port}`,
+    (h) => `${(h.address ?? h.name).toLowerCase()}:${h.port ?? sshPort ?? 22}`,
     'SSH address',
     'give every host its own address or port',
     (i) => nameRepeated[i] === true,
@@ -213,7 +218,8 @@ export function validateInventory(
     USER,
     'user name',
   );
-  const sshPort = overrides.sshPort ?? r.integer(ssh.port, 'ssh.port', 1, 65535) ?? 22;
+  const sshPort = overrides.sshPort ?? r.integer(ssh.port, 'ssh.port', 1, 65535);
+  const proxyJump = r.string(ssh.proxyJump, 'ssh.proxyJump', PROXY_JUMP, PROXY_JUMP_FORM);
   const identity = r.string(
     overrides.identity ?? ssh.identity,
     overrides.identity ? '--identity' : 'ssh.identity',
@@ -239,8 +245,7 @@ export function validateInventory(
   const settings = readSettings(r, zk.settings);
   const tarballPath = overrides.tarball ? '--tarball' : 'zookeeper.tarball';
   const cluster: ClusterSettings = {
-    user: user ?? process.env.USER ?? 'root',
-    identity,
+    ssh: { user, port: sshPort, identity, proxyJump },
     tarball: r.string(overrides.tarball ?? zk.tarball, tarballPath, LOCAL_PATH, 'file path'),
     installDir,
     dataDir: remotePath('dataDir', `${installDir}/data`),
@@ -258,8 +263,8 @@ export function validateInventory(
   };
   checkPorts(r, cluster);
 
-  const hosts = readHosts(r, top.hosts, sshPort);
-  checkDuplicates(r, hosts);
+  const hosts = readHosts(r, top.hosts);
+  checkDuplicates(r, hosts, sshPort);
   if (problems.length > 0) {
     const plural = problems.length === 1 ? 'problem' : 'problems';
     throw new InputError(

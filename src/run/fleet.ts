@@ -1,9 +1,10 @@
 import { messageOf } from '../errors.js';
 import type { HostSpec, Inventory } from '../inventory/types.js';
 import type { PlannedStep, StepOutcome } from '../plan/step.js';
-import { KnownHosts } from '../ssh/host-keys.js';
-import { resolveIdentities } from '../ssh/identities.js';
-import { SshSession } from '../ssh/session.js';
+import { Connector } from '../ssh/connector.js';
+import type { SshRoute } from '../ssh/route.js';
+import { resolveRoute } from '../ssh/route.js';
+import type { SshConfigSource } from '../ssh/ssh-config.js';
 import { HostExecutor, seconds } from './executor.js';
 import { ListrProgress } from './listr-progress.js';
 import { PlainProgress } from './plain-progress.js';
@@ -17,6 +18,8 @@ export interface FleetOptions {
   /** Hosts worked on at once. */
   concurrency: number;
   connectTimeoutMs: number;
+  /** ~/.ssh/config or --ssh-config, asked per host. */
+  sshConfig: SshConfigSource;
   /** Show progress (off for --json and quiet reads). */
   progress: boolean;
 }
@@ -52,6 +55,7 @@ export class Fleet {
   readonly hosts: FleetHost[];
   readonly progress: Progress;
   private closed = false;
+  private connector: Connector | undefined;
 
   private constructor(
     readonly inventory: Inventory,
@@ -75,35 +79,39 @@ export class Fleet {
     specs: HostSpec[] = inventory.hosts,
   ): Promise<Fleet> {
     const fleet = new Fleet(inventory, options, specs);
-    const { identities } = resolveIdentities(inventory.cluster.identity);
-    const knownHosts = new KnownHosts();
     const log = options.verbose ? (host: string, line: string) => fleet.progress.log(host, line) : undefined;
-    await eachLimited(fleet.hosts, options.concurrency, async (host) => {
-      fleet.progress.hostStarted(host.spec.name);
-      const started = performance.now();
-      try {
-        const session = await SshSession.connect(
-          {
-            name: host.spec.name,
-            address: host.spec.address,
-            port: host.spec.port,
-            user: inventory.cluster.user,
-          },
-          {
-            identities,
-            knownHosts,
-            acceptNewHostKeys: options.acceptNewHostKeys,
-            timeoutMs: options.connectTimeoutMs,
-          },
-        );
-        host.executor = new HostExecutor(session, { dryRun: options.dryRun, log });
-        log?.(host.spec.name, `connected in ${seconds(started)}`);
-      } catch (err: unknown) {
-        host.error = err instanceof Error ? err : new Error(messageOf(err));
-        host.steps.push({ id: 'connect', title: 'connect', outcome: 'failed', detail: messageOf(err) });
-      }
-    });
+    const routes = specs.map((spec) => fleet.routeOf(spec));
+    for (const warning of new Set(routes.flatMap((r) => r.warnings)))
+      process.stderr.write(`warning: ${warning}\n`);
+    const connector = new Connector(routes, options.connectTimeoutMs);
+    fleet.connector = connector;
+    await eachLimited(
+      fleet.hosts.map((host, i) => ({ host, route: routes[i] as SshRoute })),
+      options.concurrency,
+      async ({ host, route }) => {
+        fleet.progress.hostStarted(host.spec.name);
+        const started = performance.now();
+        try {
+          const session = await connector.connect(route);
+          host.executor = new HostExecutor(session, { dryRun: options.dryRun, log });
+          log?.(host.spec.name, `connected in ${seconds(started)}`);
+        } catch (err: unknown) {
+          host.error = err instanceof Error ? err : new Error(messageOf(err));
+          host.steps.push({ id: 'connect', title: 'connect', outcome: 'failed', detail: messageOf(err) });
+        }
+      },
+    );
     return fleet;
+  }
+
+  /** How a host of the inventory is reached over SSH (flags > inventory > ssh config > defaults). */
+  routeOf(spec: HostSpec): SshRoute {
+    return resolveRoute(
+      spec,
+      this.inventory.cluster.ssh,
+      this.options.sshConfig,
+      this.options.acceptNewHostKeys,
+    );
   }
 
   /** Runs one phase on every connected host that has not failed yet; an error stops that host only. */
@@ -162,6 +170,7 @@ export class Fleet {
     for (const host of this.hosts) this.progress.hostEnded(host.spec.name, host.error);
     await this.progress.close();
     for (const host of this.hosts) host.executor?.session.close();
+    this.connector?.close();
   }
 
   /** Hosts that failed somewhere. */

@@ -25,15 +25,20 @@ const ALGORITHMS_FOR_TYPE: Record<string, string[]> = {
   'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
 };
 
-/** The user's and the system's known_hosts, read once for all hosts; new keys go to the user's. */
+/**
+ * The user's known_hosts files (ssh config's UserKnownHostsFile, else ~/.ssh/known_hosts) and the
+ * system's, read once; new keys go to the first user file.
+ */
 export class KnownHosts {
   readonly entries: KnownHostEntry[];
+  readonly userFile: string;
 
   constructor(
-    readonly userFile = join(homedir(), '.ssh', 'known_hosts'),
+    userFiles: string[] = [join(homedir(), '.ssh', 'known_hosts')],
     systemFile = '/etc/ssh/ssh_known_hosts',
   ) {
-    this.entries = [userFile, systemFile].flatMap((f) =>
+    this.userFile = userFiles[0] ?? join(homedir(), '.ssh', 'known_hosts');
+    this.entries = [...userFiles, systemFile].flatMap((f) =>
       existsSync(f) ? parseKnownHosts(readFileSync(f, 'utf8')) : [],
     );
   }

@@ -17,35 +17,40 @@ function readKey(path: string): Buffer | string {
 }
 
 /**
- * The identities to offer: the given identity file alone, or OpenSSH's defaults (the agent from
- * SSH_AUTH_SOCK, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa where they exist and can be read).
+ * The identities to offer, as OpenSSH does: a required identity file (flag or inventory) alone;
+ * else the agent from SSH_AUTH_SOCK, then the ssh config's IdentityFile lines that exist, or when
+ * there are none ~/.ssh/id_ed25519, id_ecdsa, id_rsa where they exist and can be read.
  */
-export function resolveIdentities(identityFile: string | undefined): {
+export function resolveIdentities(
+  required: string | undefined,
+  configFiles: string[] = [],
+): {
   identities: Identity[];
   skipped: string[];
 } {
-  if (identityFile) {
-    if (!existsSync(identityFile)) {
+  if (required) {
+    if (!existsSync(required)) {
       throw new InputError(
-        `${identityFile}: no such identity file`,
+        `${required}: no such identity file`,
         'check the path given to --identity or ssh.identity',
       );
     }
-    const key = readKey(identityFile);
+    const key = readKey(required);
     if (typeof key === 'string') {
       throw new InputError(
-        `${identityFile}: cannot use this key: ${key}`,
+        `${required}: cannot use this key: ${key}`,
         'give an unencrypted private key, or load it into ssh-agent',
       );
     }
-    return { identities: [{ kind: 'key', path: identityFile, key }], skipped: [] };
+    return { identities: [{ kind: 'key', path: required, key }], skipped: [] };
   }
   const identities: Identity[] = [];
   const skipped: string[] = [];
   const socket = process.env.SSH_AUTH_SOCK;
   if (socket) identities.push({ kind: 'agent', socket });
-  for (const name of DEFAULT_KEYS) {
-    const path = join(homedir(), '.ssh', name);
+  const files =
+    configFiles.length > 0 ? configFiles : DEFAULT_KEYS.map((name) => join(homedir(), '.ssh', name));
+  for (const path of files) {
     if (!existsSync(path)) continue;
     const key = readKey(path);
     if (typeof key === 'string') skipped.push(`${path} (${key})`);

@@ -19,6 +19,8 @@ export interface ConnectOptions {
   knownHosts: KnownHosts;
   acceptNewHostKeys: boolean;
   timeoutMs: number;
+  /** A jump host already connected: the connection runs through a channel of it (ProxyJump). */
+  via?: SshSession | undefined;
 }
 
 export interface ExecResult {
@@ -60,8 +62,27 @@ export class SshSession {
     return Promise.race([operation, this.lost]);
   }
 
-  /** Connects and authenticates, verifying the host key against known_hosts. */
-  static connect(target: SshTarget, options: ConnectOptions): Promise<SshSession> {
+  /** Connects and authenticates, verifying the host key against known_hosts (at every hop). */
+  static async connect(target: SshTarget, options: ConnectOptions): Promise<SshSession> {
+    let sock: Readable | undefined;
+    if (options.via) {
+      const jump = options.via.target;
+      sock = await options.via.forward(target.port, target.address).catch((err: unknown) => {
+        throw new HostError(
+          target.name,
+          `cannot reach ${target.address}:${target.port} through jump host ${jump.name}: ${err instanceof Error ? err.message : String(err)}`,
+          `check that ${jump.name} can reach ${target.address} on port ${target.port} (try: ssh -J ${jump.user}@${jump.name} ${target.user}@${target.address})`,
+        );
+      });
+    }
+    return SshSession.handshake(target, options, sock);
+  }
+
+  private static handshake(
+    target: SshTarget,
+    options: ConnectOptions,
+    sock: Readable | undefined,
+  ): Promise<SshSession> {
     const names = KnownHosts.namesFor(target.address, target.name, target.port);
     let refusal: HostError | undefined;
     const verify = (key: Buffer): boolean => {
@@ -92,6 +113,7 @@ export class SshSession {
         return next({ type: 'publickey', username: target.user, key: identity.key });
       },
     };
+    if (sock) config.sock = sock as never;
     const algorithms = options.knownHosts.algorithmsFor(names);
     if (algorithms) config.algorithms = { serverHostKey: algorithms as never };
     return new Promise((resolve, reject) => {

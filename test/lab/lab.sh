@@ -1,6 +1,6 @@
 #!/bin/bash
 # zkdeploy's test lab: real sshd hosts LZY-01 … LZY-NN in network namespaces on this machine.
-# Usage: lab.sh up|down [--purge]|reset|status|exec HOST -- CMD…|env
+# Usage: lab.sh up|down [--purge]|reset|status|exec HOST -- CMD…|slow|fast|isolate on|off|env
 # Settings (environment): ZKLAB_HOSTS (5), ZKLAB_SUBNET (10.213.57, a /24 given by its first
 # three octets), ZKLAB_STATE (/var/lib/zkdeploy-lab). Needs root.
 set -euo pipefail
@@ -149,16 +149,10 @@ PROFILE
   chmod 700 "$home"
 }
 
-write_host_files() { # i
-  local i=$1 dir ip
-  dir=$(host_dir "$i")
-  ip=$(host_ip "$i")
-  mkdir -p "$dir/home" "$dir/tmp" "$dir/vartmp"
-  chmod 1777 "$dir/tmp" "$dir/vartmp"
-  [ -f "$dir/home/.bash_profile" ] || seed_home "$dir/home"
-  ensure_key "$dir/ssh_host_ed25519_key" ed25519
+write_sshd_config() { # dir, name, listen address
+  local dir=$1 name=$2 ip=$3
   cat >"$dir/sshd_config" <<CONF
-# sshd of lab host $(host_name "$i"), written by zkdeploy's lab
+# sshd of lab host $name, written by zkdeploy's lab
 ListenAddress $ip
 Port 22
 HostKey $dir/ssh_host_ed25519_key
@@ -175,6 +169,17 @@ MaxStartups 100:30:200
 MaxSessions 50
 Subsystem sftp /usr/lib/openssh/sftp-server
 CONF
+}
+
+write_host_files() { # i
+  local i=$1 dir ip
+  dir=$(host_dir "$i")
+  ip=$(host_ip "$i")
+  mkdir -p "$dir/home" "$dir/tmp" "$dir/vartmp"
+  chmod 1777 "$dir/tmp" "$dir/vartmp"
+  [ -f "$dir/home/.bash_profile" ] || seed_home "$dir/home"
+  ensure_key "$dir/ssh_host_ed25519_key" ed25519
+  write_sshd_config "$dir" "$(host_name "$i")" "$ip"
   sshd -t -f "$dir/sshd_config" || die "sshd_config of $(host_name "$i") is invalid"
 }
 
@@ -277,6 +282,7 @@ cmd_up() {
       HOSTS=$want_hosts SUBNET=$want_subnet
     fi
   fi
+  [ -e "/run/netns/$BASTION_NS" ] && isolate_off
   ensure_bridge
   ensure_packages
   ensure_user
@@ -299,6 +305,7 @@ cmd_up() {
 cmd_down() {
   [ "$(id -u)" = 0 ] || die "the lab needs root (sudo)"
   load_settings
+  isolate_off >/dev/null 2>&1
   local ns veth
   for ns in $(lab_namespaces); do
     kill_netns_processes "$ns"
@@ -312,6 +319,7 @@ cmd_down() {
   rm -f "$STATE/up.env"
   if [ "${1:-}" = --purge ]; then
     ip route del unreachable "$SUBNET.0/24" metric 4000 2>/dev/null || true
+    ip route del unreachable "$(bastion_subnet).0/24" metric 4000 2>/dev/null || true
     if [ -f "$STATE/copied-keys" ]; then
       local key
       while read -r key; do
@@ -362,7 +370,8 @@ cmd_status() {
   for i in $(seq "$HOSTS"); do
     ns=$(host_ns "$i")
     init=$(host_init_pid "$ns" || echo -)
-    if sshd_answers "$(host_ip "$i")"; then sshd=up; else sshd=down; fi
+    # Asked from inside the host's own network: isolated hosts cannot be reached from here.
+    if ip netns exec "$ns" bash -c "$(declare -f sshd_answers); sshd_answers $(host_ip "$i")"; then sshd=up; else sshd=down; fi
     jvm=- rss=-
     for pid in $(ip netns pids "$ns" 2>/dev/null); do
       if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q QuorumPeerMain; then
@@ -374,6 +383,7 @@ cmd_status() {
     printf '%-7s %-15s init %-7s sshd %-4s zookeeper %-7s rss %-8s mode %s\n' \
       "$(host_name "$i")" "$(host_ip "$i")" "$init" "$sshd" "$jvm" "$rss" "$(srvr_mode "$ns")"
   done
+  [ -e "/run/netns/$BASTION_NS" ] && printf 'isolated: reachable only through the bastion, admin@%s\n' "$(bastion_ip)"
   [ "$healthy" = "$HOSTS" ]
 }
 
@@ -402,6 +412,81 @@ cmd_fast() {
   tc qdisc del dev "zkl-lzy${host#LZY-}" root 2>/dev/null || true
 }
 
+# Isolation: the hosts' links move to a second bridge that has no address here, so this machine
+# cannot reach them; a bastion host, on both bridges, is the only way in (ProxyJump tests).
+BASTION_NS=lzybastion
+BRIDGE_INNER=zklab1
+bastion_subnet() { printf '%s' "${ZKLAB_BASTION_SUBNET:-10.213.56}"; }
+bastion_ip() { printf '%s.9' "$(bastion_subnet)"; }
+
+cmd_isolate() {
+  [ "$(id -u)" = 0 ] || die "the lab needs root (sudo)"
+  load_settings
+  [ -f "$STATE/up.env" ] || die "the lab is not up (lab.sh up)"
+  case "${1:-}" in
+  on) isolate_on ;;
+  off) isolate_off ;;
+  *) die "usage: lab.sh isolate on|off" ;;
+  esac
+}
+
+isolate_on() {
+  local dir="$STATE/hosts/bastion" i
+  ip link show "$BRIDGE_INNER" >/dev/null 2>&1 || ip link add "$BRIDGE_INNER" type bridge
+  ip link set "$BRIDGE_INNER" up
+  ip addr replace "$(bastion_subnet).1/24" dev "$BRIDGE"
+  ip route replace unreachable "$(bastion_subnet).0/24" metric 4000
+  for i in $(seq "$HOSTS"); do ip link set "$(host_veth "$i")" master "$BRIDGE_INNER"; done
+  [ -e "/run/netns/$BASTION_NS" ] || ip netns add "$BASTION_NS"
+  if ! ip -n "$BASTION_NS" link show eth0 >/dev/null 2>&1; then
+    ip link add zkl-bast0 type veth peer name eth0 netns "$BASTION_NS"
+    ip link add zkl-bast1 type veth peer name eth1 netns "$BASTION_NS"
+  fi
+  ip link set zkl-bast0 master "$BRIDGE" up
+  ip link set zkl-bast1 master "$BRIDGE_INNER" up
+  ip -n "$BASTION_NS" addr replace "$(bastion_ip)/24" dev eth0
+  ip -n "$BASTION_NS" addr replace "$SUBNET.9/24" dev eth1
+  ip -n "$BASTION_NS" link set eth0 up
+  ip -n "$BASTION_NS" link set eth1 up
+  ip -n "$BASTION_NS" link set lo up
+  mkdir -p "$dir/home" "$dir/tmp" "$dir/vartmp"
+  chmod 1777 "$dir/tmp" "$dir/vartmp"
+  [ -f "$dir/home/.bash_profile" ] || seed_home "$dir/home"
+  ensure_key "$dir/ssh_host_ed25519_key" ed25519
+  write_sshd_config "$dir" bastion "$(bastion_ip)"
+  if ! { host_init_pid "$BASTION_NS" >/dev/null && sshd_answers "$(bastion_ip)"; }; then
+    kill_netns_processes "$BASTION_NS"
+    setsid nsenter --net="/run/netns/$BASTION_NS" -- \
+      unshare --pid --fork --mount-proc --mount --uts --ipc --propagation private -- \
+      /bin/bash "$LAB_DIR/host-init.sh" bastion "$dir" "$dir/sshd_config" </dev/null >>"$dir/init.log" 2>&1 &
+  fi
+  local deadline=$((SECONDS + 15))
+  until sshd_answers "$(bastion_ip)"; do
+    [ $SECONDS -lt $deadline ] || die "sshd of the bastion ($(bastion_ip)) does not answer; see $dir/sshd.log"
+    sleep 0.05
+  done
+  # The bastion's key in a file of its own: clients name it with UserKnownHostsFile.
+  printf 'bastion,%s %s\n' "$(bastion_ip)" "$(awk '{print $1" "$2}' "$dir/ssh_host_ed25519_key.pub")" >"$STATE/bastion_known_hosts"
+  say "isolated: hosts only through the bastion, admin@$(bastion_ip) (known_hosts: $STATE/bastion_known_hosts)"
+}
+
+isolate_off() {
+  local i
+  for i in $(seq "$HOSTS"); do
+    ip link show "$(host_veth "$i")" >/dev/null 2>&1 && ip link set "$(host_veth "$i")" master "$BRIDGE"
+  done
+  if [ -e "/run/netns/$BASTION_NS" ]; then
+    kill_netns_processes "$BASTION_NS"
+    ip link del zkl-bast0 2>/dev/null || true
+    ip link del zkl-bast1 2>/dev/null || true
+    ip netns del "$BASTION_NS"
+  fi
+  ip link del "$BRIDGE_INNER" 2>/dev/null || true
+  ip addr del "$(bastion_subnet).1/24" dev "$BRIDGE" 2>/dev/null || true
+  rm -f "$STATE/bastion_known_hosts"
+  say "not isolated: hosts reachable directly"
+}
+
 cmd_env() {
   load_settings
   printf 'ZKLAB_STATE=%s\nZKLAB_HOSTS=%s\nZKLAB_SUBNET=%s\n' "$STATE" "$HOSTS" "$SUBNET"
@@ -415,9 +500,10 @@ status) cmd_status ;;
 exec) shift; cmd_exec "$@" ;;
 slow) shift; cmd_slow "$@" ;;
 fast) shift; cmd_fast "$@" ;;
+isolate) shift; cmd_isolate "$@" ;;
 env) cmd_env ;;
 *)
-  echo "usage: lab.sh up | down [--purge] | reset | status | exec HOST -- CMD… | slow HOST [RATE] | fast HOST | env" >&2
+  echo "usage: lab.sh up | down [--purge] | reset | status | exec HOST -- CMD… | slow HOST [RATE] | fast HOST | isolate on|off | env" >&2
   exit 64
   ;;
 esac

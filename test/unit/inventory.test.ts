@@ -27,7 +27,7 @@ describe('inventory validation', () => {
     const inv = validateInventory(valid(), 'inv.yaml');
     assert.deepEqual(
       inv.hosts.map((h) => [h.name, h.address, h.port, h.myid]),
-      five.map((h, i) => [h.name, h.name, 22, i + 1]),
+      five.map((h, i) => [h.name, undefined, undefined, i + 1]),
     );
     assert.equal(inv.cluster.installDir, '~/zookeeper');
     assert.equal(inv.cluster.dataDir, '~/zookeeper/data');
@@ -152,9 +152,9 @@ describe('inventory validation', () => {
 
   test('flags override the file and are checked by the same rules', () => {
     const inv = validateInventory(valid(), 'inv.yaml', { user: 'zk', firewall: 'skip', sshPort: 2222 });
-    assert.equal(inv.cluster.user, 'zk');
+    assert.equal(inv.cluster.ssh.user, 'zk');
     assert.equal(inv.cluster.firewall, 'skip');
-    assert.equal(inv.hosts[0]?.port, 2222);
+    assert.equal(inv.cluster.ssh.port, 2222);
     assert.throws(() => validateInventory(valid(), 'inv.yaml', { user: 'a;b' }), /--user/);
   });
 
@@ -186,7 +186,7 @@ describe('inventory file', () => {
     const { repoRoot } = await import('../helpers/paths.js');
     const inv = loadInventory(join(repoRoot, 'inventories', 'lzy.yaml'));
     assert.equal(inv.hosts.length, 5);
-    assert.equal(inv.cluster.user, 'admin');
+    assert.equal(inv.cluster.ssh.user, 'admin');
   });
 
   test.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,0 +1,96 @@
+// Jump hosts: the five hosts moved behind a bastion (lab.sh isolate on), reachable only through it.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { labSuite, pairsWith } from '../helpers/cli.js';
+import { lab, labState, labTarball, requireLab } from '../helpers/lab.js';
+import { repoRoot } from '../helpers/paths.js';
+
+const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
+const bastion = '10.213.56.9';
+
+describe('jump hosts (ProxyJump through a bastion)', () => {
+  const { cwd, run } = labSuite();
+  const sshConfig = join(cwd, 'ssh_config');
+  before(() => {
+    if (process.getuid?.() !== 0) return;
+    lab('isolate', 'on');
+    writeFileSync(
+      sshConfig,
+      [
+        'Host bastion',
+        `  HostName ${bastion}`,
+        '  User admin',
+        `  UserKnownHostsFile ${join(labState, 'bastion_known_hosts')}`,
+        'Host LZY-*',
+        '  ProxyJump bastion',
+        '',
+      ].join('\n'),
+    );
+  });
+  after(() => {
+    if (process.getuid?.() === 0) lab('isolate', 'off');
+  });
+
+  test('the machine itself cannot reach the hosts', async (t) => {
+    if (!requireLab(t)) return;
+    const direct = await run(
+      'status',
+      '-i',
+      inventory,
+      '--ssh-config',
+      '/dev/null',
+      '--connect-timeout',
+      '2',
+    );
+    assert.notEqual(direct.code, 0);
+    assert.equal(direct.stdout.match(/^LZY-0\d\s+\d\s+unreachable/gm)?.length, 5, direct.stdout);
+  });
+
+  test('install --start, status and a re-run work through the bastion named in the ssh config', async (t) => {
+    if (!requireLab(t)) return;
+    const installed = await run(
+      'install',
+      '-i',
+      inventory,
+      '-t',
+      labTarball(),
+      '--ssh-config',
+      sshConfig,
+      '--start',
+    );
+    assert.equal(installed.code, 0, installed.stdout + installed.stderr);
+    assert.match(installed.stdout, /^healthy: 1 leader, 4 followers/m);
+    const status = await run('status', '--ssh-config', sshConfig);
+    assert.equal(status.code, 0, status.stdout);
+    const again = await run('install', '--ssh-config', sshConfig);
+    assert.equal(again.code, 0);
+    assert.deepEqual(pairsWith(again.stdout, 'changed'), []);
+  });
+
+  test("the inventory's ssh.proxyJump works too, and every hop's host key is checked", async (t) => {
+    if (!requireLab(t)) return;
+    const withJump = join(cwd, 'lzy-jump.yaml');
+    writeFileSync(
+      withJump,
+      readFileSync(inventory, 'utf8').replace(/^ssh:\n/m, `ssh:\n  proxyJump: admin@${bastion}\n`),
+    );
+    // The bastion's key is in no known_hosts that this run reads: refused, naming the jump host.
+    const refused = await run('status', '-i', withJump, '--ssh-config', '/dev/null');
+    assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+    assert.match(
+      refused.stdout + refused.stderr,
+      new RegExp(`LZY-01: jump host ${bastion}: host key not known`),
+    );
+    // Trusted through a config that names only the bastion's known_hosts: the inventory's jump is used.
+    const bastionOnly = join(cwd, 'bastion_only');
+    writeFileSync(
+      bastionOnly,
+      `Host ${bastion}\n  UserKnownHostsFile ${join(labState, 'bastion_known_hosts')}\n`,
+    );
+    const through = await run('status', '-i', withJump, '--ssh-config', bastionOnly);
+    assert.equal(through.code, 0, through.stdout + through.stderr);
+    assert.match(through.stdout, /^healthy: 1 leader, 4 followers/m);
+  });
+});
