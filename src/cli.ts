@@ -1,5 +1,6 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ExitCode, messageOf, ZkdeployError } from './errors.js';
+import { examplesText } from './help-examples.js';
 import { runInterruptCleanups } from './interrupt.js';
 
 const VERSION = '0.1.0';
@@ -50,7 +51,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
     'upload and extract the release, write profile, zoo.cfg, myid, dirs; firewalld (steps 1-8)',
   )
     .option('-t, --tarball <file>', 'ZooKeeper binary release .tar.gz (overrides zookeeper.tarball)')
-    .addOption(new Option('--firewall <mode>', 'what to do about firewalld').choices(['disable', 'skip']))
+    .addOption(
+      new Option('--firewall <mode>', 'what to do about firewalld').choices([
+        'disable',
+        'open-ports',
+        'skip',
+      ]),
+    )
     .option('--dry-run', 'show what would change (as plan does) and change nothing')
     .option('--skip-check', 'do not run the preflight checks (zkdeploy check) first')
     .option('--start', 'then start each server as soon as its host is installed, and wait for the quorum')
@@ -71,7 +78,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
     'what install would change on each host, with diffs; exit 2 when something would',
   )
     .option('-t, --tarball <file>', 'ZooKeeper binary release .tar.gz (overrides zookeeper.tarball)')
-    .addOption(new Option('--firewall <mode>', 'what to do about firewalld').choices(['disable', 'skip']))
+    .addOption(
+      new Option('--firewall <mode>', 'what to do about firewalld').choices([
+        'disable',
+        'open-ports',
+        'skip',
+      ]),
+    )
+    .option('--json', 'machine-readable output')
     .action(async (options) => {
       const { plan } = await import('./commands/plan.js');
       setExit(await plan(options));
@@ -188,6 +202,29 @@ export function buildProgram(setExit: (code: number) => void): Command {
       setExit(await connectString(options));
     });
 
+  program
+    .command('init')
+    .description('write a commented starter inventory (asks in a terminal when --hosts is not given)')
+    .option('--hosts <names>', 'the ZooKeeper hosts, comma-separated, in myid order')
+    .option('-u, --user <name>', 'SSH user (default: yours)')
+    .option('-o, --output <file>', 'write here instead of to standard output (never over a file)')
+    .option('--force', 'with --output: overwrite an existing file')
+    .action(async (options) => {
+      const { init } = await import('./commands/init.js');
+      setExit(await init(options));
+    });
+
+  program
+    .command('completion')
+    .description('print a shell completion script')
+    .addArgument(new Argument('<shell>', 'bash or zsh').choices(['bash', 'zsh']))
+    .action(async (shell: string) => {
+      const { bashCompletion, zshCompletion } = await import('./completion.js');
+      process.stdout.write(shell === 'bash' ? bashCompletion(program) : zshCompletion(program));
+    });
+
+  program.addHelpText('after', examplesText('zkdeploy'));
+  for (const command of program.commands) command.addHelpText('after', examplesText(command.name()));
   return program;
 }
 

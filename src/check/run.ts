@@ -1,5 +1,5 @@
 import { decideFirewall } from '../firewall/decide.js';
-import type { Inventory } from '../inventory/types.js';
+import { serverPorts } from '../inventory/ports.js';
 import type { Fleet } from '../run/fleet.js';
 import type { ReleaseTarball } from '../tarball/inspect.js';
 import { collectStatus } from '../zk/ensemble-status.js';
@@ -28,18 +28,6 @@ export interface CheckReport {
    * fails as a host in install's own summary, and the others go on.
    */
   blocksInstall: boolean;
-}
-
-function ports(inventory: Inventory): Record<string, number> {
-  const { cluster } = inventory;
-  const chosen: Record<string, number> = {
-    clientPort: cluster.clientPort,
-    quorumPort: cluster.quorumPort,
-    electionPort: cluster.electionPort,
-  };
-  if (cluster.settings['admin.enableServer'] === 'true')
-    chosen['admin.serverPort'] = Number(cluster.settings['admin.serverPort'] ?? 8080);
-  return chosen;
 }
 
 /**
@@ -72,7 +60,10 @@ export async function runChecks(fleet: Fleet, tarball: ReleaseTarball | undefine
     const targets = targetsFor(host.spec.name);
     const parsed = parseCheckProbe((await executor.probe(checkScript(targets))).stdout, targets);
     facts.set(host.spec.name, parsed.facts);
-    firewalls.set(host.spec.name, decideFirewall(parsed.firewall, cluster.firewall));
+    firewalls.set(
+      host.spec.name,
+      decideFirewall(parsed.firewall, cluster.firewall, Object.values(serverPorts(cluster))),
+    );
   });
   const agreed = agreedAddresses(facts);
   const installNeedKiB = tarball ? Math.ceil((tarball.size * 4) / 1024) + 64 * 1024 : 256 * 1024;
@@ -94,7 +85,7 @@ export async function runChecks(fleet: Fleet, tarball: ReleaseTarball | undefine
       { id: 'ssh', status: 'pass', message: 'connected, authenticated, host key known' },
       judgeJava(f, tarball?.version),
       judgeDisk(f, installNeedKiB),
-      judgePorts(f, ports(inventory)),
+      judgePorts(f, serverPorts(cluster)),
       judgeNames(name, f, agreed),
       judgeNetwork(f, serving ? 'quorum and election ports' : 'SSH ports of the other hosts'),
       judgeFirewall(firewall),

@@ -4,7 +4,7 @@ import { hostPaths } from '../plan/probe.js';
 import { Fleet } from '../run/fleet.js';
 import { planHost } from '../run/plan-host.js';
 import { inspectTarball } from '../tarball/inspect.js';
-import { type HostPlan, renderPlan } from '../ui/plan-view.js';
+import { type HostPlan, planJson, renderPlan } from '../ui/plan-view.js';
 import { askFourLetterWord } from '../zk/four-letter.js';
 import { parseSrvr } from '../zk/srvr.js';
 import { fleetOptions, inventoryFrom, selectHosts, tarballPath } from './common.js';
@@ -14,7 +14,7 @@ import type { InstallOptions } from './install.js';
  * What install would change on each host, found with read-only probes only: exit 0 when nothing,
  * 2 when something would change (1 when a host could not be planned).
  */
-export async function plan(options: InstallOptions): Promise<number> {
+export async function plan(options: InstallOptions & { json?: boolean }): Promise<number> {
   const inventory = inventoryFrom(options);
   const tarball = await inspectTarball(tarballPath(inventory, options.tarball));
   checkLayout(inventory, tarball.topDir);
@@ -44,7 +44,7 @@ export async function plan(options: InstallOptions): Promise<number> {
         error: h.error?.message ?? 'no answer',
       },
   );
-  process.stdout.write(renderPlan(all));
+  process.stdout.write(options.json ? planJson(all) : renderPlan(all));
   if (fleet.failed.length > 0) return ExitCode.failed;
   return all.some((p) => p.steps.some((s) => s.change)) ? ExitCode.no : ExitCode.ok;
 }

@@ -1,5 +1,8 @@
-/** What to do about firewalld (the guide's step 8): stop and disable it, or leave it alone. */
-export type FirewallMode = 'disable' | 'skip';
+/**
+ * What to do about firewalld (the guide's step 8): stop and disable it, open ZooKeeper's ports and
+ * keep it on, or leave it alone.
+ */
+export type FirewallMode = 'disable' | 'open-ports' | 'skip';
 
 /** One ZooKeeper server host, as the inventory names it. */
 export interface HostSpec {

@@ -228,7 +228,8 @@ export function validateInventory(
   );
   const firewallValue = overrides.firewall ?? top.firewall ?? 'disable';
   let firewall: FirewallMode = 'disable';
-  if (firewallValue === 'disable' || firewallValue === 'skip') firewall = firewallValue;
+  if (firewallValue === 'disable' || firewallValue === 'skip' || firewallValue === 'open-ports')
+    firewall = firewallValue;
   else {
     r.problem(
       overrides.firewall ? '--firewall' : 'firewall',

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { InputError } from '../errors.js';
 import { decideFirewall } from '../firewall/decide.js';
+import { serverPorts } from '../inventory/ports.js';
 import type { HostSpec, Inventory } from '../inventory/types.js';
 import { absoluteRemotePath, isWithin } from '../remote/paths.js';
 import { shellQuote } from '../remote/quote.js';
@@ -115,16 +116,11 @@ export function planInstall(
     }),
   );
 
-  const firewall = decideFirewall(facts.firewall, cluster.firewall);
-  const firewallStep = step(
-    'firewall',
-    'firewalld',
-    firewall.action === 'disable' || firewall.action === 'fail',
-    {
-      reason: firewall.message,
-      actions: firewall.action === 'disable' ? [{ kind: 'exec', command: firewall.command }] : [],
-    },
-  );
+  const firewall = decideFirewall(facts.firewall, cluster.firewall, Object.values(serverPorts(cluster)));
+  const firewallStep = step('firewall', 'firewalld', 'command' in firewall || firewall.action === 'fail', {
+    reason: firewall.message,
+    actions: 'command' in firewall ? [{ kind: 'exec', command: firewall.command }] : [],
+  });
   if (firewall.action === 'fail') firewallStep.failure = { message: firewall.message, fix: firewall.fix };
   if (firewall.action === 'none' || firewall.action === 'skip') firewallStep.note = firewall.message;
   if (firewall.action === 'skip') firewallStep.skipped = true;

@@ -59,6 +59,11 @@ export const FIREWALL_PROBE = [
   '  echo @@fwEnabled; systemctl is-enabled firewalld 2>&1',
   '  if systemctl is-active --quiet firewalld || systemctl is-enabled --quiet firewalld; then',
   '    echo @@sudo; { [ "$(id -u)" = 0 ] || sudo -n true </dev/null >/dev/null 2>&1; } && echo yes || echo no',
+  '    if systemctl is-active --quiet firewalld; then',
+  '      fwc() { if [ "$(id -u)" = 0 ]; then firewall-cmd "$@"; else sudo -n firewall-cmd "$@"; fi; }',
+  '      echo @@fwRuntimePorts; fwc --list-ports </dev/null 2>/dev/null && echo @@fwRuntimeListed',
+  '      echo @@fwPermanentPorts; fwc --permanent --list-ports </dev/null 2>/dev/null && echo @@fwPermanentListed',
+  '    fi',
   '  fi',
   'fi',
 ];
@@ -71,6 +76,12 @@ export function parseFirewallFacts(s: Map<string, string>, uid: number): Firewal
     isEnabled: s.get('fwEnabled') ?? '',
     canSudo: s.get('sudo') === 'yes',
     isRoot: uid === 0,
+    runtimePorts: s.has('fwRuntimeListed')
+      ? (s.get('fwRuntimePorts') ?? '').split(/\s+/).filter(Boolean)
+      : undefined,
+    permanentPorts: s.has('fwPermanentListed')
+      ? (s.get('fwPermanentPorts') ?? '').split(/\s+/).filter(Boolean)
+      : undefined,
   };
 }
 

@@ -10,8 +10,9 @@ export interface HostPlan {
   error: string | undefined;
 }
 
-function fileDiff(step: PlannedStep, host: string): string {
-  if (!step.file) return '';
+/** The unified diff of a managed file's step, without the "====" line; empty for other steps. */
+function unifiedDiff(step: PlannedStep, host: string): string[] {
+  if (!step.file) return [];
   const { path, before, after } = step.file;
   const patch = createTwoFilesPatch(
     `${path} (on ${host})`,
@@ -26,8 +27,12 @@ function fileDiff(step: PlannedStep, host: string): string {
   );
   return patch
     .split('\n')
-    .slice(1) // the "====" line
-    .filter((line) => line !== '')
+    .slice(1)
+    .filter((line) => line !== '');
+}
+
+function fileDiff(step: PlannedStep, host: string): string {
+  return unifiedDiff(step, host)
     .map((line) => {
       const painted = line.startsWith('+')
         ? color.green(line)
@@ -71,4 +76,24 @@ export function renderPlan(plans: HostPlan[]): string {
         ),
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** plan --json: the same facts for scripts (schema in the README). */
+export function planJson(plans: HostPlan[]): string {
+  const hosts = plans.map((plan) => ({
+    name: plan.name,
+    server: plan.error ? null : plan.server,
+    error: plan.error ?? null,
+    steps: plan.steps.map((step) => ({
+      id: step.id,
+      title: step.title,
+      change: step.change,
+      reason: step.reason,
+      skipped: step.skipped ?? false,
+      diff: step.change && step.file ? `${unifiedDiff(step, plan.name).join('\n')}\n` : null,
+      failure: step.failure ?? null,
+    })),
+  }));
+  const changes = plans.reduce((n, p) => n + p.steps.filter((s) => s.change).length, 0);
+  return `${JSON.stringify({ changes, hosts }, null, 2)}\n`;
 }

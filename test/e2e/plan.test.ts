@@ -87,6 +87,29 @@ describe('plan and --dry-run', () => {
     );
     assert.match(plan.stdout, /^\s+-syncLimit=7$/m);
     assert.match(plan.stdout, /^\s+\+syncLimit=5$/m);
+    const json = await run('plan', '--json');
+    assert.equal(json.code, 2);
+    const parsed = JSON.parse(json.stdout) as {
+      changes: number;
+      hosts: {
+        name: string;
+        server: string;
+        steps: { id: string; change: boolean; diff: string | null }[];
+      }[];
+    };
+    assert.equal(parsed.changes, 1);
+    const changing = parsed.hosts.flatMap((h) =>
+      h.steps.filter((s) => s.change).map((s) => ({ host: h.name, ...s })),
+    );
+    assert.deepEqual(
+      changing.map((s) => `${s.host} ${s.id}`),
+      ['LZY-01 zoo.cfg'],
+    );
+    assert.match(changing[0]?.diff ?? '', /^-syncLimit=7$/m);
+    assert.deepEqual(
+      parsed.hosts.map((h) => h.server),
+      Array(5).fill('not running'),
+    );
     asAdmin(2, 'echo 9 > ~/zookeeper/data/myid');
     const status = await run('status', '--json');
     const drift = (JSON.parse(status.stdout) as { drift: { host: string; message: string }[] }).drift;

@@ -70,4 +70,62 @@ describe('firewalld decision (the guide step 8)', () => {
   test('--firewall skip leaves even an active firewalld alone', () => {
     assert.equal(decideFirewall(facts({ isActive: 'active', isEnabled: 'enabled' }), 'skip').action, 'skip');
   });
+
+  describe('--firewall open-ports: the ports added, firewalld kept on', () => {
+    const zk = [2181, 2888, 3888];
+    const on = (over: Partial<FirewallFacts>) =>
+      facts({ isActive: 'active', isEnabled: 'enabled', runtimePorts: [], permanentPorts: [], ...over });
+
+    test('nothing open yet: all three added at runtime and permanently, then queried; never stopped', () => {
+      const d = decideFirewall(on({}), 'open-ports', zk);
+      assert.equal(d.action, 'open');
+      const command = 'command' in d ? d.command : '';
+      assert.match(
+        command,
+        /^sudo -n firewall-cmd --add-port=2181\/tcp --add-port=2888\/tcp --add-port=3888\/tcp/,
+      );
+      assert.match(
+        command,
+        /sudo -n firewall-cmd --permanent --add-port=2181\/tcp --add-port=2888\/tcp --add-port=3888\/tcp/,
+      );
+      assert.match(command, /--query-port=3888\/tcp/);
+      assert.doesNotMatch(command, /systemctl (stop|disable)/);
+    });
+
+    test('only what is missing from each list is added; all open: nothing to do', () => {
+      const d = decideFirewall(
+        on({ runtimePorts: ['2181/tcp', '2888/tcp', '3888/tcp'], permanentPorts: ['2181/tcp', '22/tcp'] }),
+        'open-ports',
+        zk,
+      );
+      const command = 'command' in d ? d.command : '';
+      assert.doesNotMatch(command, /firewall-cmd --add-port/, 'runtime already has them');
+      assert.match(command, /--permanent --add-port=2888\/tcp --add-port=3888\/tcp >/);
+      const all = ['2181/tcp', '2888/tcp', '3888/tcp'];
+      const none = decideFirewall(on({ runtimePorts: all, permanentPorts: all }), 'open-ports', zk);
+      assert.equal(none.action, 'none');
+      assert.match(none.message, /already open/);
+    });
+
+    test('root needs no sudo; without sudo it fails with the fix; stopped: the permanent config only', () => {
+      const asRoot = decideFirewall(on({ isRoot: true, canSudo: false }), 'open-ports', zk);
+      assert.match('command' in asRoot ? asRoot.command : '', /^firewall-cmd --add-port/);
+      const denied = decideFirewall(on({ canSudo: false }), 'open-ports', zk);
+      assert.equal(denied.action, 'fail');
+      assert.match('fix' in denied ? denied.fix : '', /2181\/tcp, 2888\/tcp, 3888\/tcp/);
+      const stopped = decideFirewall(facts({ isActive: 'inactive', isEnabled: 'enabled' }), 'open-ports', zk);
+      assert.match(
+        'command' in stopped ? stopped.command : '',
+        /^sudo -n firewall-offline-cmd --add-port=2181\/tcp/,
+      );
+    });
+
+    test('absent firewalld is skipped, as with disable', () => {
+      assert.equal(decideFirewall(facts({ systemd: false }), 'open-ports', zk).action, 'skip');
+      assert.equal(
+        decideFirewall(facts({ isActive: 'unknown', isEnabled: 'not-found' }), 'open-ports', zk).action,
+        'skip',
+      );
+    });
+  });
 });
