@@ -1,9 +1,11 @@
+import { createRequire } from 'node:module';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ExitCode, messageOf, ZkdeployError } from './errors.js';
 import { examplesText } from './help-examples.js';
 import { runInterruptCleanups } from './interrupt.js';
 
-const VERSION = '0.1.0';
+/** The version of the installed package, as npm knows it (package.json ships in every pack). */
+const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 function positiveInt(value: string): number {
   const n = Number(value);
