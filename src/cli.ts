@@ -36,6 +36,10 @@ function hostCommand(program: Command, name: string, description: string): Comma
     )
     .option('--concurrency <n>', 'hosts worked on at once', positiveInt, 32)
     .option('--connect-timeout <seconds>', 'SSH connection timeout', positiveInt, 10)
+    .option('--ask-pass', 'ask for the SSH password (hidden) and offer it after the keys')
+    .option('--become', 'run the steps that need root through sudo, and check first that sudo works')
+    .option('--ask-become-pass', 'ask for the sudo password (hidden); implies --become')
+    .option('--become-user <user>', 'the user sudo switches to (default: root)')
     .option('-v, --verbose', 'show every remote command and its output');
 }
 
@@ -224,6 +228,21 @@ export function buildProgram(setExit: (code: number) => void): Command {
       const { bashCompletion, zshCompletion } = await import('./completion.js');
       process.stdout.write(shell === 'bash' ? bashCompletion(program) : zshCompletion(program));
     });
+
+  // Passwords are asked once, before the command runs, and live only in its options (in memory).
+  program.hook('preAction', async (_program, action) => {
+    const options = action.opts();
+    const questions: string[] = [];
+    if (options.askPass) questions.push('SSH password: ');
+    if (options.askBecomePass)
+      questions.push(options.askPass ? 'BECOME password [default: the SSH password]: ' : 'BECOME password: ');
+    if (questions.length === 0) return;
+    const { askHidden } = await import('./ui/prompt.js');
+    const answers = await askHidden(questions, options.askPass ? '--ask-pass' : '--ask-become-pass');
+    const sshPassword = options.askPass ? answers.shift() : undefined;
+    if (sshPassword !== undefined) action.setOptionValue('sshPassword', sshPassword);
+    if (options.askBecomePass) action.setOptionValue('becomePassword', answers.shift() || sshPassword || '');
+  });
 
   program.addHelpText('after', examplesText('zkdeploy'));
   for (const command of program.commands) command.addHelpText('after', examplesText(command.name()));

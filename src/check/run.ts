@@ -1,5 +1,7 @@
 import { decideFirewall } from '../firewall/decide.js';
 import { serverPorts } from '../inventory/ports.js';
+import { sudo } from '../remote/become.js';
+import type { HostExecutor } from '../run/executor.js';
 import type { Fleet } from '../run/fleet.js';
 import type { ReleaseTarball } from '../tarball/inspect.js';
 import { collectStatus } from '../zk/ensemble-status.js';
@@ -56,10 +58,14 @@ export async function runChecks(fleet: Fleet, tarball: ReleaseTarball | undefine
   });
   const facts = new Map<string, CheckFacts>();
   const firewalls = new Map<string, ReturnType<typeof decideFirewall>>();
+  const becomes = new Map<string, CheckResult>();
   await fleet.each(async (host, executor) => {
     const targets = targetsFor(host.spec.name);
     const parsed = parseCheckProbe((await executor.probe(checkScript(targets))).stdout, targets);
+    // A sudo password given (--ask-become-pass) makes sudo possible where `sudo -n` was refused.
+    if (executor.become.password !== undefined) parsed.firewall.canSudo = true;
     facts.set(host.spec.name, parsed.facts);
+    if (fleet.becomeRequested) becomes.set(host.spec.name, await checkBecome(executor));
     firewalls.set(
       host.spec.name,
       decideFirewall(parsed.firewall, cluster.firewall, Object.values(serverPorts(cluster))),
@@ -90,6 +96,8 @@ export async function runChecks(fleet: Fleet, tarball: ReleaseTarball | undefine
       judgeNetwork(f, serving ? 'quorum and election ports' : 'SSH ports of the other hosts'),
       judgeFirewall(firewall),
     ];
+    const become = becomes.get(name);
+    if (become) results.push(become);
     return { name, results };
   });
   const ensemble = [judgeSize(inventory.hosts.length)];
@@ -97,4 +105,27 @@ export async function runChecks(fleet: Fleet, tarball: ReleaseTarball | undefine
   const failed = all.some((r) => r.status === 'fail');
   const blocksInstall = all.some((r) => r.status === 'fail' && r.id !== 'ssh');
   return { hosts, ensemble, failed, blocksInstall };
+}
+
+/**
+ * --become: sudo to the become user runs `/bin/true`, exactly as a sudoers rule may allow it, with
+ * the --ask-become-pass password on sudo's stdin (or passwordless). Proves privilege before a step needs it.
+ */
+async function checkBecome(executor: HostExecutor): Promise<CheckResult> {
+  const { become } = executor;
+  const { command, stdin } = sudo(become, '/bin/true');
+  const result = await executor.probe(command, stdin);
+  const how = become.password === undefined ? 'without a password' : 'with the password given';
+  if (result.code === 0)
+    return { id: 'become', status: 'pass', message: `sudo to ${become.user} works ${how}` };
+  const why = (result.stderr || result.stdout).trim().split('\n').slice(-1)[0] ?? `exit ${result.code}`;
+  return {
+    id: 'become',
+    status: 'fail',
+    message: `sudo to ${become.user} ${how} failed: ${why}`,
+    fix:
+      become.password === undefined
+        ? 'pass --ask-become-pass, or allow passwordless sudo for this user'
+        : `check the sudo password, and that sudoers lets ${executor.session.target.user} run commands as ${become.user}`,
+  };
 }

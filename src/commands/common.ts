@@ -19,6 +19,12 @@ export interface HostOptions {
   sshPort?: number;
   /** An OpenSSH client config to read instead of ~/.ssh/config. */
   sshConfig?: string;
+  become?: boolean;
+  askBecomePass?: boolean;
+  becomeUser?: string;
+  /** Set by the CLI from --ask-pass / --ask-become-pass prompts; never from a flag's value. */
+  sshPassword?: string;
+  becomePassword?: string;
   acceptNewHostKeys?: boolean;
   verbose?: boolean;
   concurrency?: number;
@@ -77,6 +83,9 @@ export function fleetOptions(options: HostOptions, extra: Partial<FleetOptions> 
     concurrency: options.concurrency ?? 32,
     connectTimeoutMs: (options.connectTimeout ?? 10) * 1000,
     sshConfig: loadSshConfig(options.sshConfig ? expandLocalHome(options.sshConfig) : undefined),
+    password: options.sshPassword,
+    become: { user: options.becomeUser ?? 'root', password: options.becomePassword },
+    becomeRequested: Boolean(options.become || options.askBecomePass),
     progress: true,
     ...extra,
   };

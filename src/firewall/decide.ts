@@ -8,7 +8,10 @@ export interface FirewallFacts {
   isActive: string;
   /** `systemctl is-enabled firewalld` output (empty when not asked). */
   isEnabled: string;
-  /** The SSH user is root, or `sudo -n true` worked (asked only when firewalld needs action). */
+  /**
+   * `sudo -n true` worked (asked only when firewalld needs action), or a sudo password was given
+   * (--ask-become-pass).
+   */
   canSudo: boolean;
   isRoot: boolean;
   /** `firewall-cmd --list-ports` (runtime), when firewalld runs and could be asked. */
@@ -20,8 +23,8 @@ export interface FirewallFacts {
 export type FirewallDecision =
   | { action: 'none'; message: string }
   | { action: 'skip'; message: string }
-  | { action: 'disable'; message: string; command: string }
-  | { action: 'open'; message: string; command: string }
+  | { action: 'disable'; message: string; command: string; privileged: boolean }
+  | { action: 'open'; message: string; command: string; privileged: boolean }
   | { action: 'fail'; message: string; fix: string };
 
 // `systemctl is-enabled` prints one of these for a unit that exists; anything else (not-found, an
@@ -66,19 +69,20 @@ export function decideFirewall(
     return {
       action: 'fail',
       message: `firewalld is ${active}/${enabled} and this user cannot run sudo without a password`,
-      fix: 'allow passwordless sudo for systemctl, stop and disable firewalld yourself (systemctl disable --now firewalld), or pass --firewall skip and open ports 2181, 2888 and 3888',
+      fix: 'pass --ask-become-pass (sudo with your password), allow passwordless sudo, stop and disable firewalld yourself (systemctl disable --now firewalld), or pass --firewall skip and open ports 2181, 2888 and 3888',
     };
   }
-  const sudo = facts.isRoot ? '' : 'sudo -n ';
-  const verbs = [
-    running ? `${sudo}systemctl stop firewalld` : '',
-    startsAtBoot ? `${sudo}systemctl disable firewalld` : '',
-  ]
+  const verbs = [running ? 'systemctl stop firewalld' : '', startsAtBoot ? 'systemctl disable firewalld' : '']
     .filter(Boolean)
     .join(' && ');
   // Success is judged by what systemctl reports afterwards.
   const command = `${verbs} && ! systemctl is-active --quiet firewalld && ! systemctl is-enabled --quiet firewalld`;
-  return { action: 'disable', message: `firewalld ${running ? 'stopped and ' : ''}disabled`, command };
+  return {
+    action: 'disable',
+    message: `firewalld ${running ? 'stopped and ' : ''}disabled`,
+    command,
+    privileged: !facts.isRoot,
+  };
 }
 
 /**
@@ -87,11 +91,11 @@ export function decideFirewall(
  */
 function decideOpenPorts(facts: FirewallFacts, running: boolean, ports: number[]): FirewallDecision {
   const wanted = [...new Set(ports)].map((p) => `${p}/tcp`);
-  const sudo = facts.isRoot ? '' : 'sudo -n ';
+  const privileged = !facts.isRoot;
   const noSudo = (what: string): FirewallDecision => ({
     action: 'fail',
     message: `firewalld ${what} and this user cannot run sudo without a password`,
-    fix: `allow passwordless sudo for firewall-cmd, or open ${wanted.join(', ')} yourself (firewall-cmd --permanent --add-port=...; firewall-cmd --reload)`,
+    fix: `pass --ask-become-pass, allow passwordless sudo for firewall-cmd, or open ${wanted.join(', ')} yourself (firewall-cmd --permanent --add-port=...; firewall-cmd --reload)`,
   });
   if (!facts.canSudo && !facts.isRoot) return noSudo(running ? 'runs' : 'is installed');
   const adds = (list: string[]) => list.map((p) => `--add-port=${p}`).join(' ');
@@ -100,7 +104,8 @@ function decideOpenPorts(facts: FirewallFacts, running: boolean, ports: number[]
     return {
       action: 'open',
       message: `firewalld is stopped; ${wanted.join(', ')} opened in its permanent configuration`,
-      command: `${sudo}firewall-offline-cmd ${adds(wanted)} >/dev/null`,
+      command: `firewall-offline-cmd ${adds(wanted)} >/dev/null`,
+      privileged,
     };
   }
   if (facts.runtimePorts === undefined || facts.permanentPorts === undefined) {
@@ -111,15 +116,16 @@ function decideOpenPorts(facts: FirewallFacts, running: boolean, ports: number[]
   if (runtime.length === 0 && permanent.length === 0)
     return { action: 'none', message: `firewalld on, ${wanted.join(', ')} already open` };
   const commands = [
-    runtime.length > 0 ? `${sudo}firewall-cmd ${adds(runtime)} >/dev/null` : '',
-    permanent.length > 0 ? `${sudo}firewall-cmd --permanent ${adds(permanent)} >/dev/null` : '',
+    runtime.length > 0 ? `firewall-cmd ${adds(runtime)} >/dev/null` : '',
+    permanent.length > 0 ? `firewall-cmd --permanent ${adds(permanent)} >/dev/null` : '',
     // Judged by what firewalld reports afterwards, as the disable path is.
-    ...wanted.map((p) => `${sudo}firewall-cmd --query-port=${p} >/dev/null`),
+    ...wanted.map((p) => `firewall-cmd --query-port=${p} >/dev/null`),
   ].filter(Boolean);
   const missing = [...new Set([...runtime, ...permanent])];
   return {
     action: 'open',
     message: `firewalld kept on; opened ${missing.join(', ')}`,
     command: commands.join(' && '),
+    privileged,
   };
 }

@@ -119,7 +119,10 @@ export function planInstall(
   const firewall = decideFirewall(facts.firewall, cluster.firewall, Object.values(serverPorts(cluster)));
   const firewallStep = step('firewall', 'firewalld', 'command' in firewall || firewall.action === 'fail', {
     reason: firewall.message,
-    actions: 'command' in firewall ? [{ kind: 'exec', command: firewall.command }] : [],
+    actions:
+      'command' in firewall
+        ? [{ kind: 'exec', command: firewall.command, privileged: firewall.privileged }]
+        : [],
   });
   if (firewall.action === 'fail') firewallStep.failure = { message: firewall.message, fix: firewall.fix };
   if (firewall.action === 'none' || firewall.action === 'skip') firewallStep.note = firewall.message;

@@ -2,7 +2,8 @@
 export type Action =
   | { kind: 'upload'; localPath: string; remotePath: string; sha256: string }
   | { kind: 'write'; path: string; content: string }
-  | { kind: 'exec'; command: string };
+  /** `privileged`: needs root; the executor runs it through sudo (with the --ask-become-pass password). */
+  | { kind: 'exec'; command: string; privileged?: boolean };
 
 /** One step for one host, decided from probed facts: whether it changes anything, why, and how. */
 export interface PlannedStep {

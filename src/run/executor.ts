@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { HostError } from '../errors.js';
 import type { Action } from '../plan/step.js';
+import { type Become, becomeCommand } from '../remote/become.js';
 import { shellQuote } from '../remote/quote.js';
 import type { ExecResult, SshSession } from '../ssh/session.js';
 
@@ -14,8 +15,13 @@ export type CommandLog = (host: string, line: string) => void;
 export class HostExecutor {
   constructor(
     readonly session: SshSession,
-    private readonly options: { dryRun: boolean; log: CommandLog | undefined },
+    private readonly options: { dryRun: boolean; log: CommandLog | undefined; become?: Become | undefined },
   ) {}
+
+  /** How privileged commands run here (sudo to root without a password unless told otherwise). */
+  get become(): Become {
+    return this.options.become ?? { user: 'root', password: undefined };
+  }
 
   get host(): string {
     return this.session.target.name;
@@ -63,7 +69,10 @@ export class HostExecutor {
   async apply(action: Action): Promise<void> {
     switch (action.kind) {
       case 'exec':
-        await this.run(action.command, 'command');
+        if (action.privileged) {
+          const { command, stdin } = becomeCommand(action.command, this.become);
+          await this.run(command, `sudo (as ${this.become.user})`, stdin === undefined ? {} : { stdin });
+        } else await this.run(action.command, 'command');
         return;
       case 'write':
         await this.writeFile(action.path, action.content);

@@ -1,6 +1,7 @@
 import { messageOf } from '../errors.js';
 import type { HostSpec, Inventory } from '../inventory/types.js';
 import type { PlannedStep, StepOutcome } from '../plan/step.js';
+import type { Become } from '../remote/become.js';
 import { Connector } from '../ssh/connector.js';
 import type { SshRoute } from '../ssh/route.js';
 import { resolveRoute } from '../ssh/route.js';
@@ -20,6 +21,12 @@ export interface FleetOptions {
   connectTimeoutMs: number;
   /** ~/.ssh/config or --ssh-config, asked per host. */
   sshConfig: SshConfigSource;
+  /** The SSH password (--ask-pass); kept in memory only. */
+  password?: string | undefined;
+  /** How privileged steps run (sudo to root, with the --ask-become-pass password or none). */
+  become?: Become | undefined;
+  /** --become: check that sudo works before anything needs it. */
+  becomeRequested?: boolean;
   /** Show progress (off for --json and quiet reads). */
   progress: boolean;
 }
@@ -65,7 +72,8 @@ export class Fleet {
     this.hosts = specs.map((spec) => ({ spec, executor: undefined, error: undefined, steps: [] }));
     const names = specs.map((h) => h.name);
     const live = options.progress && process.stderr.isTTY && !process.env.CI && !options.verbose;
-    if (!options.progress) this.progress = silent;
+    // --verbose shows commands even where progress is off (status, check, --json): all on stderr.
+    if (!options.progress && !options.verbose) this.progress = silent;
     else this.progress = live ? new ListrProgress(names) : new PlainProgress(names, options.verbose);
   }
 
@@ -83,7 +91,8 @@ export class Fleet {
     const routes = specs.map((spec) => fleet.routeOf(spec));
     for (const warning of new Set(routes.flatMap((r) => r.warnings)))
       process.stderr.write(`warning: ${warning}\n`);
-    const connector = new Connector(routes, options.connectTimeoutMs);
+    const connector = new Connector(routes, options.connectTimeoutMs, options.password);
+    for (const warning of await connector.unlock()) process.stderr.write(`warning: ${warning}\n`);
     fleet.connector = connector;
     await eachLimited(
       fleet.hosts.map((host, i) => ({ host, route: routes[i] as SshRoute })),
@@ -93,7 +102,7 @@ export class Fleet {
         const started = performance.now();
         try {
           const session = await connector.connect(route);
-          host.executor = new HostExecutor(session, { dryRun: options.dryRun, log });
+          host.executor = new HostExecutor(session, { dryRun: options.dryRun, log, become: options.become });
           log?.(host.spec.name, `connected in ${seconds(started)}`);
         } catch (err: unknown) {
           host.error = err instanceof Error ? err : new Error(messageOf(err));
@@ -102,6 +111,11 @@ export class Fleet {
       },
     );
     return fleet;
+  }
+
+  /** --become was asked for: checks include sudo to the become user. */
+  get becomeRequested(): boolean {
+    return this.options.becomeRequested ?? false;
   }
 
   /** How a host of the inventory is reached over SSH (flags > inventory > ssh config > defaults). */

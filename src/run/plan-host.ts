@@ -14,5 +14,8 @@ export async function planHost(
   paths: HostPaths,
 ): Promise<PlannedStep[]> {
   const probe = await executor.probe(probeScript(paths));
-  return planInstall(inventory, host, tarball, paths, parseProbe(probe.stdout));
+  const facts = parseProbe(probe.stdout);
+  // A sudo password given (--ask-become-pass) makes sudo possible where `sudo -n` was refused.
+  if (executor.become.password !== undefined) facts.firewall.canSudo = true;
+  return planInstall(inventory, host, tarball, paths, facts);
 }

@@ -3,6 +3,7 @@ import { KnownHosts } from './host-keys.js';
 import { type Identity, resolveIdentities } from './identities.js';
 import type { SshEndpoint, SshRoute } from './route.js';
 import { SshSession } from './session.js';
+import { unlockIdentities } from './unlock.js';
 
 /**
  * Opens the SSH connections of a fleet along their routes. A jump host is connected once and shared
@@ -17,8 +18,15 @@ export class Connector {
   constructor(
     routes: SshRoute[],
     private readonly timeoutMs: number,
+    /** The SSH password (--ask-pass), offered to the hosts themselves, not to jump hosts. */
+    private readonly password: string | undefined = undefined,
   ) {
     for (const endpoint of routes.flatMap((r) => [...r.jumps, r.target])) this.identitiesFor(endpoint);
+  }
+
+  /** Asks, once each, the passphrases of encrypted keys about to be offered; returns warnings. */
+  unlock(): Promise<string[]> {
+    return unlockIdentities([...this.identities.values()]);
   }
 
   async connect(route: SshRoute): Promise<SshSession> {
@@ -28,7 +36,7 @@ export class Connector {
       chain += `${jump.user}@${jump.address}:${jump.port}>`;
       let pending = this.jumps.get(chain);
       if (!pending) {
-        pending = this.open(jump, via);
+        pending = this.open(jump, via, undefined);
         pending.catch(() => undefined);
         this.jumps.set(chain, pending);
       }
@@ -42,7 +50,7 @@ export class Connector {
         );
       }
     }
-    return this.open(route.target, via);
+    return this.open(route.target, via, this.password);
   }
 
   /** Closes the jump hosts' connections (the hosts' own are closed by their owners first). */
@@ -54,7 +62,11 @@ export class Connector {
       );
   }
 
-  private open(endpoint: SshEndpoint, via: SshSession | undefined): Promise<SshSession> {
+  private open(
+    endpoint: SshEndpoint,
+    via: SshSession | undefined,
+    password: string | undefined,
+  ): Promise<SshSession> {
     return SshSession.connect(
       { name: endpoint.name, address: endpoint.address, port: endpoint.port, user: endpoint.user },
       {
@@ -63,6 +75,7 @@ export class Connector {
         acceptNewHostKeys: endpoint.acceptNewHostKeys,
         timeoutMs: this.timeoutMs,
         via,
+        password,
       },
     );
   }

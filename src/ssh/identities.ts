@@ -4,16 +4,24 @@ import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { InputError } from '../errors.js';
 
-/** One way to authenticate, tried in order as OpenSSH does. */
-export type Identity = { kind: 'agent'; socket: string } | { kind: 'key'; path: string; key: Buffer };
+/**
+ * One way to authenticate, tried in order as OpenSSH does. An `encrypted` key needs its passphrase
+ * (asked once, before connecting) to become a `key`.
+ */
+export type Identity =
+  | { kind: 'agent'; socket: string }
+  | { kind: 'key'; path: string; key: Buffer; passphrase?: string }
+  | { kind: 'encrypted'; path: string; key: Buffer; required: boolean };
 
 const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
 
-function readKey(path: string): Buffer | string {
+/** The key, whether it needs a passphrase, or why it cannot be used. */
+function readKey(path: string): { key: Buffer; encrypted: boolean } | string {
   const key = readFileSync(path);
   const parsed = ssh2.utils.parseKey(key);
-  if (parsed instanceof Error) return parsed.message;
-  return key;
+  if (!(parsed instanceof Error)) return { key, encrypted: false };
+  if (/encrypted|passphrase/i.test(parsed.message)) return { key, encrypted: true };
+  return parsed.message;
 }
 
 /**
@@ -35,14 +43,17 @@ export function resolveIdentities(
         'check the path given to --identity or ssh.identity',
       );
     }
-    const key = readKey(required);
-    if (typeof key === 'string') {
+    const read = readKey(required);
+    if (typeof read === 'string') {
       throw new InputError(
-        `${required}: cannot use this key: ${key}`,
-        'give an unencrypted private key, or load it into ssh-agent',
+        `${required}: cannot use this key: ${read}`,
+        'give an OpenSSH or PEM private key, or load it into ssh-agent',
       );
     }
-    return { identities: [{ kind: 'key', path: required, key }], skipped: [] };
+    const identity: Identity = read.encrypted
+      ? { kind: 'encrypted', path: required, key: read.key, required: true }
+      : { kind: 'key', path: required, key: read.key };
+    return { identities: [identity], skipped: [] };
   }
   const identities: Identity[] = [];
   const skipped: string[] = [];
@@ -52,9 +63,10 @@ export function resolveIdentities(
     configFiles.length > 0 ? configFiles : DEFAULT_KEYS.map((name) => join(homedir(), '.ssh', name));
   for (const path of files) {
     if (!existsSync(path)) continue;
-    const key = readKey(path);
-    if (typeof key === 'string') skipped.push(`${path} (${key})`);
-    else identities.push({ kind: 'key', path, key });
+    const read = readKey(path);
+    if (typeof read === 'string') skipped.push(`${path} (${read})`);
+    else if (read.encrypted) identities.push({ kind: 'encrypted', path, key: read.key, required: false });
+    else identities.push({ kind: 'key', path, key: read.key });
   }
   return { identities, skipped };
 }
@@ -62,4 +74,9 @@ export function resolveIdentities(
 /** How an identity is named in messages. */
 export function describeIdentity(identity: Identity): string {
   return identity.kind === 'agent' ? 'ssh-agent' : identity.path;
+}
+
+/** Whether a passphrase opens an encrypted key. */
+export function passphraseOpens(key: Buffer, passphrase: string): boolean {
+  return !(ssh2.utils.parseKey(key, passphrase) instanceof Error);
 }

@@ -21,6 +21,8 @@ export interface ConnectOptions {
   timeoutMs: number;
   /** A jump host already connected: the connection runs through a channel of it (ProxyJump). */
   via?: SshSession | undefined;
+  /** The SSH password (--ask-pass), offered after the keys, as `password` and keyboard-interactive. */
+  password?: string | undefined;
 }
 
 export interface ExecResult {
@@ -97,6 +99,13 @@ export class SshSession {
       return false;
     };
     const methods = [...options.identities];
+    const passwords =
+      options.password === undefined
+        ? []
+        : [
+            { kind: 'password', value: options.password },
+            { kind: 'keyboard-interactive', value: options.password },
+          ];
     const config: ConnectConfig = {
       host: target.address,
       port: target.port,
@@ -107,10 +116,26 @@ export class SshSession {
       hostVerifier: verify,
       authHandler: (_left, _partial, next) => {
         const identity = methods.shift();
-        if (!identity) return next(false as never);
-        if (identity.kind === 'agent')
+        if (identity?.kind === 'agent')
           return next({ type: 'agent', username: target.user, agent: identity.socket });
-        return next({ type: 'publickey', username: target.user, key: identity.key });
+        if (identity?.kind === 'key')
+          return next({
+            type: 'publickey',
+            username: target.user,
+            key: identity.key,
+            ...(identity.passphrase === undefined ? {} : { passphrase: identity.passphrase }),
+          });
+        const password = passwords.shift();
+        if (password?.kind === 'password')
+          return next({ type: 'password', username: target.user, password: password.value });
+        if (password)
+          return next({
+            type: 'keyboard-interactive',
+            username: target.user,
+            prompt: (_name, _instructions, _lang, prompts, finish) =>
+              finish(prompts.map(() => password.value)),
+          });
+        return next(false as never);
       },
     };
     if (sock) config.sock = sock as never;
@@ -126,7 +151,10 @@ export class SshSession {
         resolve(new SshSession(target, client));
       });
       client.once('error', (err: Error & { level?: string; code?: string }) => {
-        const tried = options.identities.map(describeIdentity);
+        const tried = [
+          ...options.identities.map(describeIdentity),
+          ...(options.password ? ['password'] : []),
+        ];
         reject(refusal ?? connectionFailure(target, err, tried));
       });
       client.connect(config);

@@ -13,7 +13,9 @@ export function connectionFailure(
     return new HostError(
       target.name,
       `authentication refused for ${where} (offered: ${offered})`,
-      `put your public key in ~${target.user}/.ssh/authorized_keys on ${target.name}, or pass --identity FILE`,
+      tried.includes('password')
+        ? `check the password, and that ${target.name} allows password login for ${target.user}; or use a key`
+        : `put your public key in ~${target.user}/.ssh/authorized_keys on ${target.name}, or pass --identity FILE`,
     );
   }
   if (err.level === 'client-timeout') {

@@ -76,6 +76,7 @@ ensure_packages() {
   command -v ssh >/dev/null || missing+=(openssh-client)
   command -v java >/dev/null || missing+=(default-jre-headless)
   command -v ip >/dev/null || missing+=(iproute2)
+  command -v sudo >/dev/null || missing+=(sudo)
   [ ${#missing[@]} -eq 0 ] && return 0
   say "installing ${missing[*]}"
   local policy=/usr/sbin/policy-rc.d added_policy=
@@ -97,6 +98,41 @@ ensure_user() {
   usermod -p '*' admin
   mkdir -p /home/admin /run/sshd
   chmod 755 /run/sshd
+}
+
+# A second user for password tests: it may log in with its password on LZY-02 only, and sudo only
+# /bin/true as nobody, with that password. Both are undone by down.
+PASSWORD_USER=zkpass
+SUDOERS_FILE=/etc/sudoers.d/zkdeploy-lab
+ensure_password_user() {
+  if ! id "$PASSWORD_USER" >/dev/null 2>&1; then
+    useradd -M -U -d "/home/$PASSWORD_USER" -s /bin/bash "$PASSWORD_USER"
+    touch "$STATE/created-$PASSWORD_USER"
+  fi
+  mkdir -p "/home/$PASSWORD_USER"
+  chown "$PASSWORD_USER:$PASSWORD_USER" "/home/$PASSWORD_USER"
+  chmod 700 "/home/$PASSWORD_USER"
+  if [ ! -s "$STATE/$PASSWORD_USER.password" ]; then
+    (umask 077 && head -c 12 /dev/urandom | base64 | tr -d '/+=' >"$STATE/$PASSWORD_USER.password")
+  fi
+  printf '%s:%s\n' "$PASSWORD_USER" "$(cat "$STATE/$PASSWORD_USER.password")" | chpasswd
+  local rule="$PASSWORD_USER ALL=(nobody) /bin/true"
+  if [ "$(cat "$SUDOERS_FILE" 2>/dev/null)" != "$rule" ]; then
+    printf '%s\n' "$rule" >"$SUDOERS_FILE.tmp"
+    chmod 440 "$SUDOERS_FILE.tmp"
+    visudo -cqf "$SUDOERS_FILE.tmp" || die "the lab's sudoers rule is invalid"
+    mv -f "$SUDOERS_FILE.tmp" "$SUDOERS_FILE"
+  fi
+}
+
+remove_password_user() {
+  rm -f "$SUDOERS_FILE"
+  if [ -f "$STATE/created-$PASSWORD_USER" ]; then
+    pkill -KILL -u "$PASSWORD_USER" 2>/dev/null || true
+    userdel "$PASSWORD_USER" 2>/dev/null || true
+    rm -rf "/home/$PASSWORD_USER"
+    rm -f "$STATE/created-$PASSWORD_USER"
+  fi
 }
 
 ensure_key() { # path, type, extra ssh-keygen args…
@@ -149,8 +185,8 @@ PROFILE
   chmod 700 "$home"
 }
 
-write_sshd_config() { # dir, name, listen address
-  local dir=$1 name=$2 ip=$3
+write_sshd_config() { # dir, name, listen address, password login for PASSWORD_USER (yes|no)
+  local dir=$1 name=$2 ip=$3 passwords=${4:-no}
   cat >"$dir/sshd_config" <<CONF
 # sshd of lab host $name, written by zkdeploy's lab
 ListenAddress $ip
@@ -158,7 +194,7 @@ Port 22
 HostKey $dir/ssh_host_ed25519_key
 PidFile none
 UsePAM no
-AllowUsers admin
+AllowUsers admin $PASSWORD_USER
 PermitRootLogin no
 PubkeyAuthentication yes
 PasswordAuthentication no
@@ -169,6 +205,9 @@ MaxStartups 100:30:200
 MaxSessions 50
 Subsystem sftp /usr/lib/openssh/sftp-server
 CONF
+  if [ "$passwords" = yes ]; then
+    printf 'Match User %s\n  PasswordAuthentication yes\n' "$PASSWORD_USER" >>"$dir/sshd_config"
+  fi
 }
 
 write_host_files() { # i
@@ -179,7 +218,7 @@ write_host_files() { # i
   chmod 1777 "$dir/tmp" "$dir/vartmp"
   [ -f "$dir/home/.bash_profile" ] || seed_home "$dir/home"
   ensure_key "$dir/ssh_host_ed25519_key" ed25519
-  write_sshd_config "$dir" "$(host_name "$i")" "$ip"
+  write_sshd_config "$dir" "$(host_name "$i")" "$ip" "$([ "$i" = 2 ] && echo yes || echo no)"
   sshd -t -f "$dir/sshd_config" || die "sshd_config of $(host_name "$i") is invalid"
 }
 
@@ -290,6 +329,7 @@ cmd_up() {
   chmod 755 "$STATE"
   printf 'HOSTS=%s\nSUBNET=%s\n' "$HOSTS" "$SUBNET" >"$STATE/up.env"
   ensure_keys
+  ensure_password_user
   bash "$LAB_DIR/build-tarballs.sh" "$STATE/tarballs"
   local i
   for i in $(seq "$HOSTS"); do
@@ -306,6 +346,7 @@ cmd_down() {
   [ "$(id -u)" = 0 ] || die "the lab needs root (sudo)"
   load_settings
   isolate_off >/dev/null 2>&1
+  remove_password_user
   local ns veth
   for ns in $(lab_namespaces); do
     kill_netns_processes "$ns"

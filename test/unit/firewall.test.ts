@@ -33,11 +33,12 @@ describe('firewalld decision (the guide step 8)', () => {
       assert.equal(decideFirewall(facts(m), 'disable').action, 'skip', JSON.stringify(m));
   });
 
-  test('active and enabled: stop and disable with sudo -n, then check what systemctl reports', () => {
+  test('active and enabled: stop and disable (as root, through sudo), then check what systemctl reports', () => {
     const d = decideFirewall(facts({ isActive: 'active', isEnabled: 'enabled' }), 'disable');
     assert.equal(d.action, 'disable');
     if (d.action !== 'disable') return;
-    assert.match(d.command, /^sudo -n systemctl stop firewalld && sudo -n systemctl disable firewalld/);
+    assert.equal(d.privileged, true);
+    assert.match(d.command, /^systemctl stop firewalld && systemctl disable firewalld/);
     assert.match(
       d.command,
       /! systemctl is-active --quiet firewalld && ! systemctl is-enabled --quiet firewalld$/,
@@ -51,6 +52,7 @@ describe('firewalld decision (the guide step 8)', () => {
     );
     assert.equal(d.action, 'disable');
     if (d.action === 'disable') {
+      assert.equal(d.privileged, false);
       assert.doesNotMatch(d.command, /sudo|systemctl stop/);
       assert.match(d.command, /^systemctl disable firewalld/);
     }
@@ -64,7 +66,7 @@ describe('firewalld decision (the guide step 8)', () => {
   test('active but no passwordless sudo: a clear failure with the ways out', () => {
     const d = decideFirewall(facts({ isActive: 'active', isEnabled: 'enabled', canSudo: false }), 'disable');
     assert.equal(d.action, 'fail');
-    if (d.action === 'fail') assert.match(d.fix, /--firewall skip/);
+    if (d.action === 'fail') assert.match(d.fix, /--ask-become-pass.*--firewall skip/);
   });
 
   test('--firewall skip leaves even an active firewalld alone', () => {
@@ -80,13 +82,10 @@ describe('firewalld decision (the guide step 8)', () => {
       const d = decideFirewall(on({}), 'open-ports', zk);
       assert.equal(d.action, 'open');
       const command = 'command' in d ? d.command : '';
+      assert.match(command, /^firewall-cmd --add-port=2181\/tcp --add-port=2888\/tcp --add-port=3888\/tcp/);
       assert.match(
         command,
-        /^sudo -n firewall-cmd --add-port=2181\/tcp --add-port=2888\/tcp --add-port=3888\/tcp/,
-      );
-      assert.match(
-        command,
-        /sudo -n firewall-cmd --permanent --add-port=2181\/tcp --add-port=2888\/tcp --add-port=3888\/tcp/,
+        /firewall-cmd --permanent --add-port=2181\/tcp --add-port=2888\/tcp --add-port=3888\/tcp/,
       );
       assert.match(command, /--query-port=3888\/tcp/);
       assert.doesNotMatch(command, /systemctl (stop|disable)/);
@@ -110,14 +109,12 @@ describe('firewalld decision (the guide step 8)', () => {
     test('root needs no sudo; without sudo it fails with the fix; stopped: the permanent config only', () => {
       const asRoot = decideFirewall(on({ isRoot: true, canSudo: false }), 'open-ports', zk);
       assert.match('command' in asRoot ? asRoot.command : '', /^firewall-cmd --add-port/);
+      assert.ok('privileged' in asRoot && !asRoot.privileged);
       const denied = decideFirewall(on({ canSudo: false }), 'open-ports', zk);
       assert.equal(denied.action, 'fail');
       assert.match('fix' in denied ? denied.fix : '', /2181\/tcp, 2888\/tcp, 3888\/tcp/);
       const stopped = decideFirewall(facts({ isActive: 'inactive', isEnabled: 'enabled' }), 'open-ports', zk);
-      assert.match(
-        'command' in stopped ? stopped.command : '',
-        /^sudo -n firewall-offline-cmd --add-port=2181\/tcp/,
-      );
+      assert.match('command' in stopped ? stopped.command : '', /^firewall-offline-cmd --add-port=2181\/tcp/);
     });
 
     test('absent firewalld is skipped, as with disable', () => {

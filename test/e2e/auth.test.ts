@@ -1,0 +1,196 @@
+// Authentication and privilege on the lab: ssh-agent, an encrypted key, a password login allowed on
+// one host only, sudo with a password (the lab's zkpass may run only /bin/true as nobody), and no
+// password ever written anywhere. Prompts are answered through a pseudo-terminal.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { labSuite, zkdeploy } from '../helpers/cli.js';
+import { labKnownHosts, labState, requireLab } from '../helpers/lab.js';
+import { repoRoot } from '../helpers/paths.js';
+import { zkdeployInTerminal } from '../helpers/terminal.js';
+
+const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
+const password = () => readFileSync(join(labState, 'zkpass.password'), 'utf8').trim();
+const asZkpass = ['-i', inventory, '--user', 'zkpass', '--hosts', 'LZY-02'];
+
+/** Every regular file under a directory (missing directories have none). */
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((f) => join(dir, f))
+    .filter((f) => {
+      try {
+        return statSync(f).isFile();
+      } catch {
+        return false;
+      }
+    });
+}
+
+describe('authentication and privilege', () => {
+  const { cwd, run } = labSuite();
+  const scratch = mkdtempSync(join(tmpdir(), 'zkdeploy-auth-'));
+  const agents: number[] = [];
+  after(() => {
+    for (const pid of agents) process.kill(pid);
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  test('ssh-agent: with no key files at all, the agent authenticates', async (t) => {
+    if (!requireLab(t)) return;
+    const socket = join(scratch, 'agent.sock');
+    const started = execFileSync('ssh-agent', ['-a', socket, '-s'], { encoding: 'utf8' });
+    agents.push(Number(/SSH_AGENT_PID=(\d+)/.exec(started)?.[1]));
+    execFileSync('ssh-add', ['-q', join(labState, 'keys', 'id_ed25519')], {
+      env: { ...process.env, SSH_AUTH_SOCK: socket },
+    });
+    const home = join(scratch, 'home-without-keys');
+    const config = join(scratch, 'agent_config');
+    writeFileSync(config, `Host LZY-*\n  UserKnownHostsFile ${labKnownHosts}\n`);
+    const viaAgent = await zkdeploy(['status', '-i', inventory, '--ssh-config', config], {
+      cwd,
+      env: { HOME: home, SSH_AUTH_SOCK: socket },
+    });
+    assert.doesNotMatch(
+      viaAgent.stdout + viaAgent.stderr,
+      /unreachable|authentication refused/,
+      viaAgent.stdout,
+    );
+    assert.match(viaAgent.stdout, /^LZY-05\s+5\s+down/m);
+  });
+
+  test('an encrypted key: its passphrase is asked once, hidden, for all five hosts', async (t) => {
+    if (!requireLab(t)) return;
+    const key = join(scratch, 'id_encrypted');
+    execFileSync('ssh-keygen', [
+      '-q',
+      '-t',
+      'ed25519',
+      '-N',
+      'open sesame',
+      '-C',
+      'zkdeploy-test',
+      '-f',
+      key,
+    ]);
+    const authorized = join(labState, 'authorized_keys', 'admin');
+    const before = readFileSync(authorized, 'utf8');
+    appendFileSync(authorized, readFileSync(`${key}.pub`, 'utf8'));
+    try {
+      const result = await zkdeployInTerminal(
+        ['status', '-i', inventory, '--identity', key],
+        [{ prompt: /Enter passphrase for key '.*id_encrypted': $/, answer: 'open sesame' }],
+        { cwd },
+      );
+      assert.equal(result.output.match(/Enter passphrase/g)?.length, 1, result.output);
+      assert.doesNotMatch(result.output, /open sesame/, 'the passphrase was echoed');
+      assert.match(result.output, /LZY-05\s+5\s+down/);
+      assert.doesNotMatch(result.output, /unreachable/);
+    } finally {
+      writeFileSync(authorized, before);
+    }
+  });
+
+  test('password login (--ask-pass) works on the host that allows it and is refused on another', async (t) => {
+    if (!requireLab(t)) return;
+    const allowed = await zkdeployInTerminal(
+      ['status', ...asZkpass, '--ask-pass', '--verbose'],
+      [{ prompt: /SSH password: $/, answer: password() }],
+      { cwd },
+    );
+    assert.match(allowed.output, /LZY-02\s+connected in/, allowed.output);
+    assert.match(allowed.output, /LZY-02: data\/myid is missing/, 'status read the host as zkpass');
+    const refused = await zkdeployInTerminal(
+      ['status', '-i', inventory, '--user', 'zkpass', '--hosts', 'LZY-03', '--ask-pass'],
+      [{ prompt: /SSH password: $/, answer: password() }],
+      { cwd },
+    );
+    assert.match(
+      refused.output,
+      /LZY-03: authentication refused for zkpass@LZY-03:22 \(offered: .*password\)/,
+    );
+    const noTerminal = await run('status', ...asZkpass, '--ask-pass');
+    assert.equal(noTerminal.code, 64);
+    assert.match(noTerminal.stderr, /--ask-pass needs a terminal/);
+  });
+
+  test('--ask-become-pass: sudo -S with the password runs exactly what sudoers allows; a wrong one fails', async (t) => {
+    if (!requireLab(t)) return;
+    const becomeCheck = async (becomePassword: string, user: string) => {
+      const out = join(scratch, `check-${user}-${becomePassword.length}.json`);
+      const result = await zkdeployInTerminal(
+        ['check', ...asZkpass, '--ask-pass', '--ask-become-pass', '--become-user', user, '--json'],
+        [
+          { prompt: /SSH password: $/, answer: password() },
+          { prompt: /BECOME password \[default: the SSH password\]: $/, answer: becomePassword },
+        ],
+        { cwd, stdoutTo: out },
+      );
+      const report = JSON.parse(readFileSync(out, 'utf8')) as {
+        hosts: { name: string; results: { id: string; status: string; message: string }[] }[];
+      };
+      const become = report.hosts[0]?.results.find((r) => r.id === 'become');
+      assert.ok(become, result.output);
+      return become;
+    };
+    const works = await becomeCheck(password(), 'nobody');
+    assert.equal(works.status, 'pass', works.message);
+    assert.match(works.message, /sudo to nobody works with the password given/);
+    const wrong = await becomeCheck('not-the-password', 'nobody');
+    assert.equal(wrong.status, 'fail');
+    assert.match(wrong.message, /incorrect password|Sorry, try again/);
+    const notAllowed = await becomeCheck(password(), 'root');
+    assert.equal(notAllowed.status, 'fail');
+    assert.match(notAllowed.message, /not allowed to execute/);
+  });
+
+  test('--verbose with both passwords: neither appears in the output or any file zkdeploy writes', async (t) => {
+    if (!requireLab(t)) return;
+    const wrongBecome = 'another-secret-7f3a';
+    for (const becomePassword of ['', wrongBecome]) {
+      const result = await zkdeployInTerminal(
+        ['check', ...asZkpass, '--ask-pass', '--ask-become-pass', '--become-user', 'nobody', '--verbose'],
+        [
+          { prompt: /SSH password: $/, answer: password() },
+          { prompt: /BECOME password/, answer: becomePassword },
+        ],
+        { cwd },
+      );
+      assert.match(
+        result.output,
+        /sudo -S -p '' -u nobody -- \/bin\/true/,
+        'the verbose run shows the sudo command',
+      );
+      for (const secret of [password(), wrongBecome])
+        assert.ok(!result.output.includes(secret), 'a password was printed');
+    }
+    const written = [
+      ...filesUnder(cwd),
+      ...filesUnder(join(homedir(), '.zkdeploy')),
+      ...filesUnder('/home/zkpass'),
+      ...filesUnder(join(labState, 'hosts', 'lzy02', 'tmp')),
+      join(homedir(), '.ssh', 'known_hosts'),
+    ];
+    assert.ok(written.length > 0);
+    for (const file of written) {
+      const text = readFileSync(file, 'latin1');
+      for (const secret of [password(), wrongBecome])
+        assert.ok(!text.includes(secret), `${file} holds a password`);
+    }
+    // Nor on any command line on the host while it runs: sudo reads it from stdin.
+    const ps = spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).stdout;
+    assert.ok(!ps.includes(password()));
+  });
+});

@@ -1,0 +1,49 @@
+import { spawn } from 'node:child_process';
+import { shellQuote } from '../../src/remote/quote.js';
+import { cliPath } from './paths.js';
+
+/** What a run in a pseudo-terminal printed there (stdout and stderr together) and its exit code. */
+export interface TerminalRun {
+  code: number | null;
+  output: string;
+}
+
+/**
+ * Runs the built CLI in a pseudo-terminal (script(1)) and answers its prompts as a person would:
+ * each answer is typed only once its prompt has appeared, then Enter.
+ */
+export function zkdeployInTerminal(
+  args: string[],
+  answers: { prompt: RegExp; answer: string }[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; stdoutTo?: string },
+): Promise<TerminalRun> {
+  // script(1) runs the line with a shell: stdout may go to a file while prompts stay on the terminal.
+  const redirect = options.stdoutTo ? ` > ${shellQuote(options.stdoutTo)}` : '';
+  const commandLine = `${[process.execPath, cliPath, ...args].map(shellQuote).join(' ')}${redirect}`;
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qec', commandLine, '/dev/null'], {
+      cwd: options.cwd,
+      env: { ...process.env, CI: 'true', NO_COLOR: '1', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let output = '';
+    let answered = 0;
+    let seen = 0;
+    const onData = (d: Buffer) => {
+      output += d.toString();
+      const next = answers[answered];
+      if (next?.prompt.test(output.slice(seen))) {
+        seen = output.length;
+        answered++;
+        child.stdin.write(`${next.answer}\r`);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      child.stdin.destroy();
+      resolve({ code, output });
+    });
+  });
+}
