@@ -93,4 +93,27 @@ describe('jump hosts (ProxyJump through a bastion)', () => {
     assert.equal(through.code, 0, through.stdout + through.stderr);
     assert.match(through.stdout, /^healthy: 1 leader, 4 followers/m);
   });
+
+  test('two hops (bastion, then bastion again through itself); StrictHostKeyChecking no records the key, with a warning', async (t) => {
+    if (!requireLab(t)) return;
+    const twoHops = join(cwd, 'lzy-two-hops.yaml');
+    writeFileSync(
+      twoHops,
+      readFileSync(inventory, 'utf8').replace(/^ssh:\n/m, 'ssh:\n  proxyJump: bastion,bastion\n'),
+    );
+    const freshKnownHosts = join(cwd, 'bastion_fresh_known_hosts');
+    const config = join(cwd, 'strict_no');
+    writeFileSync(
+      config,
+      `Host bastion\n  HostName ${bastion}\n  User admin\n  UserKnownHostsFile ${freshKnownHosts}\n  StrictHostKeyChecking no\n`,
+    );
+    const first = await run('status', '-i', twoHops, '--ssh-config', config);
+    assert.equal(first.code, 0, first.stdout + first.stderr);
+    assert.match(first.stderr, /warning: bastion: StrictHostKeyChecking no is taken as accept-new/);
+    assert.match(readFileSync(freshKnownHosts, 'utf8'), /ssh-ed25519 /, 'the bastion key was recorded');
+    // Recorded once, then checked: a changed key would now be refused like any other.
+    assert.equal(readFileSync(freshKnownHosts, 'utf8').trim().split('\n').length, 1);
+    const again = await run('status', '-i', twoHops, '--ssh-config', config);
+    assert.equal(again.code, 0);
+  });
 });
