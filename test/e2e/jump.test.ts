@@ -48,7 +48,7 @@ describe('jump hosts (ProxyJump through a bastion)', () => {
     assert.equal(direct.stdout.match(/^LZY-0\d\s+\d\s+unreachable/gm)?.length, 5, direct.stdout);
   });
 
-  test('install --start, status and a re-run work through the bastion named in the ssh config', async (t) => {
+  test('install --start, stop, start, status and a re-run work through the bastion named in the ssh config', async (t) => {
     if (!requireLab(t)) return;
     const installed = await run(
       'install',
@@ -62,6 +62,9 @@ describe('jump hosts (ProxyJump through a bastion)', () => {
     );
     assert.equal(installed.code, 0, installed.stdout + installed.stderr);
     assert.match(installed.stdout, /^healthy: 1 leader, 4 followers/m);
+    assert.equal((await run('stop', '--ssh-config', sshConfig)).code, 0);
+    const started = await run('start', '--ssh-config', sshConfig);
+    assert.equal(started.code, 0, started.stdout + started.stderr);
     const status = await run('status', '--ssh-config', sshConfig);
     assert.equal(status.code, 0, status.stdout);
     const again = await run('install', '--ssh-config', sshConfig);
