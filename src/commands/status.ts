@@ -58,7 +58,9 @@ export function renderStatus(rows: HostStatus[], health: Health): string {
       r.version ?? '-',
     ]),
   ];
-  const errors = rows.filter((r) => r.error).map((r) => color.red(`  ${r.error}`));
+  const errors = rows.flatMap((r) =>
+    r.error ? [color.red(`  ${r.error}`), ...(r.fix ? [color.dim(`    fix: ${r.fix}`)] : [])] : [],
+  );
   const verdict = health.healthy ? color.green(health.summary) : color.red(health.summary);
   return `${table(lines)}\n\n${verdict}\n${errors.length ? `${errors.join('\n')}\n` : ''}`;
 }

@@ -1,3 +1,4 @@
+import { ZkdeployError } from '../errors.js';
 import type { Fleet } from '../run/fleet.js';
 import { askFourLetterWord } from './four-letter.js';
 import type { HostMode } from './health.js';
@@ -13,6 +14,8 @@ export interface HostStatus {
   version?: string | undefined;
   latency?: string | undefined;
   error?: string | undefined;
+  /** What to do about the error, when zkdeploy knows. */
+  fix?: string | undefined;
 }
 
 /** Asks every connected host's server for `srvr` through the open SSH connections (no JVM per host). */
@@ -25,6 +28,7 @@ export async function collectStatus(fleet: Fleet): Promise<HostStatus[]> {
       myid: host.spec.myid,
       mode: 'unreachable',
       error: host.executor ? undefined : host.error?.message,
+      fix: host.executor || !(host.error instanceof ZkdeployError) ? undefined : host.error.fix,
     });
   }
   await Promise.all(
