@@ -121,6 +121,7 @@ describe('authentication and privilege', () => {
       refused.output,
       /LZY-03: authentication refused for zkpass@LZY-03:22 \(offered: .*password\)/,
     );
+    assert.match(refused.output, /fix: check the password, and that LZY-03 allows password login for zkpass/);
     const noTerminal = await run('status', ...asZkpass, '--ask-pass');
     assert.equal(noTerminal.code, 64);
     assert.match(noTerminal.stderr, /--ask-pass needs a terminal/);
