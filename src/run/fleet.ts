@@ -48,6 +48,10 @@ async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Prom
   await Promise.all(runners);
 }
 
+function routeFor(inventory: Inventory, options: FleetOptions, spec: HostSpec): SshRoute {
+  return resolveRoute(spec, inventory.cluster.ssh, options.sshConfig, options.acceptNewHostKeys);
+}
+
 const silent: Progress = {
   hostStarted() {},
   stepStarted() {},
@@ -86,13 +90,14 @@ export class Fleet {
     options: FleetOptions,
     specs: HostSpec[] = inventory.hosts,
   ): Promise<Fleet> {
-    const fleet = new Fleet(inventory, options, specs);
-    const log = options.verbose ? (host: string, line: string) => fleet.progress.log(host, line) : undefined;
-    const routes = specs.map((spec) => fleet.routeOf(spec));
+    const routes = specs.map((spec) => routeFor(inventory, options, spec));
     for (const warning of new Set(routes.flatMap((r) => r.warnings)))
       process.stderr.write(`warning: ${warning}\n`);
     const connector = new Connector(routes, options.connectTimeoutMs, options.password);
     for (const warning of await connector.unlock()) process.stderr.write(`warning: ${warning}\n`);
+    // The progress view starts only now: a passphrase prompt above must not be drawn over.
+    const fleet = new Fleet(inventory, options, specs);
+    const log = options.verbose ? (host: string, line: string) => fleet.progress.log(host, line) : undefined;
     fleet.connector = connector;
     await eachLimited(
       fleet.hosts.map((host, i) => ({ host, route: routes[i] as SshRoute })),
@@ -120,12 +125,7 @@ export class Fleet {
 
   /** How a host of the inventory is reached over SSH (flags > inventory > ssh config > defaults). */
   routeOf(spec: HostSpec): SshRoute {
-    return resolveRoute(
-      spec,
-      this.inventory.cluster.ssh,
-      this.options.sshConfig,
-      this.options.acceptNewHostKeys,
-    );
+    return routeFor(this.inventory, this.options, spec);
   }
 
   /** Runs one phase on every connected host that has not failed yet; an error stops that host only. */
