@@ -7,7 +7,6 @@ import type { SshRoute } from '../ssh/route.js';
 import { resolveRoute } from '../ssh/route.js';
 import type { SshConfigSource } from '../ssh/ssh-config.js';
 import { HostExecutor, seconds } from './executor.js';
-import { ListrProgress } from './listr-progress.js';
 import { PlainProgress } from './plain-progress.js';
 import type { Progress, StepRecord } from './progress.js';
 
@@ -72,13 +71,21 @@ export class Fleet {
     readonly inventory: Inventory,
     private readonly options: FleetOptions,
     specs: HostSpec[],
+    progress: Progress,
   ) {
     this.hosts = specs.map((spec) => ({ spec, executor: undefined, error: undefined, steps: [] }));
-    const names = specs.map((h) => h.name);
-    const live = options.progress && process.stderr.isTTY && !process.env.CI && !options.verbose;
+    this.progress = progress;
+  }
+
+  /** The live view on a terminal, plain lines elsewhere, nothing for quiet reads. */
+  private static async progressFor(options: FleetOptions, names: string[]): Promise<Progress> {
     // --verbose shows commands even where progress is off (status, check, --json): all on stderr.
-    if (!options.progress && !options.verbose) this.progress = silent;
-    else this.progress = live ? new ListrProgress(names) : new PlainProgress(names, options.verbose);
+    if (!options.progress && !options.verbose) return silent;
+    const live = options.progress && process.stderr.isTTY && !process.env.CI && !options.verbose;
+    if (!live) return new PlainProgress(names, options.verbose);
+    // Loaded only for the live view: reads, --json and CI never pay for listr2.
+    const { ListrProgress } = await import('./listr-progress.js');
+    return new ListrProgress(names);
   }
 
   /**
@@ -96,7 +103,11 @@ export class Fleet {
     const connector = new Connector(routes, options.connectTimeoutMs, options.password);
     for (const warning of await connector.unlock()) process.stderr.write(`warning: ${warning}\n`);
     // The progress view starts only now: a passphrase prompt above must not be drawn over.
-    const fleet = new Fleet(inventory, options, specs);
+    const progress = await Fleet.progressFor(
+      options,
+      specs.map((h) => h.name),
+    );
+    const fleet = new Fleet(inventory, options, specs, progress);
     const log = options.verbose ? (host: string, line: string) => fleet.progress.log(host, line) : undefined;
     fleet.connector = connector;
     await eachLimited(
