@@ -36,6 +36,12 @@ function hostCommand(program: Command, name: string, description: string): Comma
     )
     .option('--concurrency <n>', 'hosts worked on at once', positiveInt, 32)
     .option('--connect-timeout <seconds>', 'SSH connection timeout', positiveInt, 10)
+    .option(
+      '--command-timeout <seconds>',
+      'how long one remote command may run before it is killed',
+      positiveInt,
+      300,
+    )
     .option('--ask-pass', 'ask for the SSH password (hidden) and offer it after the keys')
     .option('--become', 'run the steps that need root through sudo, and check first that sudo works')
     .option('--ask-become-pass', 'ask for the sudo password (hidden); implies --become')

@@ -25,6 +25,8 @@ export interface HostOptions {
   /** Set by the CLI from --ask-pass / --ask-become-pass prompts; never from a flag's value. */
   sshPassword?: string;
   becomePassword?: string;
+  /** Seconds one remote command may run. */
+  commandTimeout?: number;
   acceptNewHostKeys?: boolean;
   verbose?: boolean;
   concurrency?: number;
@@ -86,6 +88,7 @@ export function fleetOptions(options: HostOptions, extra: Partial<FleetOptions> 
     password: options.sshPassword,
     become: { user: options.becomeUser ?? 'root', password: options.becomePassword },
     becomeRequested: Boolean(options.become || options.askBecomePass),
+    commandTimeoutMs: (options.commandTimeout ?? 300) * 1000,
     progress: true,
     ...extra,
   };

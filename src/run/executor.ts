@@ -3,7 +3,7 @@ import { HostError } from '../errors.js';
 import type { Action } from '../plan/step.js';
 import { type Become, becomeCommand } from '../remote/become.js';
 import { shellQuote } from '../remote/quote.js';
-import type { ExecResult, SshSession } from '../ssh/session.js';
+import { CommandTimeout, type ExecResult, type SshSession } from '../ssh/session.js';
 
 /** Where remote commands and their output go with --verbose. */
 export type CommandLog = (host: string, line: string) => void;
@@ -15,7 +15,13 @@ export type CommandLog = (host: string, line: string) => void;
 export class HostExecutor {
   constructor(
     readonly session: SshSession,
-    private readonly options: { dryRun: boolean; log: CommandLog | undefined; become?: Become | undefined },
+    private readonly options: {
+      dryRun: boolean;
+      log: CommandLog | undefined;
+      become?: Become | undefined;
+      /** How long one remote command may run (--command-timeout). */
+      commandTimeoutMs?: number | undefined;
+    },
   ) {}
 
   /** How privileged commands run here (sudo to root without a password unless told otherwise). */
@@ -36,7 +42,10 @@ export class HostExecutor {
   async probe(command: string, stdin?: string): Promise<ExecResult> {
     this.logCommand('probe', command);
     const started = performance.now();
-    const result = await this.session.exec(command, stdin);
+    const result = await this.timed(
+      this.session.exec(command, stdin, this.options.commandTimeoutMs),
+      'a probe',
+    );
     this.logResult(result, started);
     return result;
   }
@@ -53,7 +62,10 @@ export class HostExecutor {
     this.logCommand(this.options.dryRun ? 'would run' : 'run', command);
     if (this.options.dryRun) return { code: 0, stdout: '', stderr: '' };
     const started = performance.now();
-    const result = await this.session.exec(command, options.stdin);
+    const result = await this.timed(
+      this.session.exec(command, options.stdin, this.options.commandTimeoutMs),
+      what,
+    );
     this.logResult(result, started);
     if (result.code !== 0 && !options.allowFailure) {
       const detail = (result.stderr || result.stdout).trim().split('\n').slice(-5).join('\n    ');
@@ -107,6 +119,20 @@ export class HostExecutor {
       `${check}; mv -f -- ${shellQuote(partial)} ${shellQuote(remotePath)}`,
       `upload of ${remotePath}`,
     );
+  }
+
+  /** A command that ran out of time, named for the host's error. */
+  private async timed<T>(running: Promise<T>, what: string): Promise<T> {
+    try {
+      return await running;
+    } catch (err: unknown) {
+      if (!(err instanceof CommandTimeout)) throw err;
+      throw new HostError(
+        this.host,
+        `${what} ${err.message} (--command-timeout); zkdeploy stopped waiting for it`,
+        'look on the host for a hung mount, a blocked file or a stuck process (it may still be there); raise --command-timeout if it is only slow',
+      );
+    }
   }
 
   private logCommand(kind: string, command: string): void {

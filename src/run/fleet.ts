@@ -26,6 +26,8 @@ export interface FleetOptions {
   become?: Become | undefined;
   /** --become: check that sudo works before anything needs it. */
   becomeRequested?: boolean;
+  /** How long one remote command may run. */
+  commandTimeoutMs?: number | undefined;
   /** Show progress (off for --json and quiet reads). */
   progress: boolean;
 }
@@ -118,7 +120,12 @@ export class Fleet {
         const started = performance.now();
         try {
           const session = await connector.connect(route);
-          host.executor = new HostExecutor(session, { dryRun: options.dryRun, log, become: options.become });
+          host.executor = new HostExecutor(session, {
+            dryRun: options.dryRun,
+            log,
+            become: options.become,
+            commandTimeoutMs: options.commandTimeoutMs,
+          });
           log?.(host.spec.name, `connected in ${seconds(started)}`);
         } catch (err: unknown) {
           host.error = err instanceof Error ? err : new Error(messageOf(err));

@@ -31,6 +31,13 @@ export interface ExecResult {
   stderr: string;
 }
 
+/** A remote command that did not finish in time; the executor names which one. */
+export class CommandTimeout extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`did not finish within ${timeoutMs / 1000}s`);
+  }
+}
+
 /** An open SSH connection to one host, reused for every step on it. */
 export class SshSession {
   private sftpChannel: Promise<SFTPWrapper> | undefined;
@@ -161,8 +168,13 @@ export class SshSession {
     });
   }
 
-  /** Runs a command (under the remote user's shell, as ssh does), with optional standard input. */
-  exec(command: string, stdin?: string | Buffer): Promise<ExecResult> {
+  /**
+   * Runs a command (under the remote user's shell, as ssh does), with optional standard input. A
+   * command still running after `timeoutMs` is sent SIGKILL (where sshd honours signal requests),
+   * its channel closed, and it fails with a CommandTimeout: a hung mount or a stuck process costs
+   * one host, never the whole run.
+   */
+  exec(command: string, stdin?: string | Buffer, timeoutMs?: number): Promise<ExecResult> {
     return this.guarded(
       new Promise((resolve, reject) => {
         this.client.exec(command, (err, channel: ClientChannel) => {
@@ -170,18 +182,27 @@ export class SshSession {
           const stdout: Buffer[] = [];
           const stderr: Buffer[] = [];
           let code = -1;
+          const timer =
+            timeoutMs === undefined
+              ? undefined
+              : setTimeout(() => {
+                  reject(new CommandTimeout(timeoutMs));
+                  channel.signal('KILL');
+                  channel.close();
+                }, timeoutMs);
           channel.on('data', (d: Buffer) => stdout.push(d));
           channel.stderr.on('data', (d: Buffer) => stderr.push(d));
           channel.on('exit', (exitCode: number | null, signal?: string) => {
             code = exitCode ?? (signal ? 128 : -1);
           });
-          channel.on('close', () =>
+          channel.on('close', () => {
+            clearTimeout(timer);
             resolve({
               code,
               stdout: Buffer.concat(stdout).toString('utf8'),
               stderr: Buffer.concat(stderr).toString('utf8'),
-            }),
-          );
+            });
+          });
           channel.end(stdin);
         });
       }),

@@ -184,6 +184,31 @@ describe('faults', () => {
     assert.equal((await run('start')).code, 0);
   });
 
+  test('a remote command that hangs on one host (a FIFO where the tarball goes): given up after --command-timeout, the others finish', async (t) => {
+    if (!requireLab(t)) return;
+    lab('reset');
+    asAdmin(3, 'mkdir -p ~/setups && mkfifo ~/setups/zookeeper-3.8.0.tar.gz');
+    undo.push(() =>
+      inHost(3, 'pkill -KILL -u admin sha256sum; rm -f /home/admin/setups/zookeeper-3.8.0.tar.gz'),
+    );
+    const result = await run('install', '-i', inventory, '-t', labTarball(), '--command-timeout', '3');
+    assert.equal(result.code, 1, result.stdout);
+    assert.match(
+      result.stdout,
+      /LZY-03: a probe did not finish within 3s \(--command-timeout\); zkdeploy stopped waiting for it/,
+    );
+    assert.match(result.stdout, /fix: look on the host for a hung mount, a blocked file or a stuck process/);
+    for (const host of ['LZY-01', 'LZY-02', 'LZY-04', 'LZY-05'])
+      assert.match(result.stdout, new RegExp(`^${host}(\\s+changed){7}`, 'm'));
+    undoAll();
+    const again = await run('install', '-i', inventory, '-t', labTarball());
+    assert.equal(again.code, 0, again.stdout);
+    assert.deepEqual(
+      pairsWith(again.stdout, 'changed').filter((p) => !p.startsWith('LZY-03')),
+      [],
+    );
+  });
+
   test('two runs at once: the second names the first (pid, command, since) and touches nothing', async (t) => {
     if (!requireLab(t)) return;
     assert.equal((await run('install', '-i', inventory, '-t', labTarball())).code, 0);
