@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import SSHConfig from 'ssh-config';
 import { InputError } from '../errors.js';
+import { inlineIncludes } from './ssh-config-include.js';
 
 /** What an OpenSSH client config says about one host, limited to what zkdeploy honours. */
 export interface SshHostConfig {
@@ -51,7 +52,7 @@ export function loadSshConfig(explicit: string | undefined): SshConfigSource {
   if (file === undefined) return { file: undefined, lookup: () => ({ ...EMPTY }) };
   let config: SSHConfig;
   try {
-    config = SSHConfig.parse(readFileSync(file, 'utf8'));
+    config = SSHConfig.parse(inlineIncludes(file));
   } catch (err: unknown) {
     throw new InputError(
       `${file}: cannot read it as an SSH config: ${err instanceof Error ? err.message : String(err)}`,

@@ -1,6 +1,6 @@
 // ~/.ssh/config and the precedence of SSH settings: flags > inventory > ssh config > defaults.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -145,5 +145,21 @@ describe('ssh config and routes', () => {
       () => validateInventory({ ssh: { proxyJump: 'gw; rm -rf /' }, hosts }, 'inv.yaml'),
       /ssh\.proxyJump: .* is not a valid jump host list/,
     );
+  });
+
+  test('Include: globbed files are read where the Include stands, in order; missing ones ignored', () => {
+    const sub = join(dir, 'conf.d');
+    mkdirSync(sub, { recursive: true });
+    writeFileSync(join(sub, '10-zk'), 'Host zk-*\n  User fromInclude\n  Port 2201\n');
+    writeFileSync(join(sub, '20-other'), 'Host zk-*\n  User tooLate\n');
+    const main = configFile(
+      `Include ${sub}/*\nInclude ${join(dir, 'absent')}\nHost *\n  User fallback\n  Port 2299\n`,
+    );
+    const route = resolveRoute(host('zk-1'), nothingGiven, loadSshConfig(main), false);
+    assert.equal(route.target.user, 'fromInclude', 'the first value found wins, included files in order');
+    assert.equal(route.target.port, 2201);
+    const looping = configFile('Include SELF\n');
+    writeFileSync(looping, `Include ${looping}\n`);
+    assert.throws(() => loadSshConfig(looping), /Include nested more than 16 deep/);
   });
 });
