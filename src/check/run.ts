@@ -1,4 +1,4 @@
-import { decideFirewall } from '../firewall/decide.js';
+import { type FirewallDecision, firewallFor } from '../firewall/decide.js';
 import { serverPorts } from '../inventory/ports.js';
 import { sudo } from '../remote/become.js';
 import type { HostExecutor } from '../run/executor.js';
@@ -57,18 +57,16 @@ export async function runChecks(fleet: Fleet, tarball: ReleaseTarball | undefine
     aliveTest: serverAliveTest(cluster),
   });
   const facts = new Map<string, CheckFacts>();
-  const firewalls = new Map<string, ReturnType<typeof decideFirewall>>();
+  const firewalls = new Map<string, FirewallDecision>();
   const becomes = new Map<string, CheckResult>();
   await fleet.each(async (host, executor) => {
     const targets = targetsFor(host.spec.name);
     const parsed = parseCheckProbe((await executor.probe(checkScript(targets))).stdout, targets);
-    // A sudo password given (--ask-become-pass) makes sudo possible where `sudo -n` was refused.
-    if (executor.become.password !== undefined) parsed.firewall.canSudo = true;
     facts.set(host.spec.name, parsed.facts);
     if (fleet.becomeRequested) becomes.set(host.spec.name, await checkBecome(executor));
     firewalls.set(
       host.spec.name,
-      decideFirewall(parsed.firewall, cluster.firewall, Object.values(serverPorts(cluster))),
+      firewallFor(parsed.firewall, cluster, executor.become.password !== undefined),
     );
   });
   const agreed = agreedAddresses(facts);

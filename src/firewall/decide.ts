@@ -1,4 +1,5 @@
-import type { FirewallMode } from '../inventory/types.js';
+import { serverPorts } from '../inventory/ports.js';
+import type { ClusterSettings, FirewallMode } from '../inventory/types.js';
 
 /** What the probe saw of firewalld on a host. */
 export interface FirewallFacts {
@@ -128,4 +129,20 @@ function decideOpenPorts(facts: FirewallFacts, running: boolean, ports: number[]
     command: commands.join(' && '),
     privileged,
   };
+}
+
+/**
+ * The firewall decision for a host of this cluster, as install and check both make it: ZooKeeper's
+ * ports, and sudo possible where `sudo -n` was refused when a password was given (--ask-become-pass).
+ */
+export function firewallFor(
+  facts: FirewallFacts,
+  cluster: ClusterSettings,
+  sudoPassword: boolean,
+): FirewallDecision {
+  return decideFirewall(
+    { ...facts, canSudo: facts.canSudo || sudoPassword },
+    cluster.firewall,
+    Object.values(serverPorts(cluster)),
+  );
 }

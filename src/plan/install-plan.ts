@@ -1,7 +1,6 @@
 import { posix } from 'node:path';
 import { InputError } from '../errors.js';
-import { decideFirewall } from '../firewall/decide.js';
-import { serverPorts } from '../inventory/ports.js';
+import { firewallFor } from '../firewall/decide.js';
 import type { HostSpec, Inventory } from '../inventory/types.js';
 import { absoluteRemotePath, isWithin } from '../remote/paths.js';
 import { shellQuote } from '../remote/quote.js';
@@ -39,6 +38,8 @@ export function planInstall(
   tarball: ReleaseTarball,
   paths: HostPaths,
   facts: HostFacts,
+  /** A sudo password was given (--ask-become-pass). */
+  sudoPassword = false,
 ): PlannedStep[] {
   const { cluster } = inventory;
   const abs = (path: string) => absoluteRemotePath(path, facts.home);
@@ -116,7 +117,7 @@ export function planInstall(
     }),
   );
 
-  const firewall = decideFirewall(facts.firewall, cluster.firewall, Object.values(serverPorts(cluster)));
+  const firewall = firewallFor(facts.firewall, cluster, sudoPassword);
   const firewallStep = step('firewall', 'firewalld', 'command' in firewall || firewall.action === 'fail', {
     reason: firewall.message,
     actions:

@@ -14,8 +14,6 @@ export async function planHost(
   paths: HostPaths,
 ): Promise<PlannedStep[]> {
   const probe = await executor.probe(probeScript(paths));
-  const facts = parseProbe(probe.stdout);
-  // A sudo password given (--ask-become-pass) makes sudo possible where `sudo -n` was refused.
-  if (executor.become.password !== undefined) facts.firewall.canSudo = true;
-  return planInstall(inventory, host, tarball, paths, facts);
+  const sudoPassword = executor.become.password !== undefined;
+  return planInstall(inventory, host, tarball, paths, parseProbe(probe.stdout), sudoPassword);
 }
