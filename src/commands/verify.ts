@@ -57,7 +57,7 @@ export async function verify(options: VerifyOptions): Promise<number> {
       if (options.direct)
         endpoints.push({
           name: host.spec.name,
-          address: `${host.executor?.session.target.address ?? host.spec.address ?? host.spec.name}:${clientPort}`,
+          address: `${fleet.routeOf(host.spec).target.address}:${clientPort}`,
         });
       else if (host.executor) {
         const tunnel = await openTunnel(host.executor.session, clientPort);
