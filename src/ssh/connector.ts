@@ -84,8 +84,7 @@ export class Connector {
     const key = `${endpoint.requiredIdentity ?? ''}\n${endpoint.identityFiles.join('\n')}`;
     let found = this.identities.get(key);
     if (!found) {
-      const configFiles = endpoint.identityFiles.filter((f) => f !== endpoint.requiredIdentity);
-      found = resolveIdentities(endpoint.requiredIdentity, configFiles).identities;
+      found = resolveIdentities(endpoint.requiredIdentity, endpoint.identityFiles).identities;
       this.identities.set(key, found);
     }
     return found;

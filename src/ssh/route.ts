@@ -9,9 +9,12 @@ export interface SshEndpoint {
   address: string;
   port: number;
   user: string;
-  /** Identity files in the order to offer them (flag or inventory first, then ssh config's). */
+  /**
+   * Identity files to offer after the agent, in order: ssh config's IdentityFile lines (for a jump
+   * host, then the given identity). Unused when an identity is required.
+   */
   identityFiles: string[];
-  /** The identity file given by a flag or the inventory: it must exist and be usable. */
+  /** The identity file given by a flag or the inventory: it alone is offered, and must be usable. */
   requiredIdentity: string | undefined;
   /** ssh config's UserKnownHostsFile; undefined: ~/.ssh/known_hosts. */
   knownHostsFiles: string[] | undefined;
@@ -46,7 +49,8 @@ export function parseProxyJump(value: string | undefined): JumpHop[] {
   });
 }
 
-function localUser(): string {
+/** Who runs zkdeploy: the SSH user when nothing names one, as with ssh. */
+export function localUser(): string {
   return process.env.USER ?? userInfo().username;
 }
 
@@ -77,13 +81,12 @@ export function resolveRoute(
 ): SshRoute {
   const warnings: string[] = [];
   const fromConfig = config.lookup(host.name);
-  const identityFiles = [...(given.identity ? [given.identity] : []), ...fromConfig.identityFiles];
   const target: SshEndpoint = {
     name: host.name,
     address: host.address ?? fromConfig.hostName ?? host.name,
     port: host.port ?? given.port ?? fromConfig.port ?? 22,
     user: given.user ?? fromConfig.user ?? localUser(),
-    identityFiles,
+    identityFiles: fromConfig.identityFiles,
     requiredIdentity: given.identity,
     knownHostsFiles: fromConfig.userKnownHostsFiles.length > 0 ? fromConfig.userKnownHostsFiles : undefined,
     acceptNewHostKeys: hostKeyPolicy(host.name, fromConfig.strictHostKeyChecking, acceptNewFlag, warnings),
