@@ -100,10 +100,9 @@ export class Fleet {
     specs: HostSpec[] = inventory.hosts,
   ): Promise<Fleet> {
     const routes = specs.map((spec) => routeFor(inventory, options, spec));
-    for (const warning of new Set(routes.flatMap((r) => r.warnings)))
-      process.stderr.write(`warning: ${warning}\n`);
     const connector = new Connector(routes, options.connectTimeoutMs, options.password);
-    for (const warning of await connector.unlock()) process.stderr.write(`warning: ${warning}\n`);
+    const warnings = [...routes.flatMap((r) => r.warnings), ...(await connector.unlock())];
+    for (const warning of new Set(warnings)) process.stderr.write(`warning: ${warning}\n`);
     // The progress view starts only now: a passphrase prompt above must not be drawn over.
     const progress = await Fleet.progressFor(
       options,
