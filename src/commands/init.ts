@@ -1,10 +1,10 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import { parse } from 'yaml';
 import { InputError, UsageError } from '../errors.js';
 import { starterInventory } from '../init/starter.js';
 import { validateInventory } from '../inventory/validate.js';
+import { localUser } from '../ssh/route.js';
 
 export interface InitOptions {
   hosts?: string;
@@ -15,7 +15,7 @@ export interface InitOptions {
 
 /** Asks for what the flags did not give, when there is a terminal to ask in. */
 async function ask(options: InitOptions): Promise<{ hosts: string; user: string }> {
-  const fallbackUser = process.env.USER ?? userInfo().username;
+  const fallbackUser = localUser();
   if (options.hosts) return { hosts: options.hosts, user: options.user ?? fallbackUser };
   if (!process.stdin.isTTY || !process.stderr.isTTY)
     throw new UsageError(
