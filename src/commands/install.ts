@@ -53,6 +53,7 @@ export async function install(options: InstallOptions): Promise<number> {
     await fleet.each(async (host, executor) => {
       plans.set(host.spec.name, await planHost(executor, inventory, host.spec, tarball, paths));
     });
+    fleet.refuseBadInput();
     const nothingToChange =
       fleet.failed.length === 0 &&
       [...plans.values()].every((steps) => steps.every((s) => !s.change && !s.failure));

@@ -32,6 +32,7 @@ export async function plan(options: InstallOptions & { json?: boolean }): Promis
       const mode = answer.listening ? (parseSrvr(answer.reply).mode ?? 'not serving') : 'not running';
       plans.set(host.spec.name, { name: host.spec.name, steps, server: mode, error: undefined });
     });
+    fleet.refuseBadInput();
   } finally {
     await fleet.close();
   }

@@ -9,7 +9,7 @@ import { table } from '../ui/summary.js';
 import { findDrift, type HostConfig } from '../zk/drift.js';
 import { collectStatus, type HostStatus } from '../zk/ensemble-status.js';
 import { type Health, judgeHealth } from '../zk/health.js';
-import { findZookeeperHome, ZOOKEEPER_HOME_COMMAND } from '../zk/server-host.js';
+import { findZookeeperHome, ZOOKEEPER_HOME_COMMAND, zkServerScript } from '../zk/server-host.js';
 import { parseStatusOutput } from '../zk/srvr.js';
 import { fleetOptions, type HostOptions, inventoryFrom, selectHosts } from './common.js';
 
@@ -74,7 +74,7 @@ async function rawStatus(fleet: Fleet): Promise<HostStatus[]> {
   const outputs = new Map<string, string>();
   await fleet.each(async (host, executor) => {
     const home = await findZookeeperHome(executor);
-    const result = await executor.probe(`${home}/bin/zkServer.sh status`);
+    const result = await executor.probe(`${zkServerScript(home)} status`);
     const row = rows.find((r) => r.name === host.spec.name);
     if (row) row.mode = parseStatusOutput(result.stdout) ?? 'not-serving';
     outputs.set(host.spec.name, `${result.stdout}${result.stderr}`);

@@ -1,9 +1,12 @@
 import { createInterface } from 'node:readline/promises';
 import { HostError, UsageError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
+import { checkHostLayout } from '../plan/install-plan.js';
+import { PURGEABLE, purgeCommand } from '../plan/purge.js';
 import type { PlannedStep } from '../plan/step.js';
 import { absoluteRemotePath, isWithin } from '../remote/paths.js';
 import { shellQuote } from '../remote/quote.js';
+import { checkedHostPath } from '../remote/safe-values.js';
 import { removeProfileBlock } from '../render/profile.js';
 import type { HostExecutor } from '../run/executor.js';
 import { Fleet } from '../run/fleet.js';
@@ -33,7 +36,15 @@ async function look(executor: HostExecutor): Promise<Found> {
   const [home = '', marker, encoded = ''] = result.stdout.split('\n');
   const profile = marker === 'present' ? Buffer.from(encoded, 'base64').toString('utf8') : undefined;
   const release = /^# BEGIN zkdeploy[\s\S]*?^ZOOKEEPER_HOME=(.+)$/m.exec(profile ?? '')?.[1]?.trim();
-  return { home, profile, release };
+  const fixProfile = 'fix the zkdeploy block in ~/.bash_profile, or remove the release by hand';
+  return {
+    home: checkedHostPath(executor.host, home, '$HOME', 'deploy as a user whose home is a plain path'),
+    profile,
+    release:
+      release === undefined
+        ? undefined
+        : checkedHostPath(executor.host, release, 'ZOOKEEPER_HOME in ~/.bash_profile', fixProfile),
+  };
 }
 
 /**
@@ -78,12 +89,14 @@ function planUninstall(
     reason: change ? reason : 'already gone',
     actions: change ? [{ kind: 'exec', command }] : [],
   });
+  // Only a directory zkdeploy extracted (it carries the stamp) is ever removed.
+  const stamped = `${release ?? ''}/.zkdeploy-release`;
   steps.push(
     step(
       'release',
       'release directory (with conf/zoo.cfg, java.env)',
       release !== undefined,
-      `rm -rf -- ${shellQuote(release ?? '')}`,
+      `if [ -d ${shellQuote(release ?? '')} ] && [ ! -f ${shellQuote(stamped)} ]; then echo 'not a release zkdeploy extracted (no .zkdeploy-release): left alone' >&2; exit 1; fi; rm -rf -- ${shellQuote(release ?? '')}`,
       `remove ${release}`,
     ),
   );
@@ -102,16 +115,18 @@ function planUninstall(
   }
   steps.push(profileStep);
   if (purge) {
-    const dirs = DATA_KEYS.map((k) => absoluteRemotePath(inventory.cluster[k], found.home));
-    steps.push(
-      step(
-        'data',
-        'data, transaction log and server log directories',
-        true,
-        `rm -rf -- ${dirs.map(shellQuote).join(' ')}`,
-        'purged on request',
-      ),
+    const purges = DATA_KEYS.map((k) =>
+      purgeCommand(absoluteRemotePath(inventory.cluster[k], found.home), PURGEABLE[k]),
     );
+    const purgeStep = step(
+      'data',
+      "ZooKeeper's files in the data, transaction log and server log directories",
+      true,
+      '',
+      'purged on request',
+    );
+    purgeStep.actions = purges.map((command) => ({ kind: 'exec', command }));
+    steps.push(purgeStep);
   }
   return steps;
 }
@@ -141,9 +156,17 @@ export async function uninstall(options: UninstallOptions): Promise<number> {
   await confirmPurge(inventory, options);
   const fleet = await Fleet.open(inventory, fleetOptions(options), selectHosts(inventory, options.hosts));
   try {
+    const seen = new Map<string, { found: Found; release: string | undefined }>();
     await fleet.each(async (host, executor) => {
       const found = await look(executor);
       const release = checkedRelease(inventory, host.spec.name, found);
+      checkHostLayout(inventory, host.spec, found.home, release);
+      seen.set(host.spec.name, { found, release });
+    });
+    fleet.refuseBadInput();
+    await fleet.each(async (host, executor) => {
+      const { found, release } = seen.get(host.spec.name) ?? {};
+      if (!found) return;
       await fleet.runStep(host, 'stop', 'stop the server', async () => {
         if (!release) return { outcome: 'unchanged', detail: 'no release installed' };
         const stopped = await stopServer(executor, inventory.cluster, release, options.timeout ?? 30);

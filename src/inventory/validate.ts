@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { REMOTE_PATH, unsafeDirectory } from '../remote/safe-values.js';
 import { didYouMean } from './did-you-mean.js';
 import type { ClusterSettings, FirewallMode, HostSpec, Inventory } from './types.js';
 
@@ -47,7 +48,6 @@ const USER = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const PROXY_JUMP =
   /^(none|([A-Za-z_][A-Za-z0-9_.-]*@)?[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?(:\d{1,5})?(,([A-Za-z_][A-Za-z0-9_.-]*@)?[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?(:\d{1,5})?)*)$/;
 const PROXY_JUMP_FORM = 'jump host list such as admin@bastion:22,gw2 (or none)';
-const REMOTE_PATH = /^(~|~\/[A-Za-z0-9._/+@%,=-]*|\/[A-Za-z0-9._/+@%,=-]*)$/;
 const LOCAL_PATH = /^[^\n\r\0]+$/;
 const SETTING_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const SETTING_VALUE = /^[A-Za-z0-9._/+@%,:*-]*$/;
@@ -148,7 +148,8 @@ function readHosts(r: Reader, value: unknown): HostSpec[] {
       return;
     }
     const name = r.string(record.name, `${path}.name`, HOSTNAME, 'host name');
-    if (record.name === undefined)
+    // `name:` with nothing after it is null: as missing as no name at all, never a host dropped.
+    if (record.name === undefined || record.name === null)
       r.problem(`${path}.name`, 'missing', 'every host needs a name, as used in server.N');
     const address = r.string(record.address, `${path}.address`, ADDRESS, 'host name or IP address');
     const port = r.integer(record.port, `${path}.port`, 1, 65535);
@@ -238,8 +239,17 @@ export function validateInventory(
     );
   }
 
-  const remotePath = (key: string, fallback: string) =>
-    r.string(zk[key], `zookeeper.${key}`, REMOTE_PATH, 'absolute or ~/ path') ?? fallback;
+  const remotePath = (key: string, fallback: string) => {
+    const path = r.string(zk[key], `zookeeper.${key}`, REMOTE_PATH, 'absolute or ~/ path');
+    const unsafe = path === undefined ? undefined : unsafeDirectory(path);
+    if (path !== undefined && unsafe)
+      r.problem(
+        `zookeeper.${key}`,
+        `${path} ${unsafe}: ZooKeeper's files may not go there`,
+        `use a directory of its own, such as ${fallback.startsWith('~') ? fallback : `~/zookeeper/${key}`} or /data/zookeeper`,
+      );
+    return unsafe ? fallback : (path ?? fallback);
+  };
   const installDir = remotePath('installDir', '~/zookeeper');
   const port = (key: string, fallback: number) =>
     r.integer(zk[key], `zookeeper.${key}`, 1, 65535) ?? fallback;

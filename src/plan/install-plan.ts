@@ -4,6 +4,7 @@ import { firewallFor } from '../firewall/decide.js';
 import type { HostSpec, Inventory } from '../inventory/types.js';
 import { absoluteRemotePath, isWithin } from '../remote/paths.js';
 import { shellQuote } from '../remote/quote.js';
+import { unsafeDirectory } from '../remote/safe-values.js';
 import { renderJavaEnv, renderMyid } from '../render/java-env.js';
 import { applyProfileBlock, renderProfileBlock } from '../render/profile.js';
 import { renderZooCfg } from '../render/zoo-cfg.js';
@@ -31,6 +32,38 @@ export function checkLayout(inventory: Inventory, releaseDir: string): void {
   }
 }
 
+const LAYOUT_KEYS = ['installDir', 'dataDir', 'dataLogDir', 'serverLogDir'] as const;
+
+/**
+ * The layout again with the host's real home: no directory of ZooKeeper's may be the home, lie above
+ * it, or be a system directory (a purge there would take the home, ~/.ssh with it), and no data
+ * directory may lie inside the release. Bad input (exit 3), found before anything is changed.
+ */
+export function checkHostLayout(
+  inventory: Inventory,
+  host: HostSpec,
+  home: string,
+  release: string | undefined,
+): void {
+  for (const key of LAYOUT_KEYS) {
+    const dir = inventory.cluster[key];
+    const absolute = absoluteRemotePath(dir, home);
+    const unsafe = unsafeDirectory(absolute, home);
+    if (unsafe) {
+      throw new InputError(
+        `${inventory.file}: zookeeper.${key} ${dir} is ${absolute} on ${host.name}, which ${unsafe}; nothing was changed`,
+        `give zookeeper.${key} a directory of its own below the home, such as ~/zookeeper${key === 'installDir' ? '' : `/${key === 'dataDir' ? 'data' : 'logs'}`}, or /data/zookeeper`,
+      );
+    }
+    if (release !== undefined && key !== 'installDir' && isWithin(absolute, release)) {
+      throw new InputError(
+        `${inventory.file}: zookeeper.${key} ${dir} lies inside the release directory ${release} on ${host.name}, which a new release replaces`,
+        `put zookeeper.${key} outside ${release}`,
+      );
+    }
+  }
+}
+
 /** The guide's steps 1-8 for one host, in the guide's order. Pure: facts in, steps out. */
 export function planInstall(
   inventory: Inventory,
@@ -44,10 +77,7 @@ export function planInstall(
   const { cluster } = inventory;
   const abs = (path: string) => absoluteRemotePath(path, facts.home);
   const release = abs(paths.release);
-  // checkLayout refused this before connecting; here it would cost data, so check again.
-  for (const dir of [cluster.dataDir, cluster.dataLogDir, cluster.serverLogDir]) {
-    if (isWithin(abs(dir), release)) throw new Error(`${dir} lies inside the release directory ${release}`);
-  }
+  checkHostLayout(inventory, host, facts.home, release);
 
   const steps: PlannedStep[] = [];
   const remoteTarball = abs(paths.tarball);
@@ -169,23 +199,24 @@ function fileStep(
  * directory (never a data directory: those may not lie inside it) is replaced.
  */
 function extractCommand(installDir: string, tarball: ReleaseTarball, remoteTarball: string): string {
-  const top = shellQuote(tarball.topDir);
-  const staging = shellQuote(`.zkdeploy-extract-${tarball.topDir}`);
-  const old = shellQuote(`.zkdeploy-old-${tarball.topDir}`);
+  // Names live in shell variables, quoted once here: the trap below never re-reads them as code.
   return [
     'set -e',
     // Nothing extracted may be group- or world-writable, whatever the session's umask.
     'umask 022',
-    `mkdir -p ${shellQuote(installDir)}`,
-    `cd ${shellQuote(installDir)}`,
-    `rm -rf ${staging} ${old}`,
+    `top=${shellQuote(tarball.topDir)}`,
+    'staging=".zkdeploy-extract-$top"',
+    'old=".zkdeploy-old-$top"',
+    `mkdir -p -- ${shellQuote(installDir)}`,
+    `cd -- ${shellQuote(installDir)}`,
+    'rm -rf -- "$staging" "$old"',
     // A failed or cut extraction leaves nothing behind to fill the disk or be mistaken for a release.
-    `trap 'rm -rf ${staging}' EXIT`,
-    `mkdir ${staging}`,
-    `tar -xzf ${shellQuote(remoteTarball)} -C ${staging}`,
-    `printf '%s\\n' ${shellQuote(tarball.sha256)} > ${staging}/${top}/.zkdeploy-release`,
-    `if [ -e ${top} ]; then mv ${top} ${old}; fi`,
-    `mv ${staging}/${top} ${top}`,
-    `rm -rf ${staging} ${old}`,
+    `trap 'rm -rf -- "$staging"' EXIT`,
+    'mkdir -- "$staging"',
+    `tar -xzf ${shellQuote(remoteTarball)} -C "$staging"`,
+    `printf '%s\\n' ${shellQuote(tarball.sha256)} > "$staging/$top/.zkdeploy-release"`,
+    'if [ -e "$top" ]; then mv -- "$top" "$old"; fi',
+    'mv -- "$staging/$top" "$top"',
+    'rm -rf -- "$staging" "$old"',
   ].join('\n');
 }

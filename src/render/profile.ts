@@ -1,11 +1,12 @@
+import { shellQuote } from '../remote/quote.js';
 import { renderTemplate } from './template.js';
 
 const BEGIN = '# BEGIN zkdeploy';
 const END = '# END zkdeploy';
 
-/** The marked ~/.bash_profile block of the guide's step 3. */
+/** The marked ~/.bash_profile block of the guide's step 3; every login shell reads it, so the path is quoted. */
 export function renderProfileBlock(zookeeperHome: string): string {
-  return renderTemplate('bash_profile', { zookeeperHome });
+  return renderTemplate('bash_profile', { zookeeperHome: shellQuote(zookeeperHome) });
 }
 
 /**

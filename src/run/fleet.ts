@@ -1,4 +1,4 @@
-import { messageOf } from '../errors.js';
+import { InputError, messageOf } from '../errors.js';
 import type { HostSpec, Inventory } from '../inventory/types.js';
 import type { PlannedStep, StepOutcome } from '../plan/step.js';
 import type { Become } from '../remote/become.js';
@@ -202,6 +202,18 @@ export class Fleet {
     await this.progress.close();
     for (const host of this.hosts) host.executor?.session.close();
     this.connector?.close();
+  }
+
+  /**
+   * Bad input that only a host could reveal (a directory that is the SSH user's home there): the
+   * whole command stops with it before anything changes, as bad input found before connecting does.
+   */
+  refuseBadInput(): void {
+    const bad = this.hosts.flatMap((h) => (h.error instanceof InputError ? [h.error] : []));
+    const first = bad[0];
+    if (!first) return;
+    const messages = [...new Set(bad.map((e) => e.message))];
+    throw new InputError(messages.join('\n'), first.fix);
   }
 
   /** Hosts that failed somewhere. */

@@ -2,6 +2,7 @@ import type { HostSpec, Inventory } from '../inventory/types.js';
 import { planInstall } from '../plan/install-plan.js';
 import { type HostPaths, parseProbe, probeScript } from '../plan/probe.js';
 import type { PlannedStep } from '../plan/step.js';
+import { checkedHostPath } from '../remote/safe-values.js';
 import type { ReleaseTarball } from '../tarball/inspect.js';
 import type { HostExecutor } from './executor.js';
 
@@ -15,5 +16,14 @@ export async function planHost(
 ): Promise<PlannedStep[]> {
   const probe = await executor.probe(probeScript(paths));
   const sudoPassword = executor.become.password !== undefined;
-  return planInstall(inventory, host, tarball, paths, parseProbe(probe.stdout), sudoPassword);
+  const facts = parseProbe(probe.stdout);
+  checkedHostPath(executor.host, facts.home, '$HOME', 'deploy as a user whose home is a plain path');
+  if (facts.javaHomeFromLogin)
+    checkedHostPath(
+      executor.host,
+      facts.javaHomeFromLogin,
+      'the Java home a login shell finds',
+      'install Java where its path is plain, or put java on the PATH of a non-login shell',
+    );
+  return planInstall(inventory, host, tarball, paths, facts, sudoPassword);
 }

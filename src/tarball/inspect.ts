@@ -3,6 +3,7 @@ import { createReadStream, type Stats, statSync } from 'node:fs';
 import { basename, posix } from 'node:path';
 import { Parser, type ReadEntry } from 'tar';
 import { InputError, messageOf } from '../errors.js';
+import { FILE_NAME } from '../remote/safe-values.js';
 
 /** A ZooKeeper binary release, checked locally before any upload. */
 export interface ReleaseTarball {
@@ -96,6 +97,12 @@ export async function inspectTarball(path: string): Promise<ReleaseTarball> {
     );
   }
   if (!stats.isFile()) throw new InputError(`${path}: not a file`, 'give the path of the release .tar.gz');
+  if (!FILE_NAME.test(basename(path))) {
+    throw new InputError(
+      `${path}: the file name ${JSON.stringify(basename(path))} has characters a shell would read (it is kept as ~/setups/NAME on every host)`,
+      'rename it to the release name, such as zookeeper-3.4.9.tar.gz',
+    );
+  }
   const { listing, sha256 } = await readListing(path, stats);
   const reject = (why: string, fix: string) => {
     throw new InputError(`${path}: ${why}`, fix);
@@ -113,6 +120,13 @@ export async function inspectTarball(path: string): Promise<ReleaseTarball> {
     );
   }
   const topDir = [...listing.topDirs][0] ?? '';
+  // The release directory's name reaches every host's shell, profile and zoo.cfg paths.
+  if (!FILE_NAME.test(topDir)) {
+    reject(
+      `its top directory ${JSON.stringify(topDir)} is not a plain release name (letters, digits, . _ + - only)`,
+      'use an unmodified release from Apache (zookeeper-X.Y.Z/ or apache-zookeeper-X.Y.Z-bin/)',
+    );
+  }
   if (!listing.files.has(`${topDir}/bin/zkServer.sh`)) {
     reject(
       'no bin/zkServer.sh: not a ZooKeeper release',

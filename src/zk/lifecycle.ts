@@ -4,7 +4,7 @@ import type { ClusterSettings } from '../inventory/types.js';
 import type { HostExecutor } from '../run/executor.js';
 import { askFourLetterWord } from './four-letter.js';
 import { SERVING_MODES } from './health.js';
-import { serverAlive, serverLogTail } from './server-host.js';
+import { serverAlive, serverLogTail, zkServerScript } from './server-host.js';
 import { parseSrvr } from './srvr.js';
 
 const POLL_MS = 100;
@@ -57,7 +57,7 @@ export async function waitUntilServing(
 
 /** zkServer.sh start by full path (a non-login SSH shell has no ZOOKEEPER_HOME on its PATH). */
 export async function runStartScript(executor: HostExecutor, zookeeperHome: string): Promise<void> {
-  await executor.run(`cd && ${zookeeperHome}/bin/zkServer.sh start`, 'zkServer.sh start', {
+  await executor.run(`cd && ${zkServerScript(zookeeperHome)} start`, 'zkServer.sh start', {
     allowFailure: true,
   });
 }
@@ -76,7 +76,7 @@ export async function stopServer(
     (await askFourLetterWord(executor, cluster.clientPort, 'srvr', 1000)).listening;
   if (!(await listening()) && !(await serverAlive(executor, cluster))) return false;
   if (executor.dryRun) return true;
-  await executor.run(`cd && ${zookeeperHome}/bin/zkServer.sh stop`, 'zkServer.sh stop', {
+  await executor.run(`cd && ${zkServerScript(zookeeperHome)} stop`, 'zkServer.sh stop', {
     allowFailure: true,
   });
   const deadline = Date.now() + timeoutSeconds * 1000;

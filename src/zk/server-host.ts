@@ -1,6 +1,7 @@
 import { HostError } from '../errors.js';
 import type { ClusterSettings } from '../inventory/types.js';
-import { shellPath } from '../remote/quote.js';
+import { shellPath, shellQuote } from '../remote/quote.js';
+import { checkedHostPath } from '../remote/safe-values.js';
 import type { HostExecutor } from '../run/executor.js';
 
 /** Prints ZOOKEEPER_HOME from zkdeploy's block in ~/.bash_profile (nothing when there is none). */
@@ -19,7 +20,17 @@ export async function findZookeeperHome(executor: HostExecutor): Promise<string>
       'run zkdeploy install first',
     );
   }
-  return home;
+  return checkedHostPath(
+    executor.host,
+    home,
+    'ZOOKEEPER_HOME in ~/.bash_profile',
+    'restore the zkdeploy block in ~/.bash_profile (zkdeploy install rewrites it), or fix it by hand',
+  );
+}
+
+/** zkServer.sh of a release directory, as a shell word. */
+export function zkServerScript(zookeeperHome: string): string {
+  return shellQuote(`${zookeeperHome}/bin/zkServer.sh`);
 }
 
 /** A shell test that is true while the server's JVM (from its pid file) is alive. */
