@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { FirewallFacts } from '../firewall/decide.js';
 import { FIREWALL_PROBE, parseFirewallFacts, parseSections } from '../plan/probe.js';
 import { shellPath, shellQuote } from '../remote/quote.js';
@@ -32,8 +33,11 @@ export function checkScript(t: CheckTargets): string {
     // Listening sockets from /proc: no ss or netstat needed; state 0A is LISTEN, the port is hex.
     'echo @@listening; cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk \'$4 == "0A" {split($2, a, ":"); print a[2]}\' | sort -u',
     `echo @@running; ${t.aliveTest} && echo yes || echo no`,
-    ...t.names.map(
-      (name) => `echo @@resolve:${name}; getent hosts ${shellQuote(name)} | awk '{print $1; exit}'`,
+    // An address literal needs no resolving (getent would want a reverse entry for it).
+    ...t.names.map((name) =>
+      isIP(name)
+        ? `echo @@resolve:${name}; echo ${shellQuote(name)}`
+        : `echo @@resolve:${name}; getent hosts ${shellQuote(name)} | awk '{print $1; exit}'`,
     ),
     ...t.connect.map((target) => {
       const [name = '', port = ''] = target.split(':');

@@ -42,11 +42,14 @@ export async function runChecks(fleet: Fleet, tarball: ReleaseTarball | undefine
   // Between running servers the quorum ports must be open (2888 only on the leader); before that, SSH.
   const modes = new Map((await collectStatus(fleet)).map((r) => [r.name, r.mode]));
   const serving = [...modes.values()].some((m) => m === 'leader' || m === 'follower');
+  // A host this machine could not reach is that host's failure: the others' paths to it are "not
+  // checked", never a failure of theirs that would hold back the whole install.
+  const unreachable = fleet.hosts.filter((h) => !h.executor).map((h) => h.spec.name);
   const targetsFor = (self: string): CheckTargets => ({
     disks: { installDir: cluster.installDir, dataDir: cluster.dataDir, dataLogDir: cluster.dataLogDir },
     names: inventory.hosts.map((h) => h.name),
     connect: inventory.hosts
-      .filter((h) => h.name !== self)
+      .filter((h) => h.name !== self && !unreachable.includes(h.name))
       .flatMap((h) => {
         if (!serving) return [`${h.name}:${fleet.routeOf(h).target.port}`];
         const mode = modes.get(h.name);
@@ -91,7 +94,11 @@ export async function runChecks(fleet: Fleet, tarball: ReleaseTarball | undefine
       judgeDisk(f, installNeedKiB),
       judgePorts(f, serverPorts(cluster)),
       judgeNames(name, f, agreed),
-      judgeNetwork(f, serving ? 'quorum and election ports' : 'SSH ports of the other hosts'),
+      judgeNetwork(
+        f,
+        serving ? 'quorum and election ports' : 'SSH ports of the other hosts',
+        unreachable.filter((other) => other !== name),
+      ),
       judgeFirewall(firewall),
     ];
     const become = becomes.get(name);

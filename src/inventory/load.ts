@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { InputError, messageOf } from '../errors.js';
 import type { Inventory } from './types.js';
@@ -76,5 +76,10 @@ export function loadInventory(path: string, overrides: InventoryOverrides = {}):
       'fix the YAML syntax at the line shown (indentation, a missing ":" or quote)',
     );
   }
-  return validateInventory(document.toJS(), shown, overrides, path);
+  const inventory = validateInventory(document.toJS(), shown, overrides, path);
+  const { ssh } = inventory.cluster;
+  if (overrides.identity !== undefined || ssh.identity === undefined) return inventory;
+  // The inventory's own identity file: `~/` is this machine's home, a relative path is the inventory's.
+  const identity = resolve(dirname(path), expandLocalHome(ssh.identity));
+  return { ...inventory, cluster: { ...inventory.cluster, ssh: { ...ssh, identity } } };
 }

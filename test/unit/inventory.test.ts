@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { InputError } from '../../src/errors.js';
@@ -35,6 +35,28 @@ describe('inventory validation', () => {
     assert.equal(inv.cluster.clientPort, 2181);
     assert.equal(inv.cluster.firewall, 'disable');
     assert.deepEqual(inv.warnings, []);
+  });
+
+  test('a host whose name is empty is named, never dropped', () => {
+    const hosts = [{ name: 'LZY-01' }, { name: null }, { name: 'LZY-03' }];
+    assert.match(problem({ hosts }), /hosts\[1\]\.name: missing/);
+  });
+
+  test('a directory that is the home, above it or a system directory is refused', () => {
+    for (const [key, value, why] of [
+      ['dataDir', '~', 'is the home directory itself'],
+      ['dataLogDir', '~/..', 'has a .. component'],
+      ['installDir', '/', 'is a system directory'],
+      ['serverLogDir', '/etc/zk', 'lies in a system directory'],
+    ] as const)
+      assert.match(
+        problem({ ...valid(), zookeeper: { [key]: value } }),
+        new RegExp(`zookeeper\\.${key}: ${value.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} ${why}`),
+      );
+    assert.equal(
+      validateInventory({ ...valid(), zookeeper: { dataDir: '/data/zookeeper' } }, 'i').cluster.dataDir,
+      '/data/zookeeper',
+    );
   });
 
   test('unknown keys are named with a did-you-mean', () => {
@@ -180,6 +202,13 @@ describe('inventory file', () => {
       /dup\.yaml: not valid YAML/,
     );
     assert.throws(() => loadInventory(write('empty.yaml', '')), /empty\.yaml: the inventory is empty/);
+  });
+
+  test("ssh.identity: ~/ is this machine's home, a relative path the inventory's directory", () => {
+    const tilde = loadInventory(write('tilde.yaml', 'ssh:\n  identity: ~/.ssh/zk\nhosts: [a, b, c]\n'));
+    assert.equal(tilde.cluster.ssh.identity, join(homedir(), '.ssh', 'zk'));
+    const relative = loadInventory(write('rel.yaml', 'ssh:\n  identity: keys/zk\nhosts: [a, b, c]\n'));
+    assert.equal(relative.cluster.ssh.identity, join(dir, 'keys', 'zk'));
   });
 
   test('the shipped lzy.yaml is valid', async () => {
