@@ -1,5 +1,7 @@
 // Packaging: npm pack, then npm install -g of that tarball into a temporary prefix, gives a working
-// zkdeploy with only its runtime dependencies. Offline: npm ci has filled npm's cache.
+// zkdeploy with only its runtime dependencies. npm ci caches tarballs but not the registry metadata
+// an install resolves against, so the install may reach the registry (--prefer-offline): a fresh
+// machine's cache holds nothing else.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -50,7 +52,7 @@ describe('package', () => {
     const file = join(work, `zkdeploy-${tarball}.tgz`);
     assert.ok(existsSync(file), 'the pack test ran first');
     const prefix = join(work, 'prefix');
-    npm(['install', '-g', '--offline', '--prefix', prefix, file], work);
+    npm(['install', '-g', '--prefer-offline', '--prefix', prefix, file], work);
     const installed = join(prefix, 'bin', 'zkdeploy');
     const run = (...args: string[]) => spawnSync(installed, args, { encoding: 'utf8', cwd: work });
     const version = run('--version');
