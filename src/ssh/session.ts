@@ -1,8 +1,11 @@
 import type { Readable } from 'node:stream';
 import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import { HostError } from '../errors.js';
+import { shellQuote } from '../remote/quote.js';
+import { commandTag, killTaggedSession, viaBash } from '../remote/shell.js';
 import { fingerprint, KnownHosts } from './host-keys.js';
 import { describeIdentity, type Identity } from './identities.js';
+import { knownHostsName } from './known-hosts.js';
 import { connectionFailure } from './ssh-errors.js';
 
 /** Where and as whom to connect. */
@@ -175,9 +178,10 @@ export class SshSession {
    * one host, never the whole run.
    */
   exec(command: string, stdin?: string | Buffer, timeoutMs?: number): Promise<ExecResult> {
+    const tag = commandTag();
     return this.guarded(
       new Promise((resolve, reject) => {
-        this.client.exec(command, (err, channel: ClientChannel) => {
+        this.client.exec(viaBash(command, tag), (err, channel: ClientChannel) => {
           if (err) return reject(new HostError(this.target.name, `cannot run a command: ${err.message}`));
           const stdout: Buffer[] = [];
           const stderr: Buffer[] = [];
@@ -186,9 +190,11 @@ export class SshSession {
             timeoutMs === undefined
               ? undefined
               : setTimeout(() => {
-                  reject(new CommandTimeout(timeoutMs));
                   channel.signal('KILL');
                   channel.close();
+                  // The signal request alone is not enough (OpenSSH before 7.9 ignores it; Debian's
+                  // sshd too here): the command's own session is ended, then the timeout reported.
+                  this.killTagged(tag).finally(() => reject(new CommandTimeout(timeoutMs)));
                 }, timeoutMs);
           channel.on('data', (d: Buffer) => stdout.push(d));
           channel.stderr.on('data', (d: Buffer) => stderr.push(d));
@@ -209,6 +215,26 @@ export class SshSession {
     );
   }
 
+  /** Ends a tagged command's processes on the host, over a channel of its own; bounded in time. */
+  private killTagged(tag: string): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, 5000);
+      this.client.exec(viaBash(killTaggedSession(tag), commandTag()), (err, channel) => {
+        if (err) {
+          clearTimeout(timer);
+          return resolve();
+        }
+        channel.on('close', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        channel.resume();
+        channel.stderr.resume();
+        channel.end();
+      });
+    });
+  }
+
   /**
    * Runs a long command whose output arrives over time (tail -F): each stdout chunk goes to
    * `onData`; `stop()` ends our side of the channel (the remote command sees end of input).
@@ -219,7 +245,7 @@ export class SshSession {
   ): Promise<{ stop: () => void; done: Promise<number> }> {
     return this.guarded(
       new Promise((resolve, reject) => {
-        this.client.exec(command, (err, channel: ClientChannel) => {
+        this.client.exec(viaBash(command, commandTag()), (err, channel: ClientChannel) => {
           if (err) return reject(new HostError(this.target.name, `cannot run a command: ${err.message}`));
           let code = -1;
           channel.on('data', onData);
@@ -289,6 +315,6 @@ function hostKeyRefusal(
   return new HostError(
     target.name,
     `host key ${verdict === 'revoked' ? 'is revoked' : 'has CHANGED'} (now ${print}); refusing to connect: someone may be intercepting the connection`,
-    `if the host was reinstalled, remove the old key with \`ssh-keygen -R ${target.address}\` and run again with --accept-new-host-keys`,
+    `if the host was reinstalled, remove the old key with \`ssh-keygen -f ${knownHostsFile} -R ${shellQuote(knownHostsName(target.address, target.port))}\` and run again with --accept-new-host-keys`,
   );
 }

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { describe, test } from 'node:test';
+import { commandTag, killTaggedSession, viaBash } from '../../src/remote/shell.js';
+
+/** What a login shell makes of the command line sshd hands it (`$SHELL -c LINE`). */
+const loginShellRuns = (shell: string, line: string, input = '') =>
+  spawnSync(shell, ['-c', line], { input, encoding: 'utf8' });
+
+describe('remote commands through an explicit bash', () => {
+  const script = [
+    'set -e',
+    `v='it'"'"'s $HOME; \`x\`'`,
+    'printf "%s\\n" "$v"',
+    '[[ -n "$BASH_VERSION" ]] && echo bash',
+    'cat',
+    'exit 3',
+  ].join('\n');
+
+  test('bash runs the script whatever the login shell: output, stdin and exit code intact', () => {
+    for (const shell of ['sh', 'bash']) {
+      const result = loginShellRuns(shell, viaBash(script, commandTag()), 'from stdin\n');
+      assert.equal(result.stdout, "it's $HOME; `x`\nbash\nfrom stdin\n", shell);
+      assert.equal(result.status, 3, shell);
+    }
+  });
+
+  test('the line a login shell parses is plain: one single-quoted word of base64, and the tag', () => {
+    const tag = commandTag();
+    assert.match(tag, /^zkdeploy-run-[0-9a-f]{12}$/);
+    assert.match(
+      viaBash(script, tag),
+      new RegExp(`^bash -c 'eval "\\$\\(printf %s [A-Za-z0-9+/=]+ \\| base64 -d\\)"' ${tag}$`),
+    );
+  });
+
+  test('the kill command finds the tagged command but never itself', () => {
+    const tag = commandTag();
+    const kill = killTaggedSession(tag);
+    assert.ok(!kill.includes(tag), 'its own command line would match');
+    assert.ok(new RegExp(kill.match(/pgrep -f '([^']+)'/)?.[1] ?? '^$').test(`bash -c x ${tag}`));
+  });
+});
