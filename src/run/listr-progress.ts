@@ -1,5 +1,5 @@
 import { Listr, type ListrTaskWrapper } from 'listr2';
-import { paintOutcome } from '../ui/colors.js';
+import { paintOutcome, progressColor } from '../ui/colors.js';
 import type { Progress, StepRecord } from './progress.js';
 
 type Wrapper = ListrTaskWrapper<unknown, never, never>;
@@ -76,7 +76,9 @@ export class ListrProgress implements Progress {
   }
 
   private tally(host: string): string {
-    return [...this.row(host).counts].map(([outcome, n]) => `${n} ${paintOutcome(outcome)}`).join(', ');
+    return [...this.row(host).counts]
+      .map(([outcome, n]) => `${n} ${paintOutcome(outcome, progressColor)}`)
+      .join(', ');
   }
 
   hostEnded(host: string, error: Error | undefined): void {

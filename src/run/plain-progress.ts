@@ -1,5 +1,5 @@
 import { messageOf } from '../errors.js';
-import { color, paintOutcome } from '../ui/colors.js';
+import { progressColor as color, paintOutcome } from '../ui/colors.js';
 import { seconds } from './executor.js';
 import type { Progress, StepRecord } from './progress.js';
 
@@ -34,7 +34,7 @@ export class PlainProgress implements Progress {
     const detail = record.detail ? color.dim(` (${record.detail})`) : '';
     const began = this.began.get(host);
     const took = this.verbose && began !== undefined ? color.dim(` in ${seconds(began)}`) : '';
-    this.line(host, `${record.title}: ${paintOutcome(record.outcome)}${detail}${took}`);
+    this.line(host, `${record.title}: ${paintOutcome(record.outcome, color)}${detail}${took}`);
   }
 
   hostEnded(host: string, error: Error | undefined): void {
