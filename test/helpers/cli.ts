@@ -42,10 +42,14 @@ export function scratchDir(): { path: string; remove: () => void } {
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-/** Parses the step summary table into host → step → outcome. */
+/**
+ * Parses the step summary table into host → step → outcome. A missing table is a failure, never an
+ * empty map: "nothing changed" must not pass on output that has no table at all.
+ */
 export function outcomes(stdout: string): Map<string, Map<string, string>> {
   const lines = stdout.split('\n');
   const headerIndex = lines.findIndex((l) => l.startsWith('host '));
+  if (headerIndex === -1) throw new Error(`no step summary table in the output:\n${stdout}`);
   const header = (lines[headerIndex] ?? '').trim().split(/\s+/).slice(1);
   const table = new Map<string, Map<string, string>>();
   for (const line of lines.slice(headerIndex + 1)) {
