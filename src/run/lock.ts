@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode, ZkdeployError } from '../errors.js';
@@ -8,6 +8,37 @@ interface LockOwner {
   pid: number;
   command: string;
   since: string;
+  /** Tells one holder's lock from another's, even from the same pid's. */
+  token: string;
+}
+
+function readLock(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Removes a stale lock only if it is still the one judged stale. The rename is atomic: whatever lock
+ * is there now is moved aside; a fresh one that another run took meanwhile is linked back, never lost.
+ */
+export function removeIfUnchanged(file: string, staleText: string | undefined, token: string): void {
+  const aside = `${file}.${token}.stale`;
+  try {
+    renameSync(file, aside);
+  } catch {
+    return; // Gone already: someone else took it over; the next attempt decides.
+  }
+  if (readLock(aside) !== staleText) {
+    try {
+      linkSync(aside, file);
+    } catch {
+      // Yet another run holds a new lock: the next attempt names it.
+    }
+  }
+  unlinkSync(aside);
 }
 
 function alive(pid: number): boolean {
@@ -30,27 +61,24 @@ export function lockInventory(
 ): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = join(dir, `${createHash('sha256').update(inventoryPath).digest('hex').slice(0, 16)}.lock`);
-  const mine: LockOwner = { pid: process.pid, command, since: new Date().toISOString() };
-  for (let attempt = 0; attempt < 2; attempt++) {
+  const token = randomBytes(8).toString('hex');
+  const mine: LockOwner = { pid: process.pid, command, since: new Date().toISOString(), token };
+  const text = `${JSON.stringify({ ...mine, inventory: inventoryPath })}\n`;
+  for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      writeFileSync(file, `${JSON.stringify({ ...mine, inventory: inventoryPath })}\n`, {
-        flag: 'wx',
-        mode: 0o600,
-      });
+      writeFileSync(file, text, { flag: 'wx', mode: 0o600 });
+      // Released on exit only while it is still ours: a lock taken over from us is not ours to remove.
       process.once('exit', () => {
-        try {
-          unlinkSync(file);
-        } catch {
-          // Already gone: nothing to release.
-        }
+        if (readLock(file) === text) removeIfUnchanged(file, text, token);
       });
       return;
     } catch (err: unknown) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
+    const ownerText = readLock(file);
     let owner: Partial<LockOwner> = {};
     try {
-      owner = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockOwner>;
+      owner = JSON.parse(ownerText ?? '') as Partial<LockOwner>;
     } catch {
       // An unreadable lock is as good as stale.
     }
@@ -64,7 +92,7 @@ export function lockInventory(
     process.stderr.write(
       `zkdeploy: warning: taking over a stale lock left by pid ${owner.pid ?? '?'} (${owner.command ?? '?'}, since ${owner.since ?? '?'})\n`,
     );
-    unlinkSync(file);
+    removeIfUnchanged(file, ownerText, token);
   }
   throw new ZkdeployError(`could not take the lock on ${inventoryPath}`, ExitCode.failed, 'try again');
 }

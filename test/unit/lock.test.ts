@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { ZkdeployError } from '../../src/errors.js';
-import { lockInventory } from '../../src/run/lock.js';
+import { lockInventory, removeIfUnchanged } from '../../src/run/lock.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'zkdeploy-lock-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -42,6 +42,24 @@ describe('inventory lock', () => {
     for (const f of readdirSync(dir)) rmSync(join(dir, f));
     planted('/inv/b.yaml', dead);
     assert.doesNotThrow(() => lockInventory('/inv/b.yaml', 'start', dir));
+  });
+
+  test('a takeover never removes a fresh lock another run took after the stale one was read', () => {
+    const dead = spawnSync('true').pid;
+    for (const f of readdirSync(dir)) rmSync(join(dir, f));
+    planted('/inv/e.yaml', dead);
+    const [name] = readdirSync(dir);
+    const file = join(dir, name as string);
+    // Run B reads the stale lock; run A takes it over first; then B goes on with what it read.
+    const staleSeenByB = readFileSync(file, 'utf8');
+    lockInventory('/inv/e.yaml', 'restart', dir);
+    const heldByA = readFileSync(file, 'utf8');
+    assert.notEqual(heldByA, staleSeenByB);
+    removeIfUnchanged(file, staleSeenByB, 'run-b');
+    assert.equal(readFileSync(file, 'utf8'), heldByA, "A's lock was removed");
+    assert.deepEqual(readdirSync(dir), [name], 'nothing left aside');
+    removeIfUnchanged(file, heldByA, 'run-b');
+    assert.deepEqual(readdirSync(dir), [], 'the lock judged stale, unchanged, is removed');
   });
 
   test('different inventories do not block each other', () => {
