@@ -186,15 +186,19 @@ export class SshSession {
           const stdout: Buffer[] = [];
           const stderr: Buffer[] = [];
           let code = -1;
+          let timedOut = false;
           const timer =
             timeoutMs === undefined
               ? undefined
               : setTimeout(() => {
+                  timedOut = true;
                   channel.signal('KILL');
-                  channel.close();
                   // The signal request alone is not enough (OpenSSH before 7.9 ignores it; Debian's
                   // sshd too here): the command's own session is ended, then the timeout reported.
-                  this.killTagged(tag).finally(() => reject(new CommandTimeout(timeoutMs)));
+                  this.killTagged(tag).finally(() => {
+                    reject(new CommandTimeout(timeoutMs));
+                    channel.close();
+                  });
                 }, timeoutMs);
           channel.on('data', (d: Buffer) => stdout.push(d));
           channel.stderr.on('data', (d: Buffer) => stderr.push(d));
@@ -203,6 +207,8 @@ export class SshSession {
           });
           channel.on('close', () => {
             clearTimeout(timer);
+            // A command that ran out of time ends as a CommandTimeout, never as a result.
+            if (timedOut) return;
             resolve({
               code,
               stdout: Buffer.concat(stdout).toString('utf8'),
@@ -242,6 +248,7 @@ export class SshSession {
   stream(
     command: string,
     onData: (chunk: Buffer) => void,
+    onStderr: (chunk: Buffer) => void = () => undefined,
   ): Promise<{ stop: () => void; done: Promise<number> }> {
     return this.guarded(
       new Promise((resolve, reject) => {
@@ -249,7 +256,7 @@ export class SshSession {
           if (err) return reject(new HostError(this.target.name, `cannot run a command: ${err.message}`));
           let code = -1;
           channel.on('data', onData);
-          channel.stderr.on('data', () => undefined);
+          channel.stderr.on('data', onStderr);
           channel.on('exit', (exitCode: number | null) => {
             code = exitCode ?? -1;
           });
