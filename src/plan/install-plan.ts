@@ -117,7 +117,11 @@ export function planInstall(
     step('dirs', 'data, transaction log and server log directories', missingDirs.length > 0, {
       reason: `missing ${missingDirs.map(([, p]) => p).join(', ')}`,
       actions: [
-        { kind: 'exec', command: `mkdir -p ${missingDirs.map(([, p]) => shellQuote(abs(p))).join(' ')}` },
+        // umask: RHEL's default 002 would leave them group-writable.
+        {
+          kind: 'exec',
+          command: `umask 022; mkdir -p -- ${missingDirs.map(([, p]) => shellQuote(abs(p))).join(' ')}`,
+        },
       ],
     }),
   );

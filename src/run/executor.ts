@@ -98,7 +98,9 @@ export class HostExecutor {
   /** Writes a whole file through a temporary name and a rename, so no reader ever sees half of it. */
   private async writeFile(path: string, content: string): Promise<void> {
     const tmp = `${path}.zkdeploy-tmp`;
-    const command = `set -e; umask 022; mkdir -p ${shellQuote(posix.dirname(path))}; cat > ${shellQuote(tmp)}; mv -f ${shellQuote(tmp)} ${shellQuote(path)}`;
+    const dir = shellQuote(posix.dirname(path));
+    // Synced before and after the rename: a crash leaves the old file or the new one, never an empty one.
+    const command = `set -e; umask 022; mkdir -p -- ${dir}; cat > ${shellQuote(tmp)}; sync -- ${shellQuote(tmp)}; mv -f -- ${shellQuote(tmp)} ${shellQuote(path)}; sync -- ${dir}`;
     await this.run(command, `writing ${path}`, { stdin: content });
   }
 
@@ -108,7 +110,10 @@ export class HostExecutor {
    */
   private async uploadFile(localPath: string, remotePath: string, sha256: string): Promise<void> {
     const partial = `${remotePath}.zkdeploy-partial`;
-    await this.run(`mkdir -p ${shellQuote(posix.dirname(remotePath))}`, 'creating the upload directory');
+    await this.run(
+      `umask 022; mkdir -p -- ${shellQuote(posix.dirname(remotePath))}`,
+      'creating the upload directory',
+    );
     this.logCommand(this.options.dryRun ? 'would upload' : 'upload', `${localPath} -> ${partial}`);
     if (this.options.dryRun) return;
     const started = performance.now();
@@ -116,7 +121,8 @@ export class HostExecutor {
     this.options.log?.(this.host, `uploaded in ${seconds(started)}`);
     const check = `test "$(sha256sum -- ${shellQuote(partial)} | cut -d' ' -f1)" = ${shellQuote(sha256)} || { rm -f -- ${shellQuote(partial)}; echo 'checksum mismatch after upload' >&2; exit 1; }`;
     await this.run(
-      `${check}; mv -f -- ${shellQuote(partial)} ${shellQuote(remotePath)}`,
+      // SFTP creates the file with the server's umask, whatever it is: 644 before it takes its name.
+      `${check}; chmod 644 -- ${shellQuote(partial)}; sync -- ${shellQuote(partial)}; mv -f -- ${shellQuote(partial)} ${shellQuote(remotePath)}`,
       `upload of ${remotePath}`,
     );
   }

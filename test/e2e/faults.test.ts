@@ -1,13 +1,23 @@
 // Faults on the lab: each one on one host; the others finish, the failed host and step are named,
 // exit 1, and a plain re-run converges. Nothing half-done is ever used; the data always survives.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { outcomes, pairsWith, scratchDir, zkdeploy } from '../helpers/cli.js';
-import { asAdmin, hostIp, hostNumbers, inHost, lab, labTarball, requireLab, zkCli } from '../helpers/lab.js';
+import {
+  asAdmin,
+  hostIp,
+  hostNumbers,
+  inHost,
+  lab,
+  labSshConfig,
+  labTarball,
+  requireLab,
+  zkCli,
+} from '../helpers/lab.js';
 import { cliPath, repoRoot } from '../helpers/paths.js';
 
 const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
@@ -200,6 +210,8 @@ describe('faults', () => {
     assert.match(result.stdout, /fix: look on the host for a hung mount, a blocked file or a stuck process/);
     for (const host of ['LZY-01', 'LZY-02', 'LZY-04', 'LZY-05'])
       assert.match(result.stdout, new RegExp(`^${host}(\\s+changed){7}`, 'm'));
+    // zkdeploy ended the hung command itself: nothing of it is left on the host for the undo to kill.
+    assert.equal(inHost(3, 'pgrep -u admin -a sha256sum || true').trim(), '');
     undoAll();
     const again = await run('install', '-i', inventory, '-t', labTarball());
     assert.equal(again.code, 0, again.stdout);
@@ -258,8 +270,16 @@ describe('faults', () => {
     readBack('uninstall and install');
   });
 
-  test('nothing zkdeploy writes is group- or world-writable', async (t) => {
+  test("nothing zkdeploy writes is group- or world-writable, even under RHEL's umask 002", async (t) => {
     if (!requireLab(t)) return;
+    lab('reset');
+    // As RHEL's /etc/bashrc does it: every command over SSH starts with umask 002.
+    for (const n of hostNumbers()) asAdmin(n, 'echo "umask 002" >> ~/.bashrc');
+    const sessionUmask = execFileSync('ssh', ['-F', labSshConfig, 'admin@LZY-01', 'umask'], {
+      encoding: 'utf8',
+    });
+    assert.equal(sessionUmask.trim(), '0002', 'an SSH command on the host starts with umask 002');
+    assert.equal((await run('install', '-i', inventory, '-t', labTarball(), '--start')).code, 0);
     for (const n of hostNumbers()) {
       const loose = asAdmin(n, 'find ~/setups ~/zookeeper ~/.bash_profile -perm /022 ! -type l 2>/dev/null');
       assert.equal(loose.trim(), '', `host ${n}: ${loose}`);
