@@ -11,7 +11,7 @@ export const HELP_EXAMPLES: Record<string, string[]> = {
     'zkdeploy install --start                 # then start and wait for the quorum',
     'zkdeploy install --dry-run               # what would change, with diffs',
   ],
-  plan: ['zkdeploy plan', 'zkdeploy plan --json | jq ".hosts[].changes[].step"'],
+  plan: ['zkdeploy plan', 'zkdeploy plan --json | jq ".hosts[].steps[] | select(.change) | .id"'],
   start: ['zkdeploy start', 'zkdeploy start --hosts LZY-03 --timeout 120'],
   stop: ['zkdeploy stop', 'zkdeploy stop --hosts LZY-02'],
   restart: [

@@ -14,11 +14,12 @@ export interface CheckOptions extends HostOptions {
 export async function check(options: CheckOptions): Promise<number> {
   const inventory = inventoryFrom(options);
   let tarball: ReleaseTarball | undefined;
-  try {
+  if (options.tarball || inventory.cluster.tarball) {
+    // A tarball that was named must be a good one, as install will want it.
     tarball = await inspectTarball(tarballPath(inventory, options.tarball));
-  } catch (err: unknown) {
-    // Without a tarball the checks still run; only Java's fit to the release is then unknown.
-    if (options.tarball) throw err;
+  } else {
+    // Without one the checks still run; only Java's fit to the release is then unknown.
+    tarball = await inspectTarball(tarballPath(inventory, undefined)).catch(() => undefined);
   }
   const fleet = await Fleet.open(
     inventory,

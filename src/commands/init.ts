@@ -46,9 +46,14 @@ export async function init(options: InitOptions): Promise<number> {
     .split(',')
     .map((h) => h.trim())
     .filter(Boolean);
+  // The answers go through the same rules as any inventory before they are written into YAML text:
+  // a name such as "a: b" is bad input here, not a YAML surprise later.
+  const checked = validateInventory(
+    { ssh: { user: answers.user }, hosts: hosts.map((name) => ({ name })) },
+    '--hosts / --user',
+  );
   const text = starterInventory(hosts, answers.user);
-  // The starter goes through the same rules as any inventory: a bad name is caught here, not later.
-  const checked = validateInventory(parse(text), '--hosts / --user');
+  validateInventory(parse(text), '--hosts / --user');
   for (const warning of checked.warnings) process.stderr.write(`warning: ${warning}\n`);
   if (!options.output) {
     process.stdout.write(text);

@@ -102,9 +102,14 @@ describe('CLI conveniences', () => {
     assert.match(refused.stderr, /zk\.yaml: already exists, not overwritten/);
     assert.equal(readFileSync(file, 'utf8'), 'mine\n');
 
-    const bad = cli(['init', '--hosts', 'ok,bad;name']);
-    assert.equal(bad.status, 3);
-    assert.match(bad.stderr, /hosts\[1\]\.name/);
+    for (const hosts of ['ok,bad;name', 'ok,a: b', 'ok,[x]']) {
+      const bad = cli(['init', '--hosts', hosts]);
+      assert.equal(bad.status, 3, `${hosts}: ${bad.stderr}`);
+      assert.match(bad.stderr, /hosts\[1\]\.name: .* is not a valid host name/);
+      assert.doesNotMatch(bad.stderr, /\n\s+at /, 'no stack trace');
+    }
+    assert.equal(cli(['init', '--hosts', 'zk1,zk2,zk3', '--force', '-o', file]).status, 0);
+    assert.match(readFileSync(file, 'utf8'), /^ {2}- name: zk3$/m);
     const noTerminal = cli(['init']);
     assert.equal(noTerminal.status, 64);
     assert.match(noTerminal.stderr, /init needs --hosts/);
