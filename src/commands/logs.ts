@@ -1,5 +1,5 @@
 import { onInterrupt } from '../interrupt.js';
-import { shellPath } from '../remote/quote.js';
+import { shellPath, shellQuote } from '../remote/quote.js';
 import { Fleet } from '../run/fleet.js';
 import { color } from '../ui/colors.js';
 import { exitCodeOf, fleetOptions, type HostOptions, inventoryFrom, selectHosts } from './common.js';
@@ -12,17 +12,17 @@ export interface LogsOptions extends HostOptions {
 /** The newest server log in the server log directory: the .out of zkServer.sh, else a .log. */
 function newestLog(serverLogDir: string): string {
   const dir = shellPath(serverLogDir);
-  return `f=$(ls -t ${dir}/*.out 2>/dev/null | head -n1); [ -n "$f" ] || f=$(ls -t ${dir}/*.log 2>/dev/null | head -n1); [ -n "$f" ] || { echo "no server log in ${serverLogDir}" >&2; exit 3; }`;
+  return `f=$(ls -t ${dir}/*.out 2>/dev/null | head -n1); [ -n "$f" ] || f=$(ls -t ${dir}/*.log 2>/dev/null | head -n1); [ -n "$f" ] || { echo ${shellQuote(`no server log in ${serverLogDir}`)} >&2; exit 3; }`;
 }
 
-/** Splits a stream into whole lines, each written with the host's prefix. */
-function linePrinter(prefix: string): (chunk: Buffer) => void {
+/** Splits a stream into whole lines, each written with the host's prefix (to stdout unless told). */
+function linePrinter(prefix: string, out: NodeJS.WriteStream = process.stdout): (chunk: Buffer) => void {
   let pending = '';
   return (chunk) => {
     pending += chunk.toString('utf8');
     const lines = pending.split('\n');
     pending = lines.pop() ?? '';
-    if (lines.length > 0) process.stdout.write(lines.map((l) => `${prefix}${l}\n`).join(''));
+    if (lines.length > 0) out.write(lines.map((l) => `${prefix}${l}\n`).join(''));
   };
 }
 
@@ -59,11 +59,18 @@ export async function logs(options: LogsOptions): Promise<number> {
     }
     // tail runs in the background and is killed when our end of the channel closes (cat sees EOF),
     // so no tail outlives zkdeploy on the hosts, even when the connection just drops.
-    const command = `${find}; tail -n ${lines} -F "$f" 2>/dev/null & t=$!; cat >/dev/null; kill $t`;
+    // tail's own complaints (the log gone, unreadable) reach stderr with the host's prefix.
+    const command = `${find}; tail -n ${lines} -F "$f" & t=$!; cat >/dev/null; kill $t`;
     const streams = await Promise.all(
       fleet.hosts
         .filter((h) => h.executor)
-        .map((h) => h.executor?.session.stream(command, linePrinter(prefix(h.spec.name)))),
+        .map((h) =>
+          h.executor?.session.stream(
+            command,
+            linePrinter(prefix(h.spec.name)),
+            linePrinter(prefix(h.spec.name), process.stderr),
+          ),
+        ),
     );
     const stopAll = async () => {
       for (const s of streams) s?.stop();

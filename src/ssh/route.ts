@@ -79,8 +79,8 @@ export function resolveRoute(
   config: SshConfigSource,
   acceptNewFlag: boolean,
 ): SshRoute {
-  const warnings: string[] = [];
   const fromConfig = config.lookup(host.name);
+  const warnings: string[] = [...fromConfig.ignored];
   const target: SshEndpoint = {
     name: host.name,
     address: host.address ?? fromConfig.hostName ?? host.name,
@@ -94,6 +94,7 @@ export function resolveRoute(
   const jumps = parseProxyJump(host.proxyJump ?? given.proxyJump ?? fromConfig.proxyJump).map(
     (hop): SshEndpoint => {
       const hopConfig = config.lookup(hop.host);
+      warnings.push(...hopConfig.ignored);
       return {
         name: hop.host,
         address: hopConfig.hostName ?? hop.host,

@@ -17,7 +17,17 @@ export interface SshHostConfig {
   userKnownHostsFiles: string[];
   /** StrictHostKeyChecking as written (yes, no, ask, accept-new, off). */
   strictHostKeyChecking: string | undefined;
+  /** Settings for this host that zkdeploy does not honour, each with what it does instead. */
+  ignored: string[];
 }
+
+/** What zkdeploy does where ssh would follow these settings: said at run time, never silently. */
+const NOT_HONOURED: Record<string, string> = {
+  ProxyCommand: 'no command is run to connect; use ProxyJump (or proxyJump in the inventory)',
+  CertificateFile: 'certificates are not offered; only the keys themselves are',
+  IdentitiesOnly: "the agent's keys are offered too, before the identity files",
+  IdentityAgent: 'the agent at SSH_AUTH_SOCK is used',
+};
 
 /** An SSH config file, or none, asked about one host at a time. */
 export interface SshConfigSource {
@@ -34,6 +44,7 @@ const EMPTY: SshHostConfig = {
   proxyJump: undefined,
   userKnownHostsFiles: [],
   strictHostKeyChecking: undefined,
+  ignored: [],
 };
 
 /** The default file, as ssh reads it: ~/.ssh/config when it exists. */
@@ -113,6 +124,9 @@ function fromComputed(
     proxyJump: first(setting(computed, 'ProxyJump')),
     userKnownHostsFiles: all(setting(computed, 'UserKnownHostsFile')).map(expand),
     strictHostKeyChecking: first(setting(computed, 'StrictHostKeyChecking'))?.toLowerCase(),
+    ignored: Object.entries(NOT_HONOURED)
+      .filter(([key]) => setting(computed, key) !== undefined)
+      .map(([key, instead]) => `${file} sets ${key} for ${host}, which zkdeploy does not honour: ${instead}`),
   };
 }
 

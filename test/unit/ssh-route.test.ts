@@ -78,6 +78,19 @@ describe('ssh config and routes', () => {
     assert.equal(route.jumps[0]?.acceptNewHostKeys, false, 'the bastion keeps strict checking');
   });
 
+  test('ProxyCommand, CertificateFile, IdentitiesOnly, IdentityAgent: each named at run time, never silently ignored', () => {
+    const file = configFile(
+      'Host zk-*\n  ProxyCommand nc %h %p\n  CertificateFile ~/.ssh/zk-cert.pub\n  IdentitiesOnly yes\n  IdentityAgent none\n',
+    );
+    const route = resolveRoute(host('zk-1'), nothingGiven, loadSshConfig(file), false);
+    for (const key of ['ProxyCommand', 'CertificateFile', 'IdentitiesOnly', 'IdentityAgent'])
+      assert.match(
+        route.warnings.join('\n'),
+        new RegExp(`sets ${key} for zk-1, which zkdeploy does not honour: `),
+      );
+    assert.deepEqual(resolveRoute(host('other'), nothingGiven, loadSshConfig(file), false).warnings, []);
+  });
+
   test('the inventory and flags win over the ssh config', () => {
     const given: SshGiven = { user: 'admin', port: 22, identity: '/keys/given', proxyJump: 'none' };
     const route = resolveRoute(
