@@ -57,8 +57,7 @@ export async function waitUntilServing(
 
 /** zkServer.sh start by full path (a non-login SSH shell has no ZOOKEEPER_HOME on its PATH). */
 export async function runStartScript(executor: HostExecutor, zookeeperHome: string): Promise<void> {
-  // The server's snapshots, logs and pid file get 644/755 whatever the login's umask (RHEL: 002).
-  await executor.run(`cd && umask 022 && ${zkServerScript(zookeeperHome)} start`, 'zkServer.sh start', {
+  await executor.run(`cd && ${zkServerScript(zookeeperHome)} start`, 'zkServer.sh start', {
     allowFailure: true,
   });
 }

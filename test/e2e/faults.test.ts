@@ -273,12 +273,20 @@ describe('faults', () => {
   test("nothing zkdeploy writes is group- or world-writable, even under RHEL's umask 002", async (t) => {
     if (!requireLab(t)) return;
     lab('reset');
-    // As RHEL's /etc/bashrc does it: every command over SSH starts with umask 002.
-    for (const n of hostNumbers()) asAdmin(n, 'echo "umask 002" >> ~/.bashrc');
-    const sessionUmask = execFileSync('ssh', ['-F', labSshConfig, 'admin@LZY-01', 'umask'], {
+    // As RHEL's /etc/profile and bashrc do it: every command over SSH starts with umask 002.
+    for (const n of hostNumbers())
+      asAdmin(
+        n,
+        'echo "umask 002" > ~/.umask002 && cp ~/.umask002 ~/.bashrc && mkdir -p ~/.ssh && echo "BASH_ENV=/home/admin/.umask002" > ~/.ssh/environment',
+      );
+    const sessionUmask = execFileSync('ssh', ['-F', labSshConfig, 'admin@LZY-01', 'bash -c umask'], {
       encoding: 'utf8',
     });
-    assert.equal(sessionUmask.trim(), '0002', 'an SSH command on the host starts with umask 002');
+    assert.equal(
+      sessionUmask.trim(),
+      '0002',
+      'a bash started over SSH, as zkdeploy runs its commands, has umask 002',
+    );
     assert.equal((await run('install', '-i', inventory, '-t', labTarball(), '--start')).code, 0);
     for (const n of hostNumbers()) {
       const loose = asAdmin(n, 'find ~/setups ~/zookeeper ~/.bash_profile -perm /022 ! -type l 2>/dev/null');

@@ -84,6 +84,7 @@ describe('trust', () => {
 
   test('a data, log or install directory that is the home, above it or a system directory: refused, nothing touched', async (t) => {
     if (!requireLab(t)) return;
+    lab('reset');
     for (const n of hostNumbers()) asAdmin(n, 'echo mine > ~/keep-me');
     const cases: [string, string, RegExp][] = [
       ['home', '  dataDir: "~"\n', /zookeeper\.dataDir: ~ is the home directory itself/],
@@ -124,6 +125,7 @@ describe('trust', () => {
 
   test("a purge deletes only ZooKeeper's own files: what else is in the data directory stays", async (t) => {
     if (!requireLab(t)) return;
+    lab('reset');
     assert.equal((await run('install', '-i', lzy, '-t', labTarball(), '--start')).code, 0);
     for (const n of hostNumbers()) asAdmin(n, 'echo mine > ~/zookeeper/data/notes.txt');
     const purged = await run('uninstall', '-i', lzy, '--purge-data', '--yes');
@@ -176,6 +178,7 @@ describe('trust', () => {
       lzyText,
     );
     writeFileSync(file, byAddress);
+    lab('reset');
     // Each host sees an /etc/hosts without the lab's names, as on a network with no DNS.
     const hide = 'grep -v "LZY-" /etc/hosts > /tmp/hosts-bare && mount --bind /tmp/hosts-bare /etc/hosts';
     try {

@@ -203,6 +203,8 @@ AuthorizedKeysFile .ssh/authorized_keys $STATE/authorized_keys/%u
 X11Forwarding no
 MaxStartups 100:30:200
 MaxSessions 50
+# Lets a test give a session RHEL's login environment (~/.ssh/environment: BASH_ENV setting umask 002).
+PermitUserEnvironment yes
 Subsystem sftp /usr/lib/openssh/sftp-server
 CONF
   if [ "$passwords" = yes ]; then
