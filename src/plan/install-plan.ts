@@ -33,6 +33,13 @@ export function checkLayout(inventory: Inventory, releaseDir: string): void {
 }
 
 const LAYOUT_KEYS = ['installDir', 'dataDir', 'dataLogDir', 'serverLogDir'] as const;
+/** The inventory's defaults, offered in the fix. */
+const SUGGESTED_DIR: Record<(typeof LAYOUT_KEYS)[number], string> = {
+  installDir: '~/zookeeper',
+  dataDir: '~/zookeeper/data',
+  dataLogDir: '~/zookeeper/logs',
+  serverLogDir: '~/zookeeper/server-logs',
+};
 
 /**
  * The layout again with the host's real home: no directory of ZooKeeper's may be the home, lie above
@@ -52,7 +59,7 @@ export function checkHostLayout(
     if (unsafe) {
       throw new InputError(
         `${inventory.file}: zookeeper.${key} ${dir} is ${absolute} on ${host.name}, which ${unsafe}; nothing was changed`,
-        `give zookeeper.${key} a directory of its own below the home, such as ~/zookeeper${key === 'installDir' ? '' : `/${key === 'dataDir' ? 'data' : 'logs'}`}, or /data/zookeeper`,
+        `give zookeeper.${key} a directory of its own below the home, such as ${SUGGESTED_DIR[key]}, or /data/zookeeper`,
       );
     }
     if (release !== undefined && key !== 'installDir' && isWithin(absolute, release)) {
