@@ -19,7 +19,11 @@ export async function check(options: CheckOptions): Promise<number> {
     tarball = await inspectTarball(tarballPath(inventory, options.tarball));
   } else {
     // Without one the checks still run; only Java's fit to the release is then unknown.
-    tarball = await inspectTarball(tarballPath(inventory, undefined)).catch(() => undefined);
+    try {
+      tarball = await inspectTarball(tarballPath(inventory, undefined));
+    } catch {
+      tarball = undefined;
+    }
   }
   const fleet = await Fleet.open(
     inventory,
