@@ -1,4 +1,5 @@
 import type { FirewallDecision } from '../firewall/decide.js';
+import { commandLine } from '../remote/become.js';
 import type { CheckFacts, CheckResult, DiskFacts } from './types.js';
 
 const MiB = 1024;
@@ -174,7 +175,7 @@ export function judgeFirewall(decision: FirewallDecision): CheckResult {
       return {
         id: 'firewall',
         status: 'warn',
-        message: `firewalld is on: install will stop and disable it (${decision.command.split(' && !')[0]})`,
+        message: `firewalld is on: install will stop and disable it (${decision.commands.map(commandLine).join('; ')})`,
         fix: 'or pass --firewall skip and open 2181, 2888 and 3888 yourself',
       };
     default:

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { FirewallFacts } from '../firewall/decide.js';
-import { FIREWALL_PROBE, parseFirewallFacts, parseSections } from '../plan/probe.js';
+import { firewallProbe, parseFirewallFacts, parseSections } from '../plan/probe.js';
 import { shellPath, shellQuote } from '../remote/quote.js';
 import type { CheckFacts } from './types.js';
 
@@ -14,6 +14,8 @@ export interface CheckTargets {
   connect: string[];
   /** A shell test true while our server runs (its pid file). */
   aliveTest: string;
+  /** Another server, whose route names the interface firewalld's zone is asked for. */
+  peer?: string | undefined;
 }
 
 /** One read-only round trip gathering every check's facts. */
@@ -44,7 +46,7 @@ export function checkScript(t: CheckTargets): string {
       const probe = `exec 3<>/dev/tcp/${name}/${port}`;
       return `echo @@reach:${target}; timeout 2 bash -c ${shellQuote(probe)} 2>/dev/null && echo ok || echo no`;
     }),
-    ...FIREWALL_PROBE,
+    ...firewallProbe(t.peer),
   ].join('\n');
 }
 

@@ -1,6 +1,6 @@
-import { type FirewallDecision, firewallFor } from '../firewall/decide.js';
+import { type FirewallDecision, firewallFor, firewallPrivilegedCommands } from '../firewall/decide.js';
 import { serverPorts } from '../inventory/ports.js';
-import { sudo } from '../remote/become.js';
+import { type Argv, commandLine, sudo, sudoersRule } from '../remote/become.js';
 import type { HostExecutor } from '../run/executor.js';
 import type { Fleet } from '../run/fleet.js';
 import type { ReleaseTarball } from '../tarball/inspect.js';
@@ -58,19 +58,25 @@ export async function runChecks(fleet: Fleet, tarball: ReleaseTarball | undefine
         return mode === 'follower' ? [`${h.name}:${cluster.electionPort}`] : [];
       }),
     aliveTest: serverAliveTest(cluster),
+    peer: inventory.hosts.find((h) => h.name !== self)?.name,
   });
   const facts = new Map<string, CheckFacts>();
   const firewalls = new Map<string, FirewallDecision>();
   const becomes = new Map<string, CheckResult>();
-  await fleet.each(async (host, executor) => {
+  await fleet.eachHostMarkingFailures(async (host, executor) => {
     const targets = targetsFor(host.spec.name);
     const parsed = parseCheckProbe((await executor.probe(checkScript(targets))).stdout, targets);
     facts.set(host.spec.name, parsed.facts);
-    if (fleet.becomeRequested) becomes.set(host.spec.name, await checkBecome(executor));
-    firewalls.set(
-      host.spec.name,
-      firewallFor(parsed.firewall, cluster, executor.become.password !== undefined),
-    );
+    const firewall = firewallFor(parsed.firewall, cluster, executor.become.password !== undefined);
+    firewalls.set(host.spec.name, firewall);
+    if (fleet.becomeRequested) {
+      const needed = firewallPrivilegedCommands(
+        cluster.firewall,
+        parsed.firewall,
+        Object.values(serverPorts(cluster)),
+      );
+      becomes.set(host.spec.name, await checkBecome(executor, needed, 'commands' in firewall));
+    }
   });
   const agreed = agreedAddresses(facts);
   const installNeedKiB = tarball ? Math.ceil((tarball.size * 4) / 1024) + 64 * 1024 : 256 * 1024;
@@ -103,6 +109,9 @@ export async function runChecks(fleet: Fleet, tarball: ReleaseTarball | undefine
     ];
     const become = becomes.get(name);
     if (become) results.push(become);
+    // Reached and probed, then a later question failed (a timeout, a dropped connection).
+    if (host.error)
+      results.push({ id: 'host', status: 'fail', message: host.error.message.replace(`${name}: `, '') });
     return { name, results };
   });
   const ensemble = [judgeSize(inventory.hosts.length)];
@@ -113,24 +122,53 @@ export async function runChecks(fleet: Fleet, tarball: ReleaseTarball | undefine
 }
 
 /**
- * --become: sudo to the become user runs `/bin/true`, exactly as a sudoers rule may allow it, with
- * the --ask-become-pass password on sudo's stdin (or passwordless). Proves privilege before a step needs it.
+ * --become: sudo is asked (`sudo -l`, nothing run) about each exact command zkdeploy may run as root
+ * on this host, as the become user, with the --ask-become-pass password or without one. A refusal
+ * prints the sudoers rule that grants exactly those commands; it fails the check where install would
+ * run them now, and warns where it would not (firewalld absent, or already as wanted).
  */
-async function checkBecome(executor: HostExecutor): Promise<CheckResult> {
+async function checkBecome(
+  executor: HostExecutor,
+  needed: Argv[],
+  neededHere: boolean,
+): Promise<CheckResult> {
   const { become } = executor;
-  const { command, stdin } = sudo(become, '/bin/true');
-  const result = await executor.probe(command, stdin);
   const how = become.password === undefined ? 'without a password' : 'with the password given';
-  if (result.code === 0)
-    return { id: 'become', status: 'pass', message: `sudo to ${become.user} works ${how}` };
-  const why = (result.stderr || result.stdout).trim().split('\n').slice(-1)[0] ?? `exit ${result.code}`;
+  if (needed.length === 0)
+    return { id: 'become', status: 'pass', message: 'nothing runs through sudo (--firewall skip)' };
+  const refused: string[] = [];
+  for (const argv of needed) {
+    const { command, answer } = sudo(become, argv, { list: true });
+    const result = await executor.probe(command, undefined, { terminal: { answer } });
+    if (result.code !== 0) {
+      // A refused command exits 1 in silence; a wrong password or requiretty says why.
+      const why = lastLine(result.stdout);
+      refused.push(why ? `${commandLine(argv)} (${why})` : commandLine(argv));
+    }
+  }
+  if (refused.length === 0)
+    return {
+      id: 'become',
+      status: 'pass',
+      message: `sudo to ${become.user} ${how} allows each of the ${needed.length} commands zkdeploy may run as root`,
+    };
+  const rule = sudoersRule(executor.session.target.user, become, needed);
   return {
     id: 'become',
-    status: 'fail',
-    message: `sudo to ${become.user} ${how} failed: ${why}`,
-    fix:
-      become.password === undefined
-        ? 'pass --ask-become-pass, or allow passwordless sudo for this user'
-        : `check the sudo password, and that sudoers lets ${executor.session.target.user} run commands as ${become.user}`,
+    // Where firewalld is absent or as wanted, nothing runs through sudo today: a warning.
+    status: neededHere ? 'fail' : 'warn',
+    message: `sudo to ${become.user} ${how} refuses ${refused.length} of the ${needed.length} commands zkdeploy may run as root: ${refused.join('; ')}`,
+    fix: `grant exactly these in /etc/sudoers.d/zkdeploy (visudo -f): ${rule}${become.password === undefined ? '; or pass --ask-become-pass' : '; and check the sudo password'}`,
   };
+}
+
+/** The last non-empty line of a terminal's output (sudo's own reason). */
+function lastLine(output: string): string {
+  return (
+    output
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .slice(-1)[0] ?? ''
+  );
 }

@@ -50,7 +50,7 @@ export async function install(options: InstallOptions): Promise<number> {
     const plans = new Map<string, PlannedStep[]>();
     const checking = options.skipCheck ? undefined : runChecks(fleet, tarball);
     checking?.catch(() => undefined);
-    await fleet.each(async (host, executor) => {
+    await fleet.eachHostMarkingFailures(async (host, executor) => {
       plans.set(host.spec.name, await planHost(executor, inventory, host.spec, tarball, paths));
     });
     fleet.refuseBadInput();
@@ -67,7 +67,7 @@ export async function install(options: InstallOptions): Promise<number> {
         'fix what the check names, or pass --skip-check to install anyway',
       );
     }
-    await fleet.each(async (host, executor) => {
+    await fleet.eachHostMarkingFailures(async (host, executor) => {
       await fleet.applySteps(host, executor, plans.get(host.spec.name) ?? []);
       if (options.start) await startStep(fleet, host, executor, options.timeout ?? 60);
     });

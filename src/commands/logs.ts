@@ -41,7 +41,7 @@ export async function logs(options: LogsOptions): Promise<number> {
   try {
     if (!options.follow) {
       const outputs = new Map<string, string>();
-      await fleet.each(async (host, executor) => {
+      await fleet.eachHostMarkingFailures(async (host, executor) => {
         const result = await executor.probe(`${find}; tail -n ${lines} "$f"`);
         outputs.set(host.spec.name, result.code === 0 ? result.stdout : `(${result.stderr.trim()})\n`);
       });

@@ -26,7 +26,7 @@ export async function plan(options: InstallOptions & { json?: boolean }): Promis
   );
   const plans = new Map<string, HostPlan>();
   try {
-    await fleet.each(async (host, executor) => {
+    await fleet.eachHostMarkingFailures(async (host, executor) => {
       const steps = await planHost(executor, inventory, host.spec, tarball, paths);
       const answer = await askFourLetterWord(executor, inventory.cluster.clientPort, 'srvr', 1000);
       const mode = answer.listening ? (parseSrvr(answer.reply).mode ?? 'not serving') : 'not running';

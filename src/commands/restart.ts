@@ -120,12 +120,12 @@ async function allAtOnce(fleet: Fleet, targets: string[], options: RestartOption
   const chosen = fleet.hosts.filter((h) => targets.includes(h.spec.name));
   const timeout = options.timeout ?? 60;
   const homes = new Map<string, string>();
-  await fleet.each(async (host, executor) => {
+  await fleet.eachHostMarkingFailures(async (host, executor) => {
     if (!chosen.includes(host)) return;
     homes.set(host.spec.name, await findZookeeperHome(executor));
     await stopServer(executor, cluster, homes.get(host.spec.name) as string, timeout);
   });
-  await fleet.each(async (host, executor) => {
+  await fleet.eachHostMarkingFailures(async (host, executor) => {
     if (!chosen.includes(host)) return;
     await fleet.runStep(host, 'restart', 'restart (all at once)', async () => {
       if (executor.dryRun) return { outcome: 'changed', detail: 'would restart' };

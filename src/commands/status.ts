@@ -22,7 +22,7 @@ export interface StatusOptions extends HostOptions {
 export async function collectDrift(fleet: Fleet): Promise<{ host: string; message: string }[]> {
   const { cluster, hosts } = fleet.inventory;
   const configs: HostConfig[] = [];
-  await fleet.each(async (host, executor) => {
+  await fleet.eachHostMarkingFailures(async (host, executor) => {
     const script = [
       'echo @@home; printf "%s\\n" "$HOME"',
       `h=$(${ZOOKEEPER_HOME_COMMAND})`,
@@ -72,7 +72,7 @@ async function rawStatus(fleet: Fleet): Promise<HostStatus[]> {
     mode: 'unreachable',
   }));
   const outputs = new Map<string, string>();
-  await fleet.each(async (host, executor) => {
+  await fleet.eachHostMarkingFailures(async (host, executor) => {
     const home = await findZookeeperHome(executor);
     const result = await executor.probe(`${zkServerScript(home)} status`);
     const row = rows.find((r) => r.name === host.spec.name);

@@ -18,7 +18,7 @@ export async function stop(options: StopOptions): Promise<number> {
   const { cluster } = inventory;
   const fleet = await Fleet.open(inventory, fleetOptions(options), selectHosts(inventory, options.hosts));
   try {
-    await fleet.each(async (host, executor) => {
+    await fleet.eachHostMarkingFailures(async (host, executor) => {
       await fleet.runStep(host, 'stop', 'zkServer.sh stop', async () => {
         const stopped = await stopServer(
           executor,

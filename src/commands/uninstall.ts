@@ -157,14 +157,14 @@ export async function uninstall(options: UninstallOptions): Promise<number> {
   const fleet = await Fleet.open(inventory, fleetOptions(options), selectHosts(inventory, options.hosts));
   try {
     const seen = new Map<string, { found: Found; release: string | undefined }>();
-    await fleet.each(async (host, executor) => {
+    await fleet.eachHostMarkingFailures(async (host, executor) => {
       const found = await look(executor);
       const release = checkedRelease(inventory, host.spec.name, found);
       checkHostLayout(inventory, host.spec, found.home, release);
       seen.set(host.spec.name, { found, release });
     });
     fleet.refuseBadInput();
-    await fleet.each(async (host, executor) => {
+    await fleet.eachHostMarkingFailures(async (host, executor) => {
       const { found, release } = seen.get(host.spec.name) ?? {};
       if (!found) return;
       await fleet.runStep(host, 'stop', 'stop the server', async () => {

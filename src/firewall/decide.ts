@@ -1,5 +1,14 @@
 import { serverPorts } from '../inventory/ports.js';
 import type { ClusterSettings, FirewallMode } from '../inventory/types.js';
+import type { Argv } from '../remote/become.js';
+import {
+  DISABLE_FIREWALLD,
+  listPorts,
+  openPorts,
+  openPortsOffline,
+  STOP_FIREWALLD,
+  zoneOfInterface,
+} from './commands.js';
 
 /** What the probe saw of firewalld on a host. */
 export interface FirewallFacts {
@@ -19,13 +28,28 @@ export interface FirewallFacts {
   runtimePorts?: string[] | undefined;
   /** `firewall-cmd --permanent --list-ports`, likewise. */
   permanentPorts?: string[] | undefined;
+  /** The network interface of the route to the other servers. */
+  peerDevice?: string | undefined;
+  /** The firewalld zone of that interface (its default zone when the interface has none). */
+  zone?: string | undefined;
+}
+
+/**
+ * What a change to firewalld runs: `commands` as root (each one exactly, through sudo unless the SSH
+ * user is root), then `verify`, unprivileged, judging the result from what the host reports.
+ */
+interface FirewallChange {
+  message: string;
+  commands: Argv[];
+  verify?: string;
+  privileged: boolean;
 }
 
 export type FirewallDecision =
   | { action: 'none'; message: string }
   | { action: 'skip'; message: string }
-  | { action: 'disable'; message: string; command: string; privileged: boolean }
-  | { action: 'open'; message: string; command: string; privileged: boolean }
+  | ({ action: 'disable' } & FirewallChange)
+  | ({ action: 'open' } & FirewallChange)
   | { action: 'fail'; message: string; fix: string };
 
 // `systemctl is-enabled` prints one of these for a unit that exists; anything else (not-found, an
@@ -70,25 +94,22 @@ export function decideFirewall(
     return {
       action: 'fail',
       message: `firewalld is ${active}/${enabled} and this user cannot run sudo without a password`,
-      fix: 'pass --ask-become-pass (sudo with your password), allow passwordless sudo, stop and disable firewalld yourself (systemctl disable --now firewalld), or pass --firewall skip and open ports 2181, 2888 and 3888',
+      fix: 'pass --ask-become-pass (sudo with your password), grant the commands `zkdeploy check --become` prints in sudoers, stop and disable firewalld yourself (systemctl disable --now firewalld), or pass --firewall skip and open ports 2181, 2888 and 3888',
     };
   }
-  const verbs = [running ? 'systemctl stop firewalld' : '', startsAtBoot ? 'systemctl disable firewalld' : '']
-    .filter(Boolean)
-    .join(' && ');
-  // Success is judged by what systemctl reports afterwards.
-  const command = `${verbs} && ! systemctl is-active --quiet firewalld && ! systemctl is-enabled --quiet firewalld`;
   return {
     action: 'disable',
     message: `firewalld ${running ? 'stopped and ' : ''}disabled`,
-    command,
+    commands: [...(running ? [STOP_FIREWALLD] : []), ...(startsAtBoot ? [DISABLE_FIREWALLD] : [])],
+    // Success is judged by what systemctl reports afterwards, never by `disable`'s exit code.
+    verify: '! systemctl is-active --quiet firewalld && ! systemctl is-enabled --quiet firewalld',
     privileged: !facts.isRoot,
   };
 }
 
 /**
- * --firewall open-ports: the ZooKeeper ports added to firewalld's default zone, at runtime and
- * permanently, with firewalld kept on. Only the ports missing from each list are added.
+ * --firewall open-ports: the ZooKeeper ports added, at runtime and permanently, to the firewalld zone
+ * of the interface the servers talk over (the default zone may be another one), firewalld kept on.
  */
 function decideOpenPorts(facts: FirewallFacts, running: boolean, ports: number[]): FirewallDecision {
   const wanted = [...new Set(ports)].map((p) => `${p}/tcp`);
@@ -96,39 +117,55 @@ function decideOpenPorts(facts: FirewallFacts, running: boolean, ports: number[]
   const noSudo = (what: string): FirewallDecision => ({
     action: 'fail',
     message: `firewalld ${what} and this user cannot run sudo without a password`,
-    fix: `pass --ask-become-pass, allow passwordless sudo for firewall-cmd, or open ${wanted.join(', ')} yourself (firewall-cmd --permanent --add-port=...; firewall-cmd --reload)`,
+    fix: `pass --ask-become-pass, grant the commands \`zkdeploy check --become\` prints in sudoers, or open ${wanted.join(', ')} yourself (firewall-cmd --permanent --add-port=...; firewall-cmd --reload)`,
   });
   if (!facts.canSudo && !facts.isRoot) return noSudo(running ? 'runs' : 'is installed');
-  const adds = (list: string[]) => list.map((p) => `--add-port=${p}`).join(' ');
   if (!running) {
     // Ports for when it starts again: firewall-offline-cmd edits the permanent configuration only.
     return {
       action: 'open',
       message: `firewalld is stopped; ${wanted.join(', ')} opened in its permanent configuration`,
-      command: `firewall-offline-cmd ${adds(wanted)} >/dev/null`,
+      commands: openPortsOffline(undefined, wanted),
       privileged,
     };
   }
   if (facts.runtimePorts === undefined || facts.permanentPorts === undefined) {
     return noSudo('runs but its ports could not be listed');
   }
-  const runtime = wanted.filter((p) => !facts.runtimePorts?.includes(p));
-  const permanent = wanted.filter((p) => !facts.permanentPorts?.includes(p));
-  if (runtime.length === 0 && permanent.length === 0)
-    return { action: 'none', message: `firewalld on, ${wanted.join(', ')} already open` };
-  const commands = [
-    runtime.length > 0 ? `firewall-cmd ${adds(runtime)} >/dev/null` : '',
-    permanent.length > 0 ? `firewall-cmd --permanent ${adds(permanent)} >/dev/null` : '',
-    // Judged by what firewalld reports afterwards, as the disable path is.
-    ...wanted.map((p) => `firewall-cmd --query-port=${p} >/dev/null`),
-  ].filter(Boolean);
-  const missing = [...new Set([...runtime, ...permanent])];
+  const zone = facts.zone;
+  const where = zone ? `zone ${zone}${facts.peerDevice ? ` (${facts.peerDevice})` : ''}` : 'its default zone';
+  const missing = wanted.filter(
+    (p) => !facts.runtimePorts?.includes(p) || !facts.permanentPorts?.includes(p),
+  );
+  if (missing.length === 0)
+    return { action: 'none', message: `firewalld on, ${wanted.join(', ')} already open in ${where}` };
   return {
     action: 'open',
-    message: `firewalld kept on; opened ${missing.join(', ')}`,
-    command: commands.join(' && '),
+    message: `firewalld kept on; opened ${missing.join(', ')} in ${where}`,
+    commands: openPorts(zone, wanted),
     privileged,
   };
+}
+
+/**
+ * Every command zkdeploy may run as root on a host for this firewall mode: what `check --become`
+ * asks sudo about, and what the sudoers rule it prints grants. Nothing for --firewall skip.
+ */
+export function firewallPrivilegedCommands(
+  mode: FirewallMode,
+  facts: Pick<FirewallFacts, 'peerDevice' | 'zone'>,
+  ports: number[],
+): Argv[] {
+  if (mode === 'skip') return [];
+  if (mode === 'disable') return [STOP_FIREWALLD, DISABLE_FIREWALLD];
+  const wanted = [...new Set(ports)].map((p) => `${p}/tcp`);
+  return [
+    ...(facts.peerDevice ? [zoneOfInterface(facts.peerDevice)] : []),
+    listPorts(facts.zone, false),
+    listPorts(facts.zone, true),
+    ...openPorts(facts.zone, wanted),
+    ...openPortsOffline(undefined, wanted),
+  ];
 }
 
 /**

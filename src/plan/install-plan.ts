@@ -159,11 +159,18 @@ export function planInstall(
   );
 
   const firewall = firewallFor(facts.firewall, cluster, sudoPassword);
-  const firewallStep = step('firewall', 'firewalld', 'command' in firewall || firewall.action === 'fail', {
+  const firewallStep = step('firewall', 'firewalld', 'commands' in firewall || firewall.action === 'fail', {
     reason: firewall.message,
     actions:
-      'command' in firewall
-        ? [{ kind: 'exec', command: firewall.command, privileged: firewall.privileged }]
+      'commands' in firewall
+        ? [
+            {
+              kind: 'asRoot',
+              commands: firewall.commands,
+              viaSudo: firewall.privileged,
+              verify: firewall.verify,
+            },
+          ]
         : [],
   });
   if (firewall.action === 'fail') firewallStep.failure = { message: firewall.message, fix: firewall.fix };

@@ -1,6 +1,7 @@
+import { FIREWALL_CMD } from '../firewall/commands.js';
 import type { FirewallFacts } from '../firewall/decide.js';
 import type { ClusterSettings } from '../inventory/types.js';
-import { shellPath } from '../remote/quote.js';
+import { shellPath, shellQuote } from '../remote/quote.js';
 
 /** The managed files whose current content the probe brings back (for diffs and in-place edits). */
 export const PROBED_FILES = ['profile', 'zooCfg', 'javaEnv', 'myid'] as const;
@@ -51,24 +52,47 @@ export function hostPaths(cluster: ClusterSettings, tarballName: string, release
   };
 }
 
-/** Probe lines for firewalld: systemd, its unit's state, and sudo only when firewalld needs action. */
-export const FIREWALL_PROBE = [
-  'echo @@systemd; [ -d /run/systemd/system ] && echo yes || echo no',
-  'if [ -d /run/systemd/system ]; then',
-  '  echo @@fwActive; systemctl is-active firewalld 2>&1',
-  '  echo @@fwEnabled; systemctl is-enabled firewalld 2>&1',
-  '  if systemctl is-active --quiet firewalld || systemctl is-enabled --quiet firewalld; then',
-  '    echo @@sudo; { [ "$(id -u)" = 0 ] || sudo -n true </dev/null >/dev/null 2>&1; } && echo yes || echo no',
-  '    if systemctl is-active --quiet firewalld; then',
-  '      fwc() { if [ "$(id -u)" = 0 ]; then firewall-cmd "$@"; else sudo -n firewall-cmd "$@"; fi; }',
-  '      echo @@fwRuntimePorts; fwc --list-ports </dev/null 2>/dev/null && echo @@fwRuntimeListed',
-  '      echo @@fwPermanentPorts; fwc --permanent --list-ports </dev/null 2>/dev/null && echo @@fwPermanentListed',
-  '    fi',
-  '  fi',
-  'fi',
-];
+/**
+ * Probe lines for firewalld: systemd, its unit's state, and sudo only when firewalld needs action;
+ * with firewalld running, the zone of the interface that reaches `peer` (another server) and that
+ * zone's ports. The questions to firewall-cmd are the very commands `check --become` names.
+ */
+export function firewallProbe(peer: string | undefined): string[] {
+  // As root, or through `sudo -n`: the same argv either way (the zone and device are shell variables).
+  const fwc = `fwc() { if [ "$(id -u)" = 0 ]; then ${FIREWALL_CMD} "$@"; else sudo -n ${FIREWALL_CMD} "$@"; fi; } </dev/null 2>/dev/null`;
+  const route = peer
+    ? `dev=$(a=$(getent ahostsv4 ${shellQuote(peer)} | awk '{print $1; exit}'); [ -n "$a" ] && ip -o route get "$a" 2>/dev/null | sed -n 's/.* dev \\([^ ]*\\).*/\\1/p')`
+    : 'dev=';
+  return [
+    'echo @@systemd; [ -d /run/systemd/system ] && echo yes || echo no',
+    'if [ -d /run/systemd/system ]; then',
+    '  echo @@fwActive; systemctl is-active firewalld 2>&1',
+    '  echo @@fwEnabled; systemctl is-enabled firewalld 2>&1',
+    '  if systemctl is-active --quiet firewalld || systemctl is-enabled --quiet firewalld; then',
+    '    echo @@sudo; { [ "$(id -u)" = 0 ] || sudo -n true </dev/null >/dev/null 2>&1; } && echo yes || echo no',
+    '    if systemctl is-active --quiet firewalld; then',
+    `      ${fwc}`,
+    `      ${route}`,
+    '      echo @@fwDevice; printf "%s\\n" "$dev"',
+    // The device goes to firewall-cmd only when it is a plain interface name; "no zone" means the default.
+    '      zone=; case "$dev" in ""|*[!A-Za-z0-9_.@-]*) ;; *) zone=$(fwc --get-zone-of-interface="$dev") || zone= ;; esac',
+    '      echo @@fwZone; printf "%s\\n" "$zone"',
+    '      set --; [ -n "$zone" ] && set -- --zone="$zone"',
+    '      echo @@fwRuntimePorts; fwc "$@" --list-ports && echo @@fwRuntimeListed',
+    '      echo @@fwPermanentPorts; fwc --permanent "$@" --list-ports && echo @@fwPermanentListed',
+    '    fi',
+    '  fi',
+    'fi',
+  ];
+}
 
-/** The firewalld facts from FIREWALL_PROBE's sections. */
+/** A device or zone name as the probe printed it, when it is one plain word. */
+function plainWord(value: string | undefined): string | undefined {
+  const word = value?.trim();
+  return word && /^[A-Za-z0-9_.@-]+$/.test(word) ? word : undefined;
+}
+
+/** The firewalld facts from firewallProbe's sections. */
 export function parseFirewallFacts(s: Map<string, string>, uid: number): FirewallFacts {
   return {
     systemd: s.get('systemd') === 'yes',
@@ -82,6 +106,8 @@ export function parseFirewallFacts(s: Map<string, string>, uid: number): Firewal
     permanentPorts: s.has('fwPermanentListed')
       ? (s.get('fwPermanentPorts') ?? '').split(/\s+/).filter(Boolean)
       : undefined,
+    peerDevice: plainWord(s.get('fwDevice')),
+    zone: plainWord(s.get('fwZone')),
   };
 }
 
@@ -96,8 +122,11 @@ export function decodeFileSection(raw: string | undefined): string | undefined {
   return Buffer.from(raw.slice('present'.length).trim(), 'base64').toString('utf8');
 }
 
-/** The probe: a read-only script whose output is `@@key` lines, each followed by its value. */
-export function probeScript(paths: HostPaths): string {
+/**
+ * The probe: a read-only script whose output is `@@key` lines, each followed by its value. `peer` is
+ * another server of the ensemble, whose route names the interface firewalld's zone is asked for.
+ */
+export function probeScript(paths: HostPaths, peer?: string): string {
   const lines = [
     'echo @@home; printf "%s\\n" "$HOME"',
     'echo @@uid; id -u',
@@ -111,7 +140,7 @@ export function probeScript(paths: HostPaths): string {
     ...Object.entries(paths.dirs).map(
       ([key, path]) => `echo @@dir:${key}; [ -d ${shellPath(path)} ] && echo yes || echo no`,
     ),
-    ...FIREWALL_PROBE,
+    ...firewallProbe(peer),
   ];
   return lines.join('\n');
 }

@@ -1,9 +1,15 @@
+import type { Argv } from '../remote/become.js';
+
 /** What applying a step does on its host; the executor is the only thing that carries these out. */
 export type Action =
   | { kind: 'upload'; localPath: string; remotePath: string; sha256: string }
   | { kind: 'write'; path: string; content: string }
-  /** `privileged`: needs root; the executor runs it through sudo (with the --ask-become-pass password). */
-  | { kind: 'exec'; command: string; privileged?: boolean };
+  | { kind: 'exec'; command: string }
+  /**
+   * Commands run as root, each one exactly: through sudo (with the --ask-become-pass password, in a
+   * terminal for `requiretty`) unless the SSH user is root; then `verify`, unprivileged, judges.
+   */
+  | { kind: 'asRoot'; commands: Argv[]; viaSudo: boolean; verify?: string | undefined };
 
 /** One step for one host, decided from probed facts: whether it changes anything, why, and how. */
 export interface PlannedStep {

@@ -7,20 +7,49 @@ export interface Become {
   password: string | undefined;
 }
 
-/**
- * A command run as the become user: the whole command inside one sudo, so one password serves it
- * all. The password goes to sudo on standard input (`-S`, no prompt), never on the command line.
- */
-export function becomeCommand(
-  command: string,
-  become: Become,
-): { command: string; stdin: string | undefined } {
-  return sudo(become, `sh -c ${shellQuote(command)}`);
+/** One program with its arguments, the program by absolute path. */
+export type Argv = readonly string[];
+
+/** An argv as one shell command line, every word quoted. */
+export function commandLine(argv: Argv): string {
+  return argv.map(shellQuote).join(' ');
 }
 
-/** sudo of an already quoted command line: exactly that program, as a sudoers rule may name it. */
-export function sudo(become: Become, commandLine: string): { command: string; stdin: string | undefined } {
+/** The prompt zkdeploy gives sudo, to know when (and how often) sudo asks for the password. */
+export const SUDO_PROMPT = '[zkdeploy] sudo password: ';
+
+/**
+ * One exact program run through sudo, as a sudoers rule names it: never `sudo sh -c`, so a rule
+ * granting only these commands is enough. It runs in a terminal (sshd's pty, for `Defaults
+ * requiretty`); the password is typed there when sudo asks with SUDO_PROMPT, never put on a
+ * command line. `list` asks sudo whether it would allow the command (`sudo -l`) without running it.
+ */
+export function sudo(
+  become: Become,
+  argv: Argv,
+  options: { list?: boolean } = {},
+): { command: string; answer: { prompt: string; text: string } | undefined } {
   const as = become.user === 'root' ? '' : ` -u ${shellQuote(become.user)}`;
-  if (become.password === undefined) return { command: `sudo -n${as} -- ${commandLine}`, stdin: undefined };
-  return { command: `sudo -S -p ''${as} -- ${commandLine}`, stdin: `${become.password}\n` };
+  const list = options.list ? ' -l' : '';
+  const line = commandLine(argv);
+  if (become.password === undefined) return { command: `sudo -n${list}${as} -- ${line}`, answer: undefined };
+  return {
+    command: `sudo -p ${shellQuote(SUDO_PROMPT)}${list}${as} -- ${line}`,
+    answer: { prompt: SUDO_PROMPT, text: become.password },
+  };
+}
+
+/**
+ * The sudoers rule granting `sshUser` exactly these commands as the become user (NOPASSWD when
+ * zkdeploy runs sudo without a password), for the operator to put in /etc/sudoers.d.
+ */
+export function sudoersRule(sshUser: string, become: Become, argvs: Argv[]): string {
+  const tag = become.password === undefined ? 'NOPASSWD: ' : '';
+  const commands = argvs.map((argv) => argv.map(sudoersWord).join(' ')).join(', ');
+  return `${sshUser} ALL=(${become.user}) ${tag}${commands}`;
+}
+
+// sudoers(5): ',', ':', '=' and '\' in a command's arguments are escaped with a backslash.
+function sudoersWord(word: string): string {
+  return word.replace(/[\\,:=]/g, (c) => `\\${c}`);
 }

@@ -1,9 +1,9 @@
 import { posix } from 'node:path';
 import { HostError } from '../errors.js';
 import type { Action } from '../plan/step.js';
-import { type Become, becomeCommand } from '../remote/become.js';
+import { type Become, commandLine, sudo } from '../remote/become.js';
 import { shellQuote } from '../remote/quote.js';
-import { CommandTimeout, type ExecResult, type SshSession } from '../ssh/session.js';
+import { CommandTimeout, type ExecResult, type SshSession, type TerminalOptions } from '../ssh/session.js';
 
 /** Where remote commands and their output go with --verbose. */
 export type CommandLog = (host: string, line: string) => void;
@@ -39,11 +39,11 @@ export class HostExecutor {
   }
 
   /** Runs a read-only command and returns its result, whatever its exit code. */
-  async probe(command: string, stdin?: string): Promise<ExecResult> {
+  async probe(command: string, stdin?: string, options: { terminal?: TerminalOptions } = {}): Promise<ExecResult> {
     this.logCommand('probe', command);
     const started = performance.now();
     const result = await this.timed(
-      this.session.exec(command, stdin, this.options.commandTimeoutMs),
+      this.session.exec(command, stdin, this.options.commandTimeoutMs, options.terminal),
       'a probe',
     );
     this.logResult(result, started);
@@ -57,13 +57,13 @@ export class HostExecutor {
   async run(
     command: string,
     what: string,
-    options: { stdin?: string; allowFailure?: boolean } = {},
+    options: { stdin?: string; allowFailure?: boolean; terminal?: TerminalOptions } = {},
   ): Promise<ExecResult> {
     this.logCommand(this.options.dryRun ? 'would run' : 'run', command);
     if (this.options.dryRun) return { code: 0, stdout: '', stderr: '' };
     const started = performance.now();
     const result = await this.timed(
-      this.session.exec(command, options.stdin, this.options.commandTimeoutMs),
+      this.session.exec(command, options.stdin, this.options.commandTimeoutMs, options.terminal),
       what,
     );
     this.logResult(result, started);
@@ -81,10 +81,20 @@ export class HostExecutor {
   async apply(action: Action): Promise<void> {
     switch (action.kind) {
       case 'exec':
-        if (action.privileged) {
-          const { command, stdin } = becomeCommand(action.command, this.become);
-          await this.run(command, `sudo (as ${this.become.user})`, stdin === undefined ? {} : { stdin });
-        } else await this.run(action.command, 'command');
+        await this.run(action.command, 'command');
+        return;
+      case 'asRoot':
+        for (const argv of action.commands) {
+          if (!action.viaSudo) {
+            await this.run(commandLine(argv), commandLine(argv));
+            continue;
+          }
+          const { command, answer } = sudo(this.become, argv);
+          await this.run(command, `sudo (as ${this.become.user}) ${commandLine(argv)}`, {
+            terminal: { answer },
+          });
+        }
+        if (action.verify) await this.run(action.verify, 'checking the result');
         return;
       case 'write':
         await this.writeFile(action.path, action.content);

@@ -14,7 +14,8 @@ export async function planHost(
   tarball: ReleaseTarball,
   paths: HostPaths,
 ): Promise<PlannedStep[]> {
-  const probe = await executor.probe(probeScript(paths));
+  const peer = inventory.hosts.find((other) => other.name !== host.name)?.name;
+  const probe = await executor.probe(probeScript(paths, peer));
   const sudoPassword = executor.become.password !== undefined;
   const facts = parseProbe(probe.stdout);
   checkedHostPath(executor.host, facts.home, '$HOME', 'deploy as a user whose home is a plain path');

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import { Client, type ClientChannel, type ConnectConfig, type ExecOptions, type SFTPWrapper } from 'ssh2';
 import { HostError } from '../errors.js';
 import { shellQuote } from '../remote/quote.js';
 import { commandTag, killTaggedSession, viaBash } from '../remote/shell.js';
@@ -32,6 +32,11 @@ export interface ExecResult {
   code: number;
   stdout: string;
   stderr: string;
+}
+
+/** A command run in a terminal, and the one question it may ask there (sudo's password prompt). */
+export interface TerminalOptions {
+  answer?: { prompt: string; text: string } | undefined;
 }
 
 /** A remote command that did not finish in time; the executor names which one. */
@@ -177,11 +182,21 @@ export class SshSession {
    * its channel closed, and it fails with a CommandTimeout: a hung mount or a stuck process costs
    * one host, never the whole run.
    */
-  exec(command: string, stdin?: string | Buffer, timeoutMs?: number): Promise<ExecResult> {
+  exec(
+    command: string,
+    stdin?: string | Buffer,
+    timeoutMs?: number,
+    terminal?: TerminalOptions,
+  ): Promise<ExecResult> {
     const tag = commandTag();
+    // A terminal for sudo under `Defaults requiretty`, with echo off: an answer typed is never echoed
+    // back into the output. Its output (stderr included) arrives as stdout.
+    const options: ExecOptions = terminal ? { pty: { term: 'dumb', modes: { ECHO: 0 } } } : {};
+    const answer = terminal?.answer;
+    let asked = 0;
     return this.guarded(
       new Promise((resolve, reject) => {
-        this.client.exec(viaBash(command, tag), (err, channel: ClientChannel) => {
+        this.client.exec(viaBash(command, tag), options, (err, channel: ClientChannel) => {
           if (err) return reject(new HostError(this.target.name, `cannot run a command: ${err.message}`));
           const stdout: Buffer[] = [];
           const stderr: Buffer[] = [];
@@ -200,7 +215,14 @@ export class SshSession {
                     channel.close();
                   });
                 }, timeoutMs);
-          channel.on('data', (d: Buffer) => stdout.push(d));
+          channel.on('data', (d: Buffer) => {
+            stdout.push(d);
+            if (!answer) return;
+            // Answered once, when asked; asked again (a wrong answer), ^D: the terminal's end of
+            // input makes the asker give up. Typed ahead, input would be flushed by sudo.
+            const prompts = Buffer.concat(stdout).toString('utf8').split(answer.prompt).length - 1;
+            for (; asked < prompts; asked++) channel.write(asked === 0 ? `${answer.text}\n` : '\x04');
+          });
           channel.stderr.on('data', (d: Buffer) => stderr.push(d));
           channel.on('exit', (exitCode: number | null, signal?: string) => {
             code = exitCode ?? (signal ? 128 : -1);
@@ -209,13 +231,16 @@ export class SshSession {
             clearTimeout(timer);
             // A command that ran out of time ends as a CommandTimeout, never as a result.
             if (timedOut) return;
+            const text = Buffer.concat(stdout).toString('utf8');
             resolve({
               code,
-              stdout: Buffer.concat(stdout).toString('utf8'),
+              stdout: answer ? text.split(answer.prompt).join('') : text,
               stderr: Buffer.concat(stderr).toString('utf8'),
             });
           });
-          channel.end(stdin);
+          if (terminal) {
+            if (stdin !== undefined) channel.write(stdin);
+          } else channel.end(stdin);
         });
       }),
     );

@@ -1,6 +1,6 @@
 // Authentication and privilege on the lab: ssh-agent, an encrypted key, a password login allowed on
-// one host only, sudo with a password (the lab's zkpass may run only /bin/true as nobody), and no
-// password ever written anywhere. Prompts are answered through a pseudo-terminal.
+// one host only, sudo with a password (the lab's zkpass may run only /bin/true as nobody, until a
+// test grants it the rule zkdeploy prints), and no password ever written anywhere. Prompts are answered through a pseudo-terminal.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
@@ -17,7 +17,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { labSuite, zkdeploy } from '../helpers/cli.js';
-import { labKnownHosts, labState, requireLab } from '../helpers/lab.js';
+import { grantSudo, labKnownHosts, labState, requireLab, revokeSudo } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
 import { zkdeployInTerminal } from '../helpers/terminal.js';
 
@@ -127,12 +127,13 @@ describe('authentication and privilege', () => {
     assert.match(noTerminal.stderr, /--ask-pass needs a terminal/);
   });
 
-  test('--ask-become-pass: sudo -S with the password runs exactly what sudoers allows; a wrong one fails', async (t) => {
+  test('--ask-become-pass: sudo is asked about each exact command; the printed sudoers rule is enough, requiretty included', async (t) => {
     if (!requireLab(t)) return;
-    const becomeCheck = async (becomePassword: string, user: string) => {
-      const out = join(scratch, `check-${user}-${becomePassword.length}.json`);
+    after(revokeSudo);
+    const becomeCheck = async (becomePassword: string, ...extra: string[]) => {
+      const out = join(scratch, `check-become-${becomePassword.length}.json`);
       const result = await zkdeployInTerminal(
-        ['check', ...asZkpass, '--ask-pass', '--ask-become-pass', '--become-user', user, '--json'],
+        ['check', ...asZkpass, '--ask-pass', '--ask-become-pass', '--become-user', 'root', '--json', ...extra],
         [
           { prompt: /SSH password: $/, answer: password() },
           { prompt: /BECOME password \[default: the SSH password\]: $/, answer: becomePassword },
@@ -140,21 +141,44 @@ describe('authentication and privilege', () => {
         { cwd, stdoutTo: out },
       );
       const report = JSON.parse(readFileSync(out, 'utf8')) as {
-        hosts: { name: string; results: { id: string; status: string; message: string }[] }[];
+        hosts: { name: string; results: { id: string; status: string; message: string; fix?: string }[] }[];
       };
       const become = report.hosts[0]?.results.find((r) => r.id === 'become');
+      const host = report.hosts[0]?.results.find((r) => r.id === 'host');
+      if (host) return { ...host, code: result.code };
       assert.ok(become, result.output);
-      return become;
+      return { ...become, code: result.code };
     };
-    const works = await becomeCheck(password(), 'nobody');
-    assert.equal(works.status, 'pass', works.message);
-    assert.match(works.message, /sudo to nobody works with the password given/);
-    const wrong = await becomeCheck('not-the-password', 'nobody');
-    assert.equal(wrong.status, 'fail');
+    // Not granted: a warning here (the lab has no firewalld, so install would run nothing through
+    // sudo), naming each refused command and the rule that grants exactly them.
+    revokeSudo();
+    const refused = await becomeCheck(password());
+    assert.equal(refused.status, 'warn', refused.message);
+    assert.match(refused.message, /refuses 2 of the 2 commands/);
+    const rule =
+      /(zkpass ALL=\(root\) \/usr\/bin\/systemctl stop firewalld, \/usr\/bin\/systemctl disable firewalld)/.exec(
+        refused.fix ?? '',
+      )?.[1];
+    assert.ok(rule, refused.fix);
+    // Exactly that rule, and nothing more, is enough; sudo is asked, nothing is run.
+    grantSudo([rule]);
+    const granted = await becomeCheck(password());
+    assert.equal(granted.status, 'pass', granted.message);
+    assert.match(granted.message, /allows each of the 2 commands/);
+    // A wrong password is refused, and says so.
+    const wrong = await becomeCheck('not-the-password');
+    assert.equal(wrong.status, 'warn');
     assert.match(wrong.message, /incorrect password|Sorry, try again/);
-    const notAllowed = await becomeCheck(password(), 'root');
-    assert.equal(notAllowed.status, 'fail');
-    assert.match(notAllowed.message, /not allowed to execute/);
+    // sudo's delay after a wrong password (about 2 s) outlasts a 1 s --command-timeout: that host's
+    // check fails, and check with it, though the other checks had passed.
+    const late = await becomeCheck('not-the-password', '--command-timeout', '1');
+    assert.equal(late.status, 'fail', late.message);
+    assert.match(late.message, /did not finish within 1s/);
+    assert.equal(late.code, 2);
+    // `Defaults requiretty` (RHEL 7's default): sudo runs in a terminal, so the rule still works.
+    grantSudo([rule, 'Defaults:zkpass requiretty']);
+    const tty = await becomeCheck(password());
+    assert.equal(tty.status, 'pass', tty.message);
   });
 
   test('--verbose with both passwords: neither appears in the output or any file zkdeploy writes', async (t) => {
@@ -171,7 +195,7 @@ describe('authentication and privilege', () => {
       );
       assert.match(
         result.output,
-        /sudo -S -p '' -u nobody -- \/bin\/true/,
+        /sudo -p '\[zkdeploy\] sudo password: ' -l -u nobody -- \/usr\/bin\/systemctl stop firewalld/,
         'the verbose run shows the sudo command',
       );
       for (const secret of [password(), wrongBecome])

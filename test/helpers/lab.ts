@@ -26,6 +26,17 @@ export function lab(...args: string[]): string {
   return result.stdout;
 }
 
+/** Grants the lab's zkpass exactly these sudoers lines (visudo-checked by the lab), until revokeSudo. */
+export function grantSudo(lines: string[]): void {
+  const result = spawnSync('bash', [labScript, 'sudoers', 'grant'], {
+    encoding: 'utf8',
+    input: `${lines.join('\n')}\n`,
+  });
+  if (result.status !== 0) throw new Error(`lab.sh sudoers grant failed:\n${result.stderr}`);
+}
+
+export const revokeSudo = () => lab('sudoers', 'revoke');
+
 /** Runs a shell command as root inside one lab host's namespaces. */
 export function inHost(n: number, script: string): string {
   return lab('exec', hostName(n), '--', 'bash', '-c', script);

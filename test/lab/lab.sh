@@ -125,8 +125,30 @@ ensure_password_user() {
   fi
 }
 
+# What a test grants zkpass in sudoers (the rule zkdeploy prints), checked by visudo; nothing for
+# any other user. `sudoers grant` reads the lines on stdin; `sudoers revoke` removes them.
+GRANT_FILE=/etc/sudoers.d/zkdeploy-lab-grant
+cmd_sudoers() {
+  case "${1:-}" in
+  grant)
+    local lines
+    lines=$(cat)
+    if grep -qvE "^(Defaults:$PASSWORD_USER [a-z_!]+|$PASSWORD_USER ALL=.*)$" <<<"$lines"; then
+      die "sudoers grant: only rules and Defaults for $PASSWORD_USER"
+    fi
+    printf '%s\n' "$lines" >"$GRANT_FILE.tmp"
+    chmod 440 "$GRANT_FILE.tmp"
+    visudo -cqf "$GRANT_FILE.tmp" || { rm -f "$GRANT_FILE.tmp"; die "sudoers grant: visudo refuses these lines"; }
+    mv -f "$GRANT_FILE.tmp" "$GRANT_FILE"
+    say "sudoers: granted $PASSWORD_USER $(wc -l <<<"$lines") line(s)"
+    ;;
+  revoke) rm -f "$GRANT_FILE" ;;
+  *) die "usage: lab.sh sudoers grant|revoke" ;;
+  esac
+}
+
 remove_password_user() {
-  rm -f "$SUDOERS_FILE"
+  rm -f "$SUDOERS_FILE" "$GRANT_FILE"
   if [ -f "$STATE/created-$PASSWORD_USER" ]; then
     pkill -KILL -u "$PASSWORD_USER" 2>/dev/null || true
     userdel "$PASSWORD_USER" 2>/dev/null || true
@@ -544,9 +566,10 @@ exec) shift; cmd_exec "$@" ;;
 slow) shift; cmd_slow "$@" ;;
 fast) shift; cmd_fast "$@" ;;
 isolate) shift; cmd_isolate "$@" ;;
+sudoers) shift; cmd_sudoers "$@" ;;
 env) cmd_env ;;
 *)
-  echo "usage: lab.sh up | down [--purge] | reset | status | exec HOST -- CMD… | slow HOST [RATE] | fast HOST | isolate on|off | env" >&2
+  echo "usage: lab.sh up | down [--purge] | reset | status | exec HOST -- CMD… | slow HOST [RATE] | fast HOST | isolate on|off | sudoers grant|revoke | env" >&2
   exit 64
   ;;
 esac

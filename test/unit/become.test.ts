@@ -1,30 +1,41 @@
-// How privileged commands are run: one sudo for the whole command; the password only on stdin.
+// How privileged commands are run: exact programs through sudo, the password only on stdin.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { becomeCommand, sudo } from '../../src/remote/become.js';
+import { sudo, sudoersRule } from '../../src/remote/become.js';
+
+const stop = ['/usr/bin/systemctl', 'stop', 'firewalld'];
 
 describe('become', () => {
-  test('passwordless: sudo -n around the whole command, as root by default', () => {
-    const run = becomeCommand('systemctl stop firewalld && systemctl disable firewalld', {
-      user: 'root',
-      password: undefined,
-    });
-    assert.equal(run.command, "sudo -n -- sh -c 'systemctl stop firewalld && systemctl disable firewalld'");
-    assert.equal(run.stdin, undefined);
+  test('passwordless: sudo -n of the exact program (never sh -c), as root by default', () => {
+    const run = sudo({ user: 'root', password: undefined }, stop);
+    assert.equal(run.command, 'sudo -n -- /usr/bin/systemctl stop firewalld');
+    assert.equal(run.answer, undefined);
   });
 
-  test('with a password: sudo -S without a prompt, the password on stdin and never in the command', () => {
+  test('with a password: typed when sudo asks with our prompt, never in the command', () => {
     const secret = "pa ss'word$(id)";
-    const run = becomeCommand('true', { user: 'nobody', password: secret });
-    assert.equal(run.command, "sudo -S -p '' -u nobody -- sh -c true");
-    assert.equal(run.stdin, `${secret}\n`);
+    const run = sudo({ user: 'nobody', password: secret }, ['/bin/true']);
+    assert.equal(run.command, "sudo -p '[zkdeploy] sudo password: ' -u nobody -- /bin/true");
+    assert.deepEqual(run.answer, { prompt: '[zkdeploy] sudo password: ', text: secret });
     assert.ok(!run.command.includes('pa ss'));
   });
 
-  test('sudo of an exact program, as a sudoers rule names it', () => {
+  test('list: sudo -l asks about the command without running it', () => {
     assert.equal(
-      sudo({ user: 'nobody', password: 'x' }, '/bin/true').command,
-      "sudo -S -p '' -u nobody -- /bin/true",
+      sudo({ user: 'root', password: undefined }, stop, { list: true }).command,
+      'sudo -n -l -- /usr/bin/systemctl stop firewalld',
+    );
+  });
+
+  test('the sudoers rule names exactly the commands, escaping what sudoers(5) wants escaped', () => {
+    const open = ['/usr/bin/firewall-cmd', '--zone=internal', '--add-port=2181/tcp'];
+    assert.equal(
+      sudoersRule('admin', { user: 'root', password: undefined }, [stop, open]),
+      'admin ALL=(root) NOPASSWD: /usr/bin/systemctl stop firewalld, /usr/bin/firewall-cmd --zone\\=internal --add-port\\=2181/tcp',
+    );
+    assert.equal(
+      sudoersRule('admin', { user: 'root', password: 'x' }, [stop]),
+      'admin ALL=(root) /usr/bin/systemctl stop firewalld',
     );
   });
 });

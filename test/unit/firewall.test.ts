@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { decideFirewall, type FirewallFacts } from '../../src/firewall/decide.js';
+import { decideFirewall, type FirewallFacts, firewallPrivilegedCommands } from '../../src/firewall/decide.js';
 
 // What systemctl prints, from systemctl(1): is-active → active|inactive|failed|activating|unknown;
 // is-enabled → enabled|disabled|masked|static|…, or an error for a unit that does not exist.
@@ -33,15 +33,18 @@ describe('firewalld decision (the guide step 8)', () => {
       assert.equal(decideFirewall(facts(m), 'disable').action, 'skip', JSON.stringify(m));
   });
 
-  test('active and enabled: stop and disable (as root, through sudo), then check what systemctl reports', () => {
+  test('active and enabled: stop and disable, each an exact program (as sudoers names it), then check what systemctl reports', () => {
     const d = decideFirewall(facts({ isActive: 'active', isEnabled: 'enabled' }), 'disable');
     assert.equal(d.action, 'disable');
     if (d.action !== 'disable') return;
     assert.equal(d.privileged, true);
-    assert.match(d.command, /^systemctl stop firewalld && systemctl disable firewalld/);
-    assert.match(
-      d.command,
-      /! systemctl is-active --quiet firewalld && ! systemctl is-enabled --quiet firewalld$/,
+    assert.deepEqual(d.commands, [
+      ['/usr/bin/systemctl', 'stop', 'firewalld'],
+      ['/usr/bin/systemctl', 'disable', 'firewalld'],
+    ]);
+    assert.equal(
+      d.verify,
+      '! systemctl is-active --quiet firewalld && ! systemctl is-enabled --quiet firewalld',
     );
   });
 
@@ -53,8 +56,7 @@ describe('firewalld decision (the guide step 8)', () => {
     assert.equal(d.action, 'disable');
     if (d.action === 'disable') {
       assert.equal(d.privileged, false);
-      assert.doesNotMatch(d.command, /sudo|systemctl stop/);
-      assert.match(d.command, /^systemctl disable firewalld/);
+      assert.deepEqual(d.commands, [['/usr/bin/systemctl', 'disable', 'firewalld']]);
     }
   });
 
@@ -78,28 +80,37 @@ describe('firewalld decision (the guide step 8)', () => {
     const on = (over: Partial<FirewallFacts>) =>
       facts({ isActive: 'active', isEnabled: 'enabled', runtimePorts: [], permanentPorts: [], ...over });
 
-    test('nothing open yet: all three added at runtime and permanently, then queried; never stopped', () => {
-      const d = decideFirewall(on({}), 'open-ports', zk);
+    const lines = (d: ReturnType<typeof decideFirewall>) =>
+      'commands' in d ? d.commands.map((argv) => argv.join(' ')) : [];
+
+    test("nothing open yet: all three added at runtime and permanently in the zone of the peers' interface, then queried; never stopped", () => {
+      const d = decideFirewall(on({ peerDevice: 'eth1', zone: 'internal' }), 'open-ports', zk);
       assert.equal(d.action, 'open');
-      const command = 'command' in d ? d.command : '';
-      assert.match(command, /^firewall-cmd --add-port=2181\/tcp --add-port=2888\/tcp --add-port=3888\/tcp/);
-      assert.match(
-        command,
-        /firewall-cmd --permanent --add-port=2181\/tcp --add-port=2888\/tcp --add-port=3888\/tcp/,
-      );
-      assert.match(command, /--query-port=3888\/tcp/);
-      assert.doesNotMatch(command, /systemctl (stop|disable)/);
+      assert.match(d.message, /zone internal \(eth1\)/);
+      const adds = '--add-port=2181/tcp --add-port=2888/tcp --add-port=3888/tcp';
+      assert.deepEqual(lines(d), [
+        `/usr/bin/firewall-cmd --zone=internal ${adds}`,
+        `/usr/bin/firewall-cmd --permanent --zone=internal ${adds}`,
+        '/usr/bin/firewall-cmd --zone=internal --query-port=2181/tcp',
+        '/usr/bin/firewall-cmd --zone=internal --query-port=2888/tcp',
+        '/usr/bin/firewall-cmd --zone=internal --query-port=3888/tcp',
+      ]);
     });
 
-    test('only what is missing from each list is added; all open: nothing to do', () => {
-      const d = decideFirewall(
+    test('an interface without a zone: the default zone (no --zone)', () => {
+      const d = decideFirewall(on({ peerDevice: 'eth0' }), 'open-ports', zk);
+      assert.match(d.message, /default zone/);
+      assert.match(lines(d)[0] ?? '', /^\/usr\/bin\/firewall-cmd --add-port=2181/);
+    });
+
+    test('one port missing from one list: the same fixed commands (a sudoers rule stays exact); all open: nothing to do', () => {
+      const some = decideFirewall(
         on({ runtimePorts: ['2181/tcp', '2888/tcp', '3888/tcp'], permanentPorts: ['2181/tcp', '22/tcp'] }),
         'open-ports',
         zk,
       );
-      const command = 'command' in d ? d.command : '';
-      assert.doesNotMatch(command, /firewall-cmd --add-port/, 'runtime already has them');
-      assert.match(command, /--permanent --add-port=2888\/tcp --add-port=3888\/tcp >/);
+      assert.match(some.message, /opened 2888\/tcp, 3888\/tcp/);
+      assert.deepEqual(lines(some), lines(decideFirewall(on({}), 'open-ports', zk)));
       const all = ['2181/tcp', '2888/tcp', '3888/tcp'];
       const none = decideFirewall(on({ runtimePorts: all, permanentPorts: all }), 'open-ports', zk);
       assert.equal(none.action, 'none');
@@ -108,13 +119,29 @@ describe('firewalld decision (the guide step 8)', () => {
 
     test('root needs no sudo; without sudo it fails with the fix; stopped: the permanent config only', () => {
       const asRoot = decideFirewall(on({ isRoot: true, canSudo: false }), 'open-ports', zk);
-      assert.match('command' in asRoot ? asRoot.command : '', /^firewall-cmd --add-port/);
+      assert.match(lines(asRoot)[0] ?? '', /^\/usr\/bin\/firewall-cmd --add-port/);
       assert.ok('privileged' in asRoot && !asRoot.privileged);
       const denied = decideFirewall(on({ canSudo: false }), 'open-ports', zk);
       assert.equal(denied.action, 'fail');
       assert.match('fix' in denied ? denied.fix : '', /2181\/tcp, 2888\/tcp, 3888\/tcp/);
       const stopped = decideFirewall(facts({ isActive: 'inactive', isEnabled: 'enabled' }), 'open-ports', zk);
-      assert.match('command' in stopped ? stopped.command : '', /^firewall-offline-cmd --add-port=2181\/tcp/);
+      assert.deepEqual(lines(stopped), [
+        '/usr/bin/firewall-offline-cmd --add-port=2181/tcp --add-port=2888/tcp --add-port=3888/tcp',
+      ]);
+    });
+
+    test('every command a mode may run as root, for check --become and the sudoers rule', () => {
+      const zone = { peerDevice: 'eth1', zone: 'internal' };
+      assert.deepEqual(firewallPrivilegedCommands('skip', zone, zk), []);
+      assert.deepEqual(
+        firewallPrivilegedCommands('disable', zone, zk).map((a) => a.join(' ')),
+        ['/usr/bin/systemctl stop firewalld', '/usr/bin/systemctl disable firewalld'],
+      );
+      const open = firewallPrivilegedCommands('open-ports', zone, zk).map((a) => a.join(' '));
+      assert.ok(open.includes('/usr/bin/firewall-cmd --get-zone-of-interface=eth1'));
+      assert.ok(open.includes('/usr/bin/firewall-cmd --permanent --zone=internal --list-ports'));
+      for (const command of lines(decideFirewall(on(zone), 'open-ports', zk)))
+        assert.ok(open.includes(command), command);
     });
 
     test('absent firewalld is skipped, as with disable', () => {
