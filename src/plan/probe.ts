@@ -69,7 +69,9 @@ export function firewallProbe(peer: string | undefined): string[] {
     '  echo @@fwActive; systemctl is-active firewalld 2>&1',
     '  echo @@fwEnabled; systemctl is-enabled firewalld 2>&1',
     '  if systemctl is-active --quiet firewalld || systemctl is-enabled --quiet firewalld; then',
-    '    echo @@sudo; { [ "$(id -u)" = 0 ] || sudo -n true </dev/null >/dev/null 2>&1; } && echo yes || echo no',
+    // Under `requiretty` this question (asked without a terminal) is refused for want of one: sudo
+    // itself then runs in a terminal, so that counts as yes.
+    '    echo @@sudo; if [ "$(id -u)" = 0 ] || o=$(sudo -n true 2>&1 </dev/null); then echo yes; else case "$o" in *tty*) echo yes ;; *) echo no ;; esac; fi',
     '    if systemctl is-active --quiet firewalld; then',
     `      ${fwc}`,
     `      ${route}`,
