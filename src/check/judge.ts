@@ -13,9 +13,20 @@ export function javaMajor(versionLine: string | undefined): number | undefined {
 }
 
 /** Java present, and of a version the ZooKeeper release supports (when the release is known). */
-export function judgeJava(facts: CheckFacts, zkVersion: string | undefined): CheckResult {
+export function judgeJava(
+  facts: CheckFacts,
+  zkVersion: string | undefined,
+  javaHome?: string | undefined,
+): CheckResult {
   const fix =
-    'install a Java runtime (e.g. apt-get install openjdk-17-jre-headless), or set JAVA_HOME in ~/.bash_profile';
+    'install a Java runtime (e.g. apt-get install openjdk-17-jre-headless), or give its home as javaHome in the inventory (zookeeper.javaHome, or per host)';
+  if (!facts.java && javaHome)
+    return {
+      id: 'java',
+      status: 'fail',
+      message: `no ${javaHome}/bin/java here (javaHome)`,
+      fix: 'correct javaHome for this host (a directory holding bin/java), or remove it to use the PATH',
+    };
   if (!facts.java)
     return { id: 'java', status: 'fail', message: 'no java on the PATH of a login or non-login shell', fix };
   const major = javaMajor(facts.javaVersion);

@@ -14,6 +14,8 @@ export interface CheckTargets {
   connect: string[];
   /** A shell test true while our server runs (its pid file). */
   aliveTest: string;
+  /** The inventory's Java home for this host: its bin/java is the one checked, not the PATH's. */
+  javaHome?: string | undefined;
   /** Another server, whose route names the interface firewalld's zone is asked for. */
   peer?: string | undefined;
 }
@@ -22,7 +24,9 @@ export interface CheckTargets {
 export function checkScript(t: CheckTargets): string {
   return [
     'echo @@uid; id -u',
-    'j=$(command -v java || bash -lc "command -v java" </dev/null 2>/dev/null | tail -n1)',
+    t.javaHome
+      ? `j=${shellQuote(`${t.javaHome}/bin/java`)}; [ -x "$j" ] || j=`
+      : 'j=$(command -v java || bash -lc "command -v java" </dev/null 2>/dev/null | tail -n1)',
     'echo @@java; printf "%s\\n" "$j"',
     // The runtime's release file states its version without starting a JVM on a busy host.
     'r="$(dirname "$(dirname "$(readlink -f "$j" 2>/dev/null)")")/release"',

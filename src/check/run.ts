@@ -1,4 +1,5 @@
 import { type FirewallDecision, firewallFor, firewallPrivilegedCommands } from '../firewall/decide.js';
+import { javaHomeOf } from '../inventory/java-home.js';
 import { serverPorts } from '../inventory/ports.js';
 import { type Argv, commandLine, sudo, sudoersRule } from '../remote/become.js';
 import type { HostExecutor } from '../run/executor.js';
@@ -45,6 +46,7 @@ export async function runChecks(fleet: Fleet, tarball: ReleaseTarball | undefine
   // A host this machine could not reach is that host's failure: the others' paths to it are "not
   // checked", never a failure of theirs that would hold back the whole install.
   const unreachable = fleet.hosts.filter((h) => !h.executor).map((h) => h.spec.name);
+  const javaHomes = new Map(inventory.hosts.map((h) => [h.name, javaHomeOf(h, cluster)]));
   const targetsFor = (self: string): CheckTargets => ({
     disks: { installDir: cluster.installDir, dataDir: cluster.dataDir, dataLogDir: cluster.dataLogDir },
     names: inventory.hosts.map((h) => h.name),
@@ -59,6 +61,7 @@ export async function runChecks(fleet: Fleet, tarball: ReleaseTarball | undefine
       }),
     aliveTest: serverAliveTest(cluster),
     peer: inventory.hosts.find((h) => h.name !== self)?.name,
+    javaHome: javaHomes.get(self),
   });
   const facts = new Map<string, CheckFacts>();
   const firewalls = new Map<string, FirewallDecision>();
@@ -96,7 +99,7 @@ export async function runChecks(fleet: Fleet, tarball: ReleaseTarball | undefine
     }
     const results: CheckResult[] = [
       { id: 'ssh', status: 'pass', message: 'connected, authenticated, host key known' },
-      judgeJava(f, tarball?.version),
+      judgeJava(f, tarball?.version, javaHomes.get(name)),
       judgeDisk(f, installNeedKiB),
       judgePorts(f, serverPorts(cluster)),
       judgeNames(name, f, agreed),

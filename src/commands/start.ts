@@ -57,7 +57,9 @@ export async function start(options: StartOptions): Promise<number> {
   const fleet = await Fleet.open(inventory, fleetOptions(options), selectHosts(inventory, options.hosts));
   let status = '';
   try {
-    await fleet.eachHostMarkingFailures((host, executor) => startStep(fleet, host, executor, options.timeout ?? 60));
+    await fleet.eachHostMarkingFailures((host, executor) =>
+      startStep(fleet, host, executor, options.timeout ?? 60),
+    );
     if (!options.dryRun) status = await startedStatus(fleet);
   } finally {
     await fleet.close();

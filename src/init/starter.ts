@@ -20,6 +20,7 @@ zookeeper:
   quorumPort: 2888
   electionPort: 3888
   # heap: 1g
+  # javaHome: /usr/java/default      # Java off the PATH (also per host)
   # settings:                        # extra zoo.cfg lines
   #   autopurge.purgeInterval: 24
 # The guide's step 8 stops and disables firewalld; "open-ports" opens 2181/2888/3888 instead;

@@ -15,6 +15,8 @@ export interface HostSpec {
   /** Jump hosts for this host (`[user@]host[:port],…` or `none`); unset: ssh.proxyJump, ssh config. */
   proxyJump: string | undefined;
   myid: number;
+  /** Where Java lives on this host (its JAVA_HOME), when not zookeeper.javaHome. */
+  javaHome?: string | undefined;
 }
 
 /**
@@ -46,6 +48,11 @@ export interface ClusterSettings {
   syncLimit: number;
   /** JVM heap such as `512m`; none leaves ZooKeeper's default. */
   heap: string | undefined;
+  /**
+   * JAVA_HOME for every host (a host's own `javaHome` wins): for Java in /usr/java or /opt, off the
+   * PATH. Unset: java on the PATH, or the one a login shell finds.
+   */
+  javaHome?: string | undefined;
   /** Extra zoo.cfg settings, written after the ones above. */
   settings: Record<string, string>;
   firewall: FirewallMode;

@@ -27,9 +27,10 @@ const ZK_KEYS = [
   'initLimit',
   'syncLimit',
   'heap',
+  'javaHome',
   'settings',
 ] as const;
-const HOST_KEYS = ['name', 'address', 'port', 'proxyJump', 'myid'] as const;
+const HOST_KEYS = ['name', 'address', 'port', 'proxyJump', 'myid', 'javaHome'] as const;
 /** zoo.cfg keys that zkdeploy writes itself: `settings` may not set them behind its back. */
 const RESERVED_SETTINGS: Record<string, string> = {
   dataDir: 'zookeeper.dataDir',
@@ -52,6 +53,8 @@ const LOCAL_PATH = /^[^\n\r\0]+$/;
 const SETTING_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const SETTING_VALUE = /^[A-Za-z0-9._/+@%,:*-]*$/;
 const HEAP = /^[1-9][0-9]*[kKmMgG]?$/;
+/** A Java home: absolute (it is written into conf/java.env and run as $JAVA_HOME/bin/java). */
+const JAVA_HOME = /^\/[A-Za-z0-9._+/-]*$/;
 const UNSAFE_HINT = 'letters, digits and . _ - / only (no spaces, quotes, ;, $, `, or newlines)';
 
 type Problems = string[];
@@ -155,8 +158,9 @@ function readHosts(r: Reader, value: unknown): HostSpec[] {
     const port = r.integer(record.port, `${path}.port`, 1, 65535);
     const proxyJump = r.string(record.proxyJump, `${path}.proxyJump`, PROXY_JUMP, PROXY_JUMP_FORM);
     const myid = r.integer(record.myid, `${path}.myid`, 1, 255);
+    const javaHome = r.string(record.javaHome, `${path}.javaHome`, JAVA_HOME, 'absolute path');
     if (name === undefined) return;
-    hosts.push({ name, address, port, proxyJump, myid: myid ?? index + 1 });
+    hosts.push({ name, address, port, proxyJump, myid: myid ?? index + 1, javaHome });
   });
   return hosts;
 }
@@ -269,6 +273,7 @@ export function validateInventory(
     initLimit: r.integer(zk.initLimit, 'zookeeper.initLimit', 1, 10000) ?? 10,
     syncLimit: r.integer(zk.syncLimit, 'zookeeper.syncLimit', 1, 10000) ?? 5,
     heap: r.string(zk.heap, 'zookeeper.heap', HEAP, 'heap size such as 512m'),
+    javaHome: r.string(zk.javaHome, 'zookeeper.javaHome', JAVA_HOME, 'absolute path'),
     settings,
     firewall,
   };

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { InputError } from '../errors.js';
 import { firewallFor } from '../firewall/decide.js';
+import { javaHomeOf } from '../inventory/java-home.js';
 import type { HostSpec, Inventory } from '../inventory/types.js';
 import { absoluteRemotePath, isWithin } from '../remote/paths.js';
 import { shellQuote } from '../remote/quote.js';
@@ -140,7 +141,8 @@ export function planInstall(
       content: renderZooCfg(cluster, inventory.hosts, facts.home),
     }),
   );
-  const javaHome = facts.javaOnPath ? undefined : facts.javaHomeFromLogin;
+  // The inventory's Java home wins; else java on zkServer.sh's PATH needs none, else a login shell's.
+  const javaHome = javaHomeOf(host, cluster) ?? (facts.javaOnPath ? undefined : facts.javaHomeFromLogin);
   steps.push(
     fileStep(
       'java.env',

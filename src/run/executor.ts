@@ -39,7 +39,11 @@ export class HostExecutor {
   }
 
   /** Runs a read-only command and returns its result, whatever its exit code. */
-  async probe(command: string, stdin?: string, options: { terminal?: TerminalOptions } = {}): Promise<ExecResult> {
+  async probe(
+    command: string,
+    stdin?: string,
+    options: { terminal?: TerminalOptions } = {},
+  ): Promise<ExecResult> {
     this.logCommand('probe', command);
     const started = performance.now();
     const result = await this.timed(

@@ -149,7 +149,9 @@ export class Fleet {
    * Runs one phase on every connected host that has not failed yet. A throw is not passed on: it
    * marks that host failed (its `error`), and the other hosts go on.
    */
-  async eachHostMarkingFailures(work: (host: FleetHost, executor: HostExecutor) => Promise<void>): Promise<void> {
+  async eachHostMarkingFailures(
+    work: (host: FleetHost, executor: HostExecutor) => Promise<void>,
+  ): Promise<void> {
     const ready = this.hosts.filter((h) => h.executor && !h.error);
     await eachLimited(ready, this.options.concurrency, async (host) => {
       try {

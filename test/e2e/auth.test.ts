@@ -133,7 +133,16 @@ describe('authentication and privilege', () => {
     const becomeCheck = async (becomePassword: string, ...extra: string[]) => {
       const out = join(scratch, `check-become-${becomePassword.length}.json`);
       const result = await zkdeployInTerminal(
-        ['check', ...asZkpass, '--ask-pass', '--ask-become-pass', '--become-user', 'root', '--json', ...extra],
+        [
+          'check',
+          ...asZkpass,
+          '--ask-pass',
+          '--ask-become-pass',
+          '--become-user',
+          'root',
+          '--json',
+          ...extra,
+        ],
         [
           { prompt: /SSH password: $/, answer: password() },
           { prompt: /BECOME password \[default: the SSH password\]: $/, answer: becomePassword },

@@ -37,6 +37,21 @@ describe('inventory validation', () => {
     assert.deepEqual(inv.warnings, []);
   });
 
+  test('javaHome: cluster-wide, and per host over it; absolute and plain only', () => {
+    const doc = { ...valid(), zookeeper: { javaHome: '/usr/java/jdk1.8.0_202' } };
+    doc.hosts[1] = { name: 'LZY-02', javaHome: '/opt/jdk8' } as (typeof doc.hosts)[number];
+    const inv = validateInventory(doc, 'inv.yaml');
+    assert.equal(inv.cluster.javaHome, '/usr/java/jdk1.8.0_202');
+    assert.equal(inv.hosts[1]?.javaHome, '/opt/jdk8');
+    assert.equal(inv.hosts[0]?.javaHome, undefined);
+    for (const bad of ['jdk8', '~/jdk', '/opt/jdk 8', '/opt/$(id)'])
+      assert.match(
+        problem({ ...valid(), zookeeper: { javaHome: bad } }),
+        /zookeeper\.javaHome: .* is not a valid absolute path/,
+        bad,
+      );
+  });
+
   test('a host whose name is empty is named, never dropped', () => {
     const hosts = [{ name: 'LZY-01' }, { name: null }, { name: 'LZY-03' }];
     assert.match(problem({ hosts }), /hosts\[1\]\.name: missing/);
