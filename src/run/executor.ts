@@ -131,7 +131,7 @@ export class HostExecutor {
     this.logCommand(this.options.dryRun ? 'would upload' : 'upload', `${localPath} -> ${partial}`);
     if (this.options.dryRun) return;
     const started = performance.now();
-    await this.session.upload(localPath, partial);
+    await this.session.upload(localPath, partial, this.options.commandTimeoutMs);
     this.options.log?.(this.host, `uploaded in ${seconds(started)}`);
     const check = `test "$(sha256sum -- ${shellQuote(partial)} | cut -d' ' -f1)" = ${shellQuote(sha256)} || { rm -f -- ${shellQuote(partial)}; echo 'checksum mismatch after upload' >&2; exit 1; }`;
     await this.run(

@@ -84,13 +84,15 @@ export class SshSession {
     let sock: Readable | undefined;
     if (options.via) {
       const jump = options.via.target;
-      sock = await options.via.forward(target.port, target.address).catch((err: unknown) => {
-        throw new HostError(
-          target.name,
-          `cannot reach ${target.address}:${target.port} through jump host ${jump.name}: ${err instanceof Error ? err.message : String(err)}`,
-          `check that ${jump.name} can reach ${target.address} on port ${target.port} (try: ssh -J ${jump.user}@${jump.name} ${target.user}@${target.address})`,
-        );
-      });
+      sock = await options.via
+        .forward(target.port, target.address, options.timeoutMs)
+        .catch((err: unknown) => {
+          throw new HostError(
+            target.name,
+            `cannot reach ${target.address}:${target.port} through jump host ${jump.name}: ${err instanceof Error ? err.message : String(err)}`,
+            `check that ${jump.name} can reach ${target.address} on port ${target.port} (try: ssh -J ${jump.user}@${jump.name} ${target.user}@${target.address})`,
+          );
+        });
     }
     return SshSession.handshake(target, options, sock);
   }
@@ -302,32 +304,75 @@ export class SshSession {
     return this.sftpChannel;
   }
 
-  /** Streams a local file to a remote path over SFTP (the remote path must be absolute or relative to home). */
-  async upload(localPath: string, remotePath: string): Promise<void> {
+  /**
+   * Streams a local file to a remote path over SFTP (the remote path must be absolute or relative to
+   * home). An upload that makes no progress for `stallMs` (a host whose disk hangs while the
+   * connection lives on, which keepalives cannot see) is abandoned: its SFTP channel closed, failed.
+   */
+  async upload(localPath: string, remotePath: string, stallMs?: number): Promise<void> {
     const sftp = await this.guarded(this.sftp());
     await this.guarded(
       new Promise<void>((resolve, reject) => {
-        sftp.fastPut(localPath, remotePath, { concurrency: 16, chunkSize: 64 * 1024 }, (err) =>
-          err
-            ? reject(new HostError(this.target.name, `upload to ${remotePath} failed: ${err.message}`))
-            : resolve(),
-        );
+        let timer: NodeJS.Timeout | undefined;
+        const watch = () => {
+          if (stallMs === undefined) return;
+          clearTimeout(timer);
+          timer = setTimeout(() => {
+            this.sftpChannel = undefined;
+            sftp.end();
+            reject(
+              new HostError(
+                this.target.name,
+                `upload to ${remotePath} stalled: no progress for ${stallMs / 1000}s (--command-timeout)`,
+                'look at the host (a full or hung disk, a stuck file system); raise --command-timeout if the link is only slow',
+              ),
+            );
+          }, stallMs);
+        };
+        watch();
+        const options = { concurrency: 16, chunkSize: 64 * 1024, step: watch };
+        sftp.fastPut(localPath, remotePath, options, (err) => {
+          clearTimeout(timer);
+          if (err) reject(new HostError(this.target.name, `upload to ${remotePath} failed: ${err.message}`));
+          else resolve();
+        });
       }),
     );
   }
 
-  /** A TCP stream to a port as seen from the host itself (an SSH direct-tcpip channel). */
-  forward(port: number, host = '127.0.0.1'): Promise<ClientChannel & Readable> {
+  /**
+   * A TCP stream to a port as seen from the host itself (an SSH direct-tcpip channel). With
+   * `timeoutMs`, a host that never answers (its SYNs dropped: the jump's sshd waits minutes for the
+   * kernel) fails in that time.
+   */
+  forward(port: number, host = '127.0.0.1', timeoutMs?: number): Promise<ClientChannel & Readable> {
     return new Promise((resolve, reject) => {
-      this.client.forwardOut('127.0.0.1', 0, host, port, (err, channel) =>
-        err ? reject(err) : resolve(channel),
-      );
+      let late = false;
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              late = true;
+              reject(new Error(`no answer within ${timeoutMs / 1000}s`));
+            }, timeoutMs);
+      this.client.forwardOut('127.0.0.1', 0, host, port, (err, channel) => {
+        clearTimeout(timer);
+        // Opened after we gave up: nobody reads it, so it is closed.
+        if (late) return channel?.close();
+        if (err) reject(err);
+        else resolve(channel);
+      });
     });
   }
 
   close(): void {
     this.closing = true;
     this.client.end();
+    // A host gone silent never acknowledges the goodbye, and its socket would hold this process
+    // open for minutes: it is dropped after a short grace. ssh2's destroy() does nothing once end()
+    // has run (the socket is no longer writable), so the socket itself is destroyed.
+    const socket = (this.client as unknown as { _sock?: { destroy(): void } })._sock;
+    setTimeout(() => socket?.destroy(), 2000).unref();
   }
 }
 

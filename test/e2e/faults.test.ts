@@ -93,6 +93,35 @@ describe('faults', () => {
     );
   });
 
+  test('a host gone silent in the middle of the upload: the upload stalls and fails at --command-timeout, not at the keepalive', async (t) => {
+    if (!requireLab(t)) return;
+    lab('reset');
+    lab('slow', 'LZY-03', '4mbit');
+    undo.push(() => lab('fast', 'LZY-03'));
+    const child = spawn(
+      process.execPath,
+      [cliPath, 'install', '-i', inventory, '-t', labTarball(), '--command-timeout', '3'],
+      { cwd: cwd.path, env: { ...process.env, CI: 'true', NO_COLOR: '1' } },
+    );
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const partialSize = () =>
+      Number(asAdmin(3, 'stat -c %s ~/setups/*.zkdeploy-partial 2>/dev/null || echo 0').trim());
+    for (let i = 0; i < 100 && partialSize() < 300_000; i++) await sleep(100);
+    assert.ok(partialSize() >= 300_000, 'the upload to LZY-03 never got going');
+    lab('blackhole', 'LZY-03');
+    assert.equal(await exited, 1, stdout);
+    assert.match(stdout, /LZY-03.*upload to .* stalled: no progress for 3s \(--command-timeout\)/);
+    assert.equal(outcomes(stdout).get('LZY-01')?.get('upload'), 'changed');
+    lab('fast', 'LZY-03');
+    const again = await run('install');
+    assert.equal(again.code, 0, again.stdout);
+    assert.equal(asAdmin(3, 'ls ~/setups').trim(), 'zookeeper-3.8.0.tar.gz');
+  });
+
   test('one host unreachable among five: named at connect, the others finish; once reachable, a re-run converges', async (t) => {
     if (!requireLab(t)) return;
     lab('reset');

@@ -119,4 +119,18 @@ describe('jump hosts (ProxyJump through a bastion)', () => {
     const again = await run('status', '-i', twoHops, '--ssh-config', config);
     assert.equal(again.code, 0);
   });
+
+  test('a host behind the bastion gone silent: the forward through the jump host fails at --connect-timeout', async (t) => {
+    if (!requireLab(t)) return;
+    // The bastion's sshd would wait minutes for its kernel to give up on LZY-03's dropped SYNs.
+    lab('blackhole', 'LZY-03');
+    after(() => lab('fast', 'LZY-03'));
+    const status = await run('status', '--ssh-config', sshConfig, '--connect-timeout', '2');
+    assert.notEqual(status.code, 0);
+    assert.match(
+      status.stdout + status.stderr,
+      /LZY-03.*cannot reach LZY-03:22 through jump host bastion: no answer within 2s/,
+    );
+    assert.equal(status.stdout.match(/^LZY-0[1245]\s+\d\s+(leader|follower)/gm)?.length, 4, status.stdout);
+  });
 });

@@ -471,6 +471,14 @@ cmd_slow() {
   tc qdisc replace dev "zkl-lzy${host#LZY-}" root tbf rate "$rate" burst 32kbit latency 400ms
 }
 
+# lab.sh blackhole LZY-03: every packet to the host dropped, silently (a burst smaller than any packet;
+# netem is missing here): connections to it hang, as to a host whose network died. fast undoes it.
+cmd_blackhole() {
+  load_settings
+  local host=${1:?host name}
+  tc qdisc replace dev "zkl-lzy${host#LZY-}" root tbf rate 1kbit burst 10 limit 10
+}
+
 cmd_fast() {
   load_settings
   local host=${1:?host name}
@@ -565,11 +573,12 @@ status) cmd_status ;;
 exec) shift; cmd_exec "$@" ;;
 slow) shift; cmd_slow "$@" ;;
 fast) shift; cmd_fast "$@" ;;
+blackhole) shift; cmd_blackhole "$@" ;;
 isolate) shift; cmd_isolate "$@" ;;
 sudoers) shift; cmd_sudoers "$@" ;;
 env) cmd_env ;;
 *)
-  echo "usage: lab.sh up | down [--purge] | reset | status | exec HOST -- CMD… | slow HOST [RATE] | fast HOST | isolate on|off | sudoers grant|revoke | env" >&2
+  echo "usage: lab.sh up | down [--purge] | reset | status | exec HOST -- CMD… | slow HOST [RATE] | fast HOST | blackhole HOST | isolate on|off | sudoers grant|revoke | env" >&2
   exit 64
   ;;
 esac
