@@ -12,6 +12,9 @@ else
   echo "*** not root: the lab cannot be brought up; end-to-end tests will be skipped (run: sudo npm test)" >&2
 fi
 
-suites=(dist/test/unit/ dist/test/lab/)
-[ -d dist/test/e2e ] && suites+=(dist/test/e2e/)
+# A missing suite is a broken build, never a silent pass.
+suites=(dist/test/unit/ dist/test/lab/ dist/test/e2e/)
+for suite in "${suites[@]}"; do
+  compgen -G "$suite*.test.js" >/dev/null || { echo "run-tests: no tests in $suite (run npm run build first)" >&2; exit 1; }
+done
 exec node --test --test-concurrency=1 --test-reporter=spec --test-timeout=600000 "${suites[@]}"

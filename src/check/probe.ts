@@ -1,7 +1,8 @@
 import { isIP } from 'node:net';
 import type { FirewallFacts } from '../firewall/decide.js';
-import { firewallProbe, parseFirewallFacts, parseSections } from '../plan/probe.js';
+import { firewallProbe, parseFirewallFacts } from '../firewall/probe.js';
 import { shellPath, shellQuote } from '../remote/quote.js';
+import { parseSections } from '../remote/sections.js';
 import type { CheckFacts } from './types.js';
 
 /** What to look at on one host. */

@@ -1,12 +1,12 @@
 import { type FirewallDecision, firewallFor, firewallPrivilegedCommands } from '../firewall/decide.js';
 import { javaHomeOf } from '../inventory/java-home.js';
 import { serverPorts } from '../inventory/ports.js';
+import { collectStatus } from '../ops/ensemble-status.js';
+import { serverAliveTest } from '../ops/server-host.js';
 import { type Argv, commandLine, sudo, sudoersRule } from '../remote/become.js';
 import type { HostExecutor } from '../run/executor.js';
 import type { Fleet } from '../run/fleet.js';
 import type { ReleaseTarball } from '../tarball/inspect.js';
-import { collectStatus } from '../zk/ensemble-status.js';
-import { serverAliveTest } from '../zk/server-host.js';
 import {
   agreedAddresses,
   judgeDisk,

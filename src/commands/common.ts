@@ -6,6 +6,8 @@ import type { HostSpec, Inventory } from '../inventory/types.js';
 import type { Fleet, FleetOptions } from '../run/fleet.js';
 import { lockInventory } from '../run/lock.js';
 import { loadSshConfig } from '../ssh/ssh-config.js';
+import { progressView } from '../ui/progress-view.js';
+import { askHidden } from '../ui/prompt.js';
 
 /** Options every command that reaches hosts accepts. */
 export interface HostOptions {
@@ -77,7 +79,11 @@ export function tarballPath(inventory: Inventory, flag: string | undefined): str
 }
 
 /** Fleet settings from the common flags. */
-export function fleetOptions(options: HostOptions, extra: Partial<FleetOptions> = {}): FleetOptions {
+export function fleetOptions(
+  options: HostOptions,
+  extra: Partial<FleetOptions> & { progress?: boolean } = {},
+): FleetOptions {
+  const { progress = true, ...rest } = extra;
   return {
     dryRun: options.dryRun ?? false,
     verbose: options.verbose ?? false,
@@ -89,8 +95,9 @@ export function fleetOptions(options: HostOptions, extra: Partial<FleetOptions> 
     become: { user: options.becomeUser ?? 'root', password: options.becomePassword },
     becomeRequested: Boolean(options.become || options.askBecomePass),
     commandTimeoutMs: (options.commandTimeout ?? 300) * 1000,
-    progress: true,
-    ...extra,
+    display: progressView(progress, options.verbose ?? false),
+    askHidden,
+    ...rest,
   };
 }
 
@@ -120,4 +127,16 @@ export function exitCodeOf(fleet: Fleet, dryRun: boolean | undefined): number {
   if (fleet.failed.length > 0) return ExitCode.failed;
   const changes = fleet.hosts.some((h) => h.steps.some((s) => s.outcome === 'changed'));
   return dryRun && changes ? ExitCode.no : ExitCode.ok;
+}
+
+export interface InstallOptions extends HostOptions {
+  tarball?: string;
+  firewall?: string;
+  dryRun?: boolean;
+  /** Skip the preflight checks (zkdeploy check) that run first. */
+  skipCheck?: boolean;
+  /** Then start each host as soon as it is installed, and wait for the quorum (install + start). */
+  start?: boolean;
+  /** Seconds to wait for every server to serve, with start. */
+  timeout?: number;
 }

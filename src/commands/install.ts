@@ -1,6 +1,7 @@
 import { runChecks } from '../check/run.js';
 import { ExitCode, ZkdeployError } from '../errors.js';
 import { rememberInstall } from '../inventory/load.js';
+import { startStep } from '../ops/start-step.js';
 import { checkLayout } from '../plan/install-plan.js';
 import { hostPaths } from '../plan/probe.js';
 import type { PlannedStep } from '../plan/step.js';
@@ -8,28 +9,16 @@ import { Fleet } from '../run/fleet.js';
 import { planHost } from '../run/plan-host.js';
 import { inspectTarball } from '../tarball/inspect.js';
 import { renderCheck } from '../ui/check-view.js';
+import { startedStatus } from '../ui/status-view.js';
 import { stepSummary } from '../ui/summary.js';
 import {
   exitCodeOf,
   fleetOptions,
-  type HostOptions,
+  type InstallOptions,
   inventoryForChange,
   selectHosts,
   tarballPath,
 } from './common.js';
-import { startedStatus, startStep } from './start.js';
-
-export interface InstallOptions extends HostOptions {
-  tarball?: string;
-  firewall?: string;
-  dryRun?: boolean;
-  /** Skip the preflight checks (zkdeploy check) that run first. */
-  skipCheck?: boolean;
-  /** Then start each host as soon as it is installed, and wait for the quorum (install + start). */
-  start?: boolean;
-  /** Seconds to wait for every server to serve, with start. */
-  timeout?: number;
-}
 
 /** The guide's steps 1-8 on every host at once: probe, plan, apply what differs. */
 export async function install(options: InstallOptions): Promise<number> {

@@ -1,14 +1,13 @@
 import { ExitCode } from '../errors.js';
+import { askFourLetterWord } from '../ops/four-letter.js';
 import { checkLayout } from '../plan/install-plan.js';
 import { hostPaths } from '../plan/probe.js';
 import { Fleet } from '../run/fleet.js';
 import { planHost } from '../run/plan-host.js';
 import { inspectTarball } from '../tarball/inspect.js';
 import { type HostPlan, planJson, renderPlan } from '../ui/plan-view.js';
-import { askFourLetterWord } from '../zk/four-letter.js';
 import { parseSrvr } from '../zk/srvr.js';
-import { fleetOptions, inventoryFrom, selectHosts, tarballPath } from './common.js';
-import type { InstallOptions } from './install.js';
+import { fleetOptions, type InstallOptions, inventoryFrom, selectHosts, tarballPath } from './common.js';
 
 /**
  * What install would change on each host, found with read-only probes only: exit 0 when nothing,

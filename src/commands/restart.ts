@@ -1,17 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ExitCode, HostError, ZkdeployError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
+import { collectStatus, type HostStatus } from '../ops/ensemble-status.js';
+import { askFourLetterWord } from '../ops/four-letter.js';
+import { runStartScript, stopServer, waitUntilServing } from '../ops/lifecycle.js';
+import { findZookeeperHome } from '../ops/server-host.js';
 import { Fleet, type FleetHost } from '../run/fleet.js';
 import { color } from '../ui/colors.js';
+import { renderStatus } from '../ui/status-view.js';
 import { stepSummary } from '../ui/summary.js';
-import { collectStatus, type HostStatus } from '../zk/ensemble-status.js';
-import { askFourLetterWord } from '../zk/four-letter.js';
 import { judgeHealth } from '../zk/health.js';
-import { runStartScript, stopServer, waitUntilServing } from '../zk/lifecycle.js';
 import { syncedFollowers } from '../zk/mntr.js';
-import { findZookeeperHome } from '../zk/server-host.js';
 import { exitCodeOf, fleetOptions, type HostOptions, inventoryForChange, selectHosts } from './common.js';
-import { renderStatus } from './status.js';
 
 export interface RestartOptions extends HostOptions {
   timeout?: number;

@@ -1,15 +1,15 @@
 import { ExitCode } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
-import { decodeFileSection, fileSection, parseSections } from '../plan/probe.js';
+import { collectStatus, type HostStatus } from '../ops/ensemble-status.js';
+import { findZookeeperHome, ZOOKEEPER_HOME_COMMAND, zkServerScript } from '../ops/server-host.js';
 import { shellPath } from '../remote/quote.js';
+import { decodeFileSection, fileSection, parseSections } from '../remote/sections.js';
 import { renderZooCfg } from '../render/zoo-cfg.js';
 import { Fleet } from '../run/fleet.js';
 import { color } from '../ui/colors.js';
-import { table } from '../ui/summary.js';
+import { renderStatus } from '../ui/status-view.js';
 import { findDrift, type HostConfig } from '../zk/drift.js';
-import { collectStatus, type HostStatus } from '../zk/ensemble-status.js';
-import { type Health, judgeHealth } from '../zk/health.js';
-import { findZookeeperHome, ZOOKEEPER_HOME_COMMAND, zkServerScript } from '../zk/server-host.js';
+import { judgeHealth } from '../zk/health.js';
 import { parseStatusOutput } from '../zk/srvr.js';
 import { fleetOptions, type HostOptions, inventoryFrom, selectHosts } from './common.js';
 
@@ -41,28 +41,6 @@ export async function collectDrift(fleet: Fleet): Promise<{ host: string; messag
   });
   const order = fleet.hosts.map((h) => h.spec.name);
   return findDrift(configs.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name)));
-}
-
-/** The status table and its health line. */
-export function renderStatus(rows: HostStatus[], health: Health): string {
-  const paint = (mode: string) =>
-    mode === 'leader' ? color.cyan(mode) : mode === 'follower' ? color.green(mode) : color.red(mode);
-  const lines = [
-    ['host', 'myid', 'mode', 'zxid', 'conns', 'version'].map((h) => color.bold(h)),
-    ...rows.map((r) => [
-      r.name,
-      String(r.myid),
-      paint(r.mode),
-      r.zxid ?? '-',
-      r.connections?.toString() ?? '-',
-      r.version ?? '-',
-    ]),
-  ];
-  const errors = rows.flatMap((r) =>
-    r.error ? [color.red(`  ${r.error}`), ...(r.fix ? [color.dim(`    fix: ${r.fix}`)] : [])] : [],
-  );
-  const verdict = health.healthy ? color.green(health.summary) : color.red(health.summary);
-  return `${table(lines)}\n\n${verdict}\n${errors.length ? `${errors.join('\n')}\n` : ''}`;
 }
 
 async function rawStatus(fleet: Fleet): Promise<HostStatus[]> {

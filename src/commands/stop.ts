@@ -1,7 +1,7 @@
+import { stopServer } from '../ops/lifecycle.js';
+import { findZookeeperHome } from '../ops/server-host.js';
 import { Fleet } from '../run/fleet.js';
 import { stepSummary } from '../ui/summary.js';
-import { stopServer } from '../zk/lifecycle.js';
-import { findZookeeperHome } from '../zk/server-host.js';
 import { exitCodeOf, fleetOptions, type HostOptions, inventoryForChange, selectHosts } from './common.js';
 
 export interface StopOptions extends HostOptions {

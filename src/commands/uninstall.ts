@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { HostError, UsageError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
+import { stopServer } from '../ops/lifecycle.js';
 import { checkHostLayout } from '../plan/install-plan.js';
 import { PURGEABLE, purgeCommand } from '../plan/purge.js';
 import type { PlannedStep } from '../plan/step.js';
@@ -11,7 +12,6 @@ import { removeProfileBlock } from '../render/profile.js';
 import type { HostExecutor } from '../run/executor.js';
 import { Fleet } from '../run/fleet.js';
 import { stepSummary } from '../ui/summary.js';
-import { stopServer } from '../zk/lifecycle.js';
 import { exitCodeOf, fleetOptions, type HostOptions, inventoryForChange, selectHosts } from './common.js';
 
 export interface UninstallOptions extends HostOptions {

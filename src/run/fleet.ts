@@ -6,8 +6,8 @@ import { Connector } from '../ssh/connector.js';
 import type { SshRoute } from '../ssh/route.js';
 import { resolveRoute } from '../ssh/route.js';
 import type { SshConfigSource } from '../ssh/ssh-config.js';
+import type { AskHidden } from '../ssh/unlock.js';
 import { HostExecutor, seconds } from './executor.js';
-import { PlainProgress } from './plain-progress.js';
 import type { Progress, StepRecord } from './progress.js';
 
 /** How a command wants its hosts handled. */
@@ -28,8 +28,10 @@ export interface FleetOptions {
   becomeRequested?: boolean;
   /** How long one remote command may run. */
   commandTimeoutMs?: number | undefined;
-  /** Show progress (off for --json and quiet reads). */
-  progress: boolean;
+  /** The progress display for these hosts, made once connecting begins. */
+  display: (hosts: string[]) => Promise<Progress>;
+  /** Asks hidden questions on the terminal (key passphrases). */
+  askHidden: AskHidden;
 }
 
 /** A host as the fleet knows it: its executor once connected, its first error, what its steps did. */
@@ -53,15 +55,6 @@ function routeFor(inventory: Inventory, options: FleetOptions, spec: HostSpec): 
   return resolveRoute(spec, inventory.cluster.ssh, options.sshConfig, options.acceptNewHostKeys);
 }
 
-const silent: Progress = {
-  hostStarted() {},
-  stepStarted() {},
-  stepEnded() {},
-  hostEnded() {},
-  log() {},
-  close: async () => {},
-};
-
 /** The hosts of an inventory over one SSH connection each, opened at the start and reused for every step. */
 export class Fleet {
   readonly hosts: FleetHost[];
@@ -79,17 +72,6 @@ export class Fleet {
     this.progress = progress;
   }
 
-  /** The live view on a terminal, plain lines elsewhere, nothing for quiet reads. */
-  private static async progressFor(options: FleetOptions, names: string[]): Promise<Progress> {
-    // --verbose shows commands even where progress is off (status, check, --json): all on stderr.
-    if (!options.progress && !options.verbose) return silent;
-    const live = options.progress && process.stderr.isTTY && !process.env.CI && !options.verbose;
-    if (!live) return new PlainProgress(names, options.verbose);
-    // Loaded only for the live view: reads, --json and CI never pay for listr2.
-    const { ListrProgress } = await import('./listr-progress.js');
-    return new ListrProgress(names);
-  }
-
   /**
    * Connects to the given hosts (default: all of the inventory) at once, bounded; a host that cannot
    * be reached keeps its error.
@@ -101,13 +83,10 @@ export class Fleet {
   ): Promise<Fleet> {
     const routes = specs.map((spec) => routeFor(inventory, options, spec));
     const connector = new Connector(routes, options.connectTimeoutMs, options.password);
-    const warnings = [...routes.flatMap((r) => r.warnings), ...(await connector.unlock())];
+    const warnings = [...routes.flatMap((r) => r.warnings), ...(await connector.unlock(options.askHidden))];
     for (const warning of new Set(warnings)) process.stderr.write(`warning: ${warning}\n`);
     // The progress view starts only now: a passphrase prompt above must not be drawn over.
-    const progress = await Fleet.progressFor(
-      options,
-      specs.map((h) => h.name),
-    );
+    const progress = await options.display(specs.map((h) => h.name));
     const fleet = new Fleet(inventory, options, specs, progress);
     const log = options.verbose ? (host: string, line: string) => fleet.progress.log(host, line) : undefined;
     fleet.connector = connector;

@@ -3,7 +3,7 @@ import { KnownHosts } from './host-keys.js';
 import { type Identity, resolveIdentities } from './identities.js';
 import type { SshEndpoint, SshRoute } from './route.js';
 import { SshSession } from './session.js';
-import { unlockIdentities } from './unlock.js';
+import { type AskHidden, unlockIdentities } from './unlock.js';
 
 /**
  * Opens the SSH connections of a fleet along their routes. A jump host is connected once and shared
@@ -25,8 +25,8 @@ export class Connector {
   }
 
   /** Asks, once each, the passphrases of encrypted keys about to be offered; returns warnings. */
-  unlock(): Promise<string[]> {
-    return unlockIdentities([...this.identities.values()]);
+  unlock(ask: AskHidden): Promise<string[]> {
+    return unlockIdentities([...this.identities.values()], ask);
   }
 
   async connect(route: SshRoute): Promise<SshSession> {

@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import ssh2 from 'ssh2';
 import { InputError } from '../errors.js';
-import { askHidden } from '../ui/prompt.js';
 import { type Identity, passphraseOpens } from './identities.js';
+
+/** Asks questions on the terminal without echoing the answers; `flag` names what asked, for errors. */
+export type AskHidden = (questions: string[], flag: string) => Promise<string[]>;
 
 /** The base64 blobs of the keys an ssh-agent holds (none when there is no agent or it fails). */
 function agentKeys(socket: string | undefined): Promise<Set<string>> {
@@ -30,7 +32,7 @@ function publicBlob(path: string): string | undefined {
  * every host. Without a terminal an encrypted key is skipped, or is bad input when it was required.
  * Returns warnings about skipped keys.
  */
-export async function unlockIdentities(lists: Identity[][]): Promise<string[]> {
+export async function unlockIdentities(lists: Identity[][], askHidden: AskHidden): Promise<string[]> {
   const encrypted = new Map<string, Extract<Identity, { kind: 'encrypted' }>>();
   for (const list of lists) for (const id of list) if (id.kind === 'encrypted') encrypted.set(id.path, id);
   if (encrypted.size === 0) return [];

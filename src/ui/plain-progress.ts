@@ -1,7 +1,7 @@
 import { messageOf } from '../errors.js';
-import { progressColor as color, paintOutcome } from '../ui/colors.js';
-import { seconds } from './executor.js';
-import type { Progress, StepRecord } from './progress.js';
+import { seconds } from '../run/executor.js';
+import type { Progress, StepRecord } from '../run/progress.js';
+import { progressColor as color, paintOutcome } from './colors.js';
 
 /** Progress as plain lines on stderr, for logs, CI and pipes: one line per step per host. */
 export class PlainProgress implements Progress {

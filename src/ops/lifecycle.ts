@@ -2,10 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { HostError } from '../errors.js';
 import type { ClusterSettings } from '../inventory/types.js';
 import type { HostExecutor } from '../run/executor.js';
+import { SERVING_MODES } from '../zk/health.js';
+import { parseSrvr } from '../zk/srvr.js';
 import { askFourLetterWord } from './four-letter.js';
-import { SERVING_MODES } from './health.js';
 import { serverAlive, serverLogTail, zkServerScript } from './server-host.js';
-import { parseSrvr } from './srvr.js';
 
 const POLL_MS = 100;
 

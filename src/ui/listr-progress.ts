@@ -1,6 +1,6 @@
 import { Listr, type ListrTaskWrapper } from 'listr2';
-import { paintOutcome, progressColor } from '../ui/colors.js';
-import type { Progress, StepRecord } from './progress.js';
+import type { Progress, StepRecord } from '../run/progress.js';
+import { paintOutcome, progressColor } from './colors.js';
 
 type Wrapper = ListrTaskWrapper<unknown, never, never>;
 

@@ -1,8 +1,8 @@
 import { ZkdeployError } from '../errors.js';
 import type { Fleet } from '../run/fleet.js';
+import type { HostMode } from '../zk/health.js';
+import { parseSrvr } from '../zk/srvr.js';
 import { askFourLetterWord } from './four-letter.js';
-import type { HostMode } from './health.js';
-import { parseSrvr } from './srvr.js';
 
 /** One host's row in status. */
 export interface HostStatus {

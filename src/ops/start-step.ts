@@ -1,0 +1,32 @@
+import type { HostExecutor } from '../run/executor.js';
+import type { Fleet, FleetHost } from '../run/fleet.js';
+import { runStartScript, servingMode, waitUntilServing } from './lifecycle.js';
+import { findZookeeperHome, serverAlive } from './server-host.js';
+
+/**
+ * The start step on one host: zkServer.sh start unless the server already runs, then wait until it
+ * serves. Shared by start and install --start.
+ */
+export async function startStep(
+  fleet: Fleet,
+  host: FleetHost,
+  executor: HostExecutor,
+  timeoutSeconds: number,
+) {
+  const { cluster } = fleet.inventory;
+  await fleet.runStep(host, 'start', 'zkServer.sh start', async () => {
+    const home = await findZookeeperHome(executor);
+    const running = await servingMode(executor, cluster.clientPort);
+    if (running) return { outcome: 'unchanged', detail: `already running, ${running}` };
+    const alive = await serverAlive(executor, cluster);
+    if (executor.dryRun)
+      return alive
+        ? { outcome: 'unchanged', detail: 'already running' }
+        : { outcome: 'changed', detail: 'would start' };
+    if (!alive) await runStartScript(executor, home);
+    const mode = await waitUntilServing(executor, cluster, timeoutSeconds);
+    return alive
+      ? { outcome: 'unchanged', detail: `already running, now ${mode}` }
+      : { outcome: 'changed', detail: `started, ${mode}` };
+  });
+}
