@@ -3,7 +3,7 @@ import { ExitCode } from '../errors.js';
 import { Fleet } from '../run/fleet.js';
 import { inspectTarball, type ReleaseTarball } from '../tarball/inspect.js';
 import { renderCheck } from '../ui/check-view.js';
-import { fleetOptions, type HostOptions, inventoryFrom, selectHosts, tarballPath } from './common.js';
+import { type HostOptions, readContext, tarballPath } from './common.js';
 
 export interface CheckOptions extends HostOptions {
   tarball?: string;
@@ -12,7 +12,7 @@ export interface CheckOptions extends HostOptions {
 
 /** Preflight checks on every host: exit 0 when none fails (warnings allowed), 2 when one does. */
 export async function check(options: CheckOptions): Promise<number> {
-  const inventory = inventoryFrom(options);
+  const { inventory, fleet: settings, hosts } = readContext(options, { progress: false });
   let tarball: ReleaseTarball | undefined;
   if (options.tarball || inventory.cluster.tarball) {
     // A tarball that was named must be a good one, as install will want it.
@@ -25,11 +25,7 @@ export async function check(options: CheckOptions): Promise<number> {
       tarball = undefined;
     }
   }
-  const fleet = await Fleet.open(
-    inventory,
-    fleetOptions(options, { progress: false }),
-    selectHosts(inventory, options.hosts),
-  );
+  const fleet = await Fleet.open(inventory, settings, hosts);
   try {
     const report = await runChecks(fleet, tarball);
     process.stdout.write(

@@ -36,16 +36,34 @@ export interface HostOptions {
 }
 
 /**
- * Loads the inventory for a command that changes hosts, and takes this machine's lock on it
- * (dry runs change nothing and take none).
+ * A command's flags resolved once, at the top, into what the layers below need: the inventory (flags
+ * over the file), the hosts --hosts selects, and the fleet's settings. Nothing below sees the flags.
  */
-export function inventoryForChange(
-  command: string,
-  options: HostOptions & { tarball?: string; firewall?: string },
-): Inventory {
+export interface RunContext {
+  inventory: Inventory;
+  hosts: HostSpec[];
+  fleet: FleetOptions;
+}
+
+type ContextOptions = HostOptions & { tarball?: string; firewall?: string };
+
+/** The run context of a command that only reads (no lock); `progress: false` for quiet reads. */
+export function readContext(
+  options: ContextOptions,
+  extra: Partial<FleetOptions> & { progress?: boolean } = {},
+): RunContext {
   const inventory = inventoryFrom(options);
-  if (!options.dryRun) lockInventory(inventory.path, command);
-  return inventory;
+  return { inventory, hosts: selectHosts(inventory, options.hosts), fleet: fleetOptions(options, extra) };
+}
+
+/**
+ * The run context of a command that changes hosts, after taking this machine's lock on the
+ * inventory for `command` (a dry run changes nothing and takes none).
+ */
+export function lockedContext(command: string, options: ContextOptions): RunContext {
+  const context = readContext(options);
+  if (!options.dryRun) lockInventory(context.inventory.path, command);
+  return context;
 }
 
 /** Loads the inventory the options point at, flags overriding the file; prints its warnings. */

@@ -11,14 +11,7 @@ import { inspectTarball } from '../tarball/inspect.js';
 import { renderCheck } from '../ui/check-view.js';
 import { startedStatus } from '../ui/status-view.js';
 import { stepSummary } from '../ui/summary.js';
-import {
-  exitCodeOf,
-  fleetOptions,
-  type InstallOptions,
-  inventoryForChange,
-  selectHosts,
-  tarballPath,
-} from './common.js';
+import { exitCodeOf, type InstallOptions, lockedContext, tarballPath } from './common.js';
 
 /** The guide's steps 1-8 on every host at once: probe, plan, apply what differs. */
 export async function install(options: InstallOptions): Promise<number> {
@@ -26,11 +19,11 @@ export async function install(options: InstallOptions): Promise<number> {
     const { plan } = await import('./plan.js');
     return plan(options);
   }
-  const inventory = inventoryForChange('install', options);
+  const { inventory, fleet: settings, hosts } = lockedContext('install', options);
   const tarball = await inspectTarball(tarballPath(inventory, options.tarball));
   checkLayout(inventory, tarball.topDir);
   const paths = hostPaths(inventory.cluster, tarball.fileName, tarball.topDir);
-  const fleet = await Fleet.open(inventory, fleetOptions(options), selectHosts(inventory, options.hosts));
+  const fleet = await Fleet.open(inventory, settings, hosts);
   let status = '';
   try {
     // Both read-only: the checks and each host's probe and plan run together; nothing is applied

@@ -2,7 +2,7 @@ import { onInterrupt } from '../interrupt.js';
 import { shellPath, shellQuote } from '../remote/quote.js';
 import { Fleet } from '../run/fleet.js';
 import { color } from '../ui/colors.js';
-import { exitCodeOf, fleetOptions, type HostOptions, inventoryFrom, selectHosts } from './common.js';
+import { exitCodeOf, type HostOptions, readContext } from './common.js';
 
 export interface LogsOptions extends HostOptions {
   lines?: number;
@@ -28,12 +28,8 @@ function linePrinter(prefix: string, out: NodeJS.WriteStream = process.stdout): 
 
 /** Each host's server log, every line prefixed with the host name; --follow streams until Ctrl-C. */
 export async function logs(options: LogsOptions): Promise<number> {
-  const inventory = inventoryFrom(options);
-  const fleet = await Fleet.open(
-    inventory,
-    fleetOptions(options, { progress: false }),
-    selectHosts(inventory, options.hosts),
-  );
+  const { inventory, fleet: settings, hosts } = readContext(options, { progress: false });
+  const fleet = await Fleet.open(inventory, settings, hosts);
   const width = Math.max(...fleet.hosts.map((h) => h.spec.name.length));
   const prefix = (name: string) => `${color.cyan(name.padEnd(width))}  `;
   const lines = options.lines ?? 20;

@@ -7,22 +7,18 @@ import { planHost } from '../run/plan-host.js';
 import { inspectTarball } from '../tarball/inspect.js';
 import { type HostPlan, planJson, renderPlan } from '../ui/plan-view.js';
 import { parseSrvr } from '../zk/srvr.js';
-import { fleetOptions, type InstallOptions, inventoryFrom, selectHosts, tarballPath } from './common.js';
+import { type InstallOptions, readContext, tarballPath } from './common.js';
 
 /**
  * What install would change on each host, found with read-only probes only: exit 0 when nothing,
  * 2 when something would change (1 when a host could not be planned).
  */
 export async function plan(options: InstallOptions & { json?: boolean }): Promise<number> {
-  const inventory = inventoryFrom(options);
+  const { inventory, fleet: settings, hosts } = readContext(options, { progress: false, dryRun: true });
   const tarball = await inspectTarball(tarballPath(inventory, options.tarball));
   checkLayout(inventory, tarball.topDir);
   const paths = hostPaths(inventory.cluster, tarball.fileName, tarball.topDir);
-  const fleet = await Fleet.open(
-    inventory,
-    fleetOptions(options, { progress: false, dryRun: true }),
-    selectHosts(inventory, options.hosts),
-  );
+  const fleet = await Fleet.open(inventory, settings, hosts);
   const plans = new Map<string, HostPlan>();
   try {
     await fleet.eachHostMarkingFailures(async (host, executor) => {

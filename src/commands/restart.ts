@@ -11,7 +11,7 @@ import { renderStatus } from '../ui/status-view.js';
 import { stepSummary } from '../ui/summary.js';
 import { judgeHealth } from '../zk/health.js';
 import { syncedFollowers } from '../zk/mntr.js';
-import { exitCodeOf, fleetOptions, type HostOptions, inventoryForChange, selectHosts } from './common.js';
+import { exitCodeOf, type HostOptions, lockedContext } from './common.js';
 
 export interface RestartOptions extends HostOptions {
   timeout?: number;
@@ -153,10 +153,10 @@ function refuseUnhealthy(inventory: Inventory, rows: HostStatus[]): never {
  * comes); each must serve again and be synced before the next stops. --parallel: all at once.
  */
 export async function restart(options: RestartOptions): Promise<number> {
-  const inventory = inventoryForChange('restart', options);
-  const targets = selectHosts(inventory, options.hosts).map((h) => h.name);
+  const { inventory, fleet: settings, hosts } = lockedContext('restart', options);
+  const targets = hosts.map((h) => h.name);
   // Every host is connected, whatever --hosts says: the leader and the quorum are the ensemble's.
-  const fleet = await Fleet.open(inventory, fleetOptions(options));
+  const fleet = await Fleet.open(inventory, settings);
   let order: string[] = [];
   try {
     if (fleet.failed.length > 0 && !options.force) {

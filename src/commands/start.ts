@@ -2,7 +2,7 @@ import { startStep } from '../ops/start-step.js';
 import { Fleet } from '../run/fleet.js';
 import { startedStatus } from '../ui/status-view.js';
 import { stepSummary } from '../ui/summary.js';
-import { exitCodeOf, fleetOptions, type HostOptions, inventoryForChange, selectHosts } from './common.js';
+import { exitCodeOf, type HostOptions, lockedContext } from './common.js';
 
 export interface StartOptions extends HostOptions {
   /** Seconds to wait for every server to serve. */
@@ -11,8 +11,8 @@ export interface StartOptions extends HostOptions {
 
 /** zkServer.sh start on every host at once, then wait until the ensemble has a quorum and every host a mode. */
 export async function start(options: StartOptions): Promise<number> {
-  const inventory = inventoryForChange('start', options);
-  const fleet = await Fleet.open(inventory, fleetOptions(options), selectHosts(inventory, options.hosts));
+  const { inventory, fleet: settings, hosts } = lockedContext('start', options);
+  const fleet = await Fleet.open(inventory, settings, hosts);
   let status = '';
   try {
     await fleet.eachHostMarkingFailures((host, executor) =>

@@ -1,5 +1,4 @@
 import { ExitCode } from '../errors.js';
-import type { Inventory } from '../inventory/types.js';
 import { collectStatus, type HostStatus } from '../ops/ensemble-status.js';
 import { findZookeeperHome, ZOOKEEPER_HOME_COMMAND, zkServerScript } from '../ops/server-host.js';
 import { shellPath } from '../remote/quote.js';
@@ -11,7 +10,7 @@ import { renderStatus } from '../ui/status-view.js';
 import { findDrift, type HostConfig } from '../zk/drift.js';
 import { judgeHealth } from '../zk/health.js';
 import { parseStatusOutput } from '../zk/srvr.js';
-import { fleetOptions, type HostOptions, inventoryFrom, selectHosts } from './common.js';
+import { type HostOptions, readContext } from './common.js';
 
 export interface StatusOptions extends HostOptions {
   json?: boolean;
@@ -66,12 +65,8 @@ async function rawStatus(fleet: Fleet): Promise<HostStatus[]> {
 
 /** Every host's mode, and whether the ensemble is healthy: exit 0 when it is, 2 when not. */
 export async function status(options: StatusOptions): Promise<number> {
-  const inventory: Inventory = inventoryFrom(options);
-  const fleet = await Fleet.open(
-    inventory,
-    fleetOptions(options, { progress: false }),
-    selectHosts(inventory, options.hosts),
-  );
+  const { inventory, fleet: settings, hosts } = readContext(options, { progress: false });
+  const fleet = await Fleet.open(inventory, settings, hosts);
   let rows: HostStatus[];
   let drift: { host: string; message: string }[] = [];
   try {

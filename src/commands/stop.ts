@@ -2,7 +2,7 @@ import { stopServer } from '../ops/lifecycle.js';
 import { findZookeeperHome } from '../ops/server-host.js';
 import { Fleet } from '../run/fleet.js';
 import { stepSummary } from '../ui/summary.js';
-import { exitCodeOf, fleetOptions, type HostOptions, inventoryForChange, selectHosts } from './common.js';
+import { exitCodeOf, type HostOptions, lockedContext } from './common.js';
 
 export interface StopOptions extends HostOptions {
   /** Seconds to wait for each client port to close. */
@@ -14,9 +14,9 @@ export interface StopOptions extends HostOptions {
  * word (it removes the pid file before the JVM has exited). Nothing to stop is success.
  */
 export async function stop(options: StopOptions): Promise<number> {
-  const inventory = inventoryForChange('stop', options);
+  const { inventory, fleet: settings, hosts } = lockedContext('stop', options);
   const { cluster } = inventory;
-  const fleet = await Fleet.open(inventory, fleetOptions(options), selectHosts(inventory, options.hosts));
+  const fleet = await Fleet.open(inventory, settings, hosts);
   try {
     await fleet.eachHostMarkingFailures(async (host, executor) => {
       await fleet.runStep(host, 'stop', 'zkServer.sh stop', async () => {

@@ -12,7 +12,7 @@ import { removeProfileBlock } from '../render/profile.js';
 import type { HostExecutor } from '../run/executor.js';
 import { Fleet } from '../run/fleet.js';
 import { stepSummary } from '../ui/summary.js';
-import { exitCodeOf, fleetOptions, type HostOptions, inventoryForChange, selectHosts } from './common.js';
+import { exitCodeOf, type HostOptions, lockedContext } from './common.js';
 
 export interface UninstallOptions extends HostOptions {
   purgeData?: boolean;
@@ -152,9 +152,9 @@ async function confirmPurge(inventory: Inventory, options: UninstallOptions): Pr
  * logs unless --purge-data is confirmed.
  */
 export async function uninstall(options: UninstallOptions): Promise<number> {
-  const inventory = inventoryForChange('uninstall', options);
+  const { inventory, fleet: settings, hosts } = lockedContext('uninstall', options);
   await confirmPurge(inventory, options);
-  const fleet = await Fleet.open(inventory, fleetOptions(options), selectHosts(inventory, options.hosts));
+  const fleet = await Fleet.open(inventory, settings, hosts);
   try {
     const seen = new Map<string, { found: Found; release: string | undefined }>();
     await fleet.eachHostMarkingFailures(async (host, executor) => {

@@ -5,7 +5,7 @@ import { table } from '../ui/summary.js';
 import { CHECKS, type Endpoint, type VerifyResult } from '../verify/checks.js';
 import { ZkSession } from '../zk/client.js';
 import { openTunnel, type Tunnel } from '../zk/tunnel.js';
-import { fleetOptions, type HostOptions, inventoryFrom, selectHosts } from './common.js';
+import { type HostOptions, readContext } from './common.js';
 
 export interface VerifyOptions extends HostOptions {
   json?: boolean;
@@ -40,13 +40,9 @@ function render(results: VerifyResult[], servers: string[]): string {
  * watches and a lock recipe. Exit 0 when every check passes, 2 when one fails.
  */
 export async function verify(options: VerifyOptions): Promise<number> {
-  const inventory = inventoryFrom(options);
+  const { inventory, fleet: settings, hosts } = readContext(options, { progress: false });
   const { clientPort } = inventory.cluster;
-  const fleet = await Fleet.open(
-    inventory,
-    fleetOptions(options, { progress: false }),
-    selectHosts(inventory, options.hosts),
-  );
+  const fleet = await Fleet.open(inventory, settings, hosts);
   const tunnels: Tunnel[] = [];
   const sessions = new Map<string, ZkSession>();
   const unreachable = new Map<string, string>();
