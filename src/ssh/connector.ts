@@ -1,8 +1,9 @@
 import { HostError, messageOf, ZkdeployError } from '../errors.js';
+import { connectSession } from './handshake.js';
 import { KnownHosts } from './host-keys.js';
 import { type Identity, resolveIdentities } from './identities.js';
 import type { SshEndpoint, SshRoute } from './route.js';
-import { SshSession } from './session.js';
+import type { SshSession } from './session.js';
 import { type AskHidden, unlockIdentities } from './unlock.js';
 
 /**
@@ -67,7 +68,7 @@ export class Connector {
     via: SshSession | undefined,
     password: string | undefined,
   ): Promise<SshSession> {
-    return SshSession.connect(
+    return connectSession(
       { name: endpoint.name, address: endpoint.address, port: endpoint.port, user: endpoint.user },
       {
         identities: this.identitiesFor(endpoint),

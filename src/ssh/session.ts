@@ -1,12 +1,7 @@
 import type { Readable } from 'node:stream';
-import { Client, type ClientChannel, type ConnectConfig, type ExecOptions, type SFTPWrapper } from 'ssh2';
+import type { Client, ClientChannel, ExecOptions, SFTPWrapper } from 'ssh2';
 import { HostError } from '../errors.js';
-import { shellQuote } from '../remote/quote.js';
 import { commandTag, killTaggedSession, viaBash } from '../remote/shell.js';
-import { fingerprint, KnownHosts } from './host-keys.js';
-import { describeIdentity, type Identity } from './identities.js';
-import { knownHostsName } from './known-hosts.js';
-import { connectionFailure } from './ssh-errors.js';
 
 /** Where and as whom to connect. */
 export interface SshTarget {
@@ -15,17 +10,6 @@ export interface SshTarget {
   address: string;
   port: number;
   user: string;
-}
-
-export interface ConnectOptions {
-  identities: Identity[];
-  knownHosts: KnownHosts;
-  acceptNewHostKeys: boolean;
-  timeoutMs: number;
-  /** A jump host already connected: the connection runs through a channel of it (ProxyJump). */
-  via?: SshSession | undefined;
-  /** The SSH password (--ask-pass), offered after the keys, as `password` and keyboard-interactive. */
-  password?: string | undefined;
 }
 
 export interface ExecResult {
@@ -46,14 +30,18 @@ export class CommandTimeout extends Error {
   }
 }
 
-/** An open SSH connection to one host, reused for every step on it. */
+/**
+ * An open SSH connection to one host, reused for every step on it: the channels' I/O (commands,
+ * streams, uploads, forwards). Who may connect, and how, is handshake.ts's policy.
+ */
 export class SshSession {
   private sftpChannel: Promise<SFTPWrapper> | undefined;
   private closing = false;
   /** Rejects when the connection ends under us: every operation in flight fails with it, none hangs. */
   private readonly lost: Promise<never>;
 
-  private constructor(
+  /** Takes over a client that is connected and authenticated (see handshake.ts). */
+  constructor(
     readonly target: SshTarget,
     private readonly client: Client,
   ) {
@@ -77,105 +65,6 @@ export class SshSession {
   /** An operation that fails, instead of waiting forever, when the connection is lost. */
   private guarded<T>(operation: Promise<T>): Promise<T> {
     return Promise.race([operation, this.lost]);
-  }
-
-  /** Connects and authenticates, verifying the host key against known_hosts (at every hop). */
-  static async connect(target: SshTarget, options: ConnectOptions): Promise<SshSession> {
-    let sock: Readable | undefined;
-    if (options.via) {
-      const jump = options.via.target;
-      sock = await options.via
-        .forward(target.port, target.address, options.timeoutMs)
-        .catch((err: unknown) => {
-          throw new HostError(
-            target.name,
-            `cannot reach ${target.address}:${target.port} through jump host ${jump.name}: ${err instanceof Error ? err.message : String(err)}`,
-            `check that ${jump.name} can reach ${target.address} on port ${target.port} (try: ssh -J ${jump.user}@${jump.name} ${target.user}@${target.address})`,
-          );
-        });
-    }
-    return SshSession.handshake(target, options, sock);
-  }
-
-  private static handshake(
-    target: SshTarget,
-    options: ConnectOptions,
-    sock: Readable | undefined,
-  ): Promise<SshSession> {
-    const names = KnownHosts.namesFor(target.address, target.name, target.port);
-    let refusal: HostError | undefined;
-    const verify = (key: Buffer): boolean => {
-      const verdict = options.knownHosts.judge(names, key);
-      if (verdict === 'trusted') return true;
-      const print = fingerprint(key);
-      if (verdict === 'unknown' && options.acceptNewHostKeys) {
-        options.knownHosts.accept(names, key);
-        return true;
-      }
-      refusal = hostKeyRefusal(target, verdict, print, options.knownHosts.userFile);
-      return false;
-    };
-    const methods = [...options.identities];
-    const passwords =
-      options.password === undefined
-        ? []
-        : [
-            { kind: 'password', value: options.password },
-            { kind: 'keyboard-interactive', value: options.password },
-          ];
-    const config: ConnectConfig = {
-      host: target.address,
-      port: target.port,
-      username: target.user,
-      readyTimeout: options.timeoutMs,
-      keepaliveInterval: 10_000,
-      keepaliveCountMax: 3,
-      hostVerifier: verify,
-      authHandler: (_left, _partial, next) => {
-        const identity = methods.shift();
-        if (identity?.kind === 'agent')
-          return next({ type: 'agent', username: target.user, agent: identity.socket });
-        if (identity?.kind === 'key')
-          return next({
-            type: 'publickey',
-            username: target.user,
-            key: identity.key,
-            ...(identity.passphrase === undefined ? {} : { passphrase: identity.passphrase }),
-          });
-        const password = passwords.shift();
-        if (password?.kind === 'password')
-          return next({ type: 'password', username: target.user, password: password.value });
-        if (password)
-          return next({
-            type: 'keyboard-interactive',
-            username: target.user,
-            prompt: (_name, _instructions, _lang, prompts, finish) =>
-              finish(prompts.map(() => password.value)),
-          });
-        return next(false as never);
-      },
-    };
-    if (sock) config.sock = sock as never;
-    const algorithms = options.knownHosts.algorithmsFor(names);
-    if (algorithms) config.algorithms = { serverHostKey: algorithms as never };
-    return new Promise((resolve, reject) => {
-      const client = new Client();
-      client.once('ready', () => {
-        // From here on, errors reach whatever was in flight through the session's `lost`.
-        client.removeAllListeners('error');
-        // Without it Nagle holds a command's stdin behind its exec request for a delayed ACK (~80 ms).
-        client.setNoDelay(true);
-        resolve(new SshSession(target, client));
-      });
-      client.once('error', (err: Error & { level?: string; code?: string }) => {
-        const tried = [
-          ...options.identities.map(describeIdentity),
-          ...(options.password ? ['password'] : []),
-        ];
-        reject(refusal ?? connectionFailure(target, err, tried));
-      });
-      client.connect(config);
-    });
   }
 
   /**
@@ -374,24 +263,4 @@ export class SshSession {
     const socket = (this.client as unknown as { _sock?: { destroy(): void } })._sock;
     setTimeout(() => socket?.destroy(), 2000).unref();
   }
-}
-
-function hostKeyRefusal(
-  target: SshTarget,
-  verdict: string,
-  print: string,
-  knownHostsFile: string,
-): HostError {
-  if (verdict === 'unknown') {
-    return new HostError(
-      target.name,
-      `host key not known (${print}); refusing to connect`,
-      `check the fingerprint with the host's administrator, then run again with --accept-new-host-keys (or add it to ${knownHostsFile})`,
-    );
-  }
-  return new HostError(
-    target.name,
-    `host key ${verdict === 'revoked' ? 'is revoked' : 'has CHANGED'} (now ${print}); refusing to connect: someone may be intercepting the connection`,
-    `if the host was reinstalled, remove the old key with \`ssh-keygen -f ${knownHostsFile} -R ${shellQuote(knownHostsName(target.address, target.port))}\` and run again with --accept-new-host-keys`,
-  );
 }
