@@ -13,40 +13,212 @@ function positiveInt(value: string): number {
   return n;
 }
 
+/** One option as commander takes it: flags, help, and optionally a parser, default, choices or conflict. */
+interface OptionSpec {
+  flags: string;
+  description: string;
+  parse?: (value: string) => unknown;
+  defaultValue?: unknown;
+  choices?: string[];
+  conflicts?: string;
+}
+
+const option = (flags: string, description: string, more: Partial<OptionSpec> = {}): OptionSpec => ({
+  flags,
+  description,
+  ...more,
+});
+const seconds = (description: string, defaultValue: number) =>
+  option('--timeout <seconds>', description, { parse: positiveInt, defaultValue });
+const dryRun = (description: string) => option('--dry-run', description);
+
+const INVENTORY = option(
+  '-i, --inventory <file>',
+  'inventory YAML (default: $ZKDEPLOY_INVENTORY, else the last one install used here)',
+);
+const TARBALL = option(
+  '-t, --tarball <file>',
+  'ZooKeeper binary release .tar.gz (overrides zookeeper.tarball)',
+);
+const FIREWALL = option('--firewall <mode>', 'what to do about firewalld', {
+  choices: ['disable', 'open-ports', 'skip'],
+});
+const JSON_OUTPUT = option('--json', 'machine-readable output');
+
 /** The options of every command that connects to hosts. */
-function hostCommand(program: Command, name: string, description: string): Command {
-  return program
-    .command(name)
-    .description(description)
-    .option(
-      '-i, --inventory <file>',
-      'inventory YAML (default: $ZKDEPLOY_INVENTORY, else the last one install used here)',
-    )
-    .option('--hosts <names>', 'only these hosts, comma-separated (e.g. LZY-01,LZY-03)')
-    .option('-u, --user <name>', 'SSH user (overrides ssh.user)')
-    .option(
-      '--identity <file>',
-      'SSH private key (default: ssh-agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa)',
-    )
-    .option('--ssh-port <port>', 'SSH port (overrides ssh.port)', positiveInt)
-    .option('--ssh-config <file>', 'OpenSSH client config to read (default: ~/.ssh/config)')
-    .option(
-      '--accept-new-host-keys',
-      'trust and record host keys not yet in known_hosts (changed keys are always refused)',
-    )
-    .option('--concurrency <n>', 'hosts worked on at once', positiveInt, 32)
-    .option('--connect-timeout <seconds>', 'SSH connection timeout', positiveInt, 10)
-    .option(
-      '--command-timeout <seconds>',
-      'how long one remote command may run before it is killed',
-      positiveInt,
-      300,
-    )
-    .option('--ask-pass', 'ask for the SSH password (hidden) and offer it after the keys')
-    .option('--become', 'run the steps that need root through sudo, and check first that sudo works')
-    .option('--ask-become-pass', 'ask for the sudo password (hidden); implies --become')
-    .option('--become-user <user>', 'the user sudo switches to (default: root)')
-    .option('-v, --verbose', 'show every remote command and its output');
+const HOST_OPTIONS: OptionSpec[] = [
+  INVENTORY,
+  option('--hosts <names>', 'only these hosts, comma-separated (e.g. LZY-01,LZY-03)'),
+  option('-u, --user <name>', 'SSH user (overrides ssh.user)'),
+  option(
+    '--identity <file>',
+    'SSH private key (default: ssh-agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa)',
+  ),
+  option('--ssh-port <port>', 'SSH port (overrides ssh.port)', { parse: positiveInt }),
+  option('--ssh-config <file>', 'OpenSSH client config to read (default: ~/.ssh/config)'),
+  option(
+    '--accept-new-host-keys',
+    'trust and record host keys not yet in known_hosts (changed keys are always refused)',
+  ),
+  option('--concurrency <n>', 'hosts worked on at once', { parse: positiveInt, defaultValue: 32 }),
+  option('--connect-timeout <seconds>', 'SSH connection timeout', { parse: positiveInt, defaultValue: 10 }),
+  option('--command-timeout <seconds>', 'how long one remote command may run before it is killed', {
+    parse: positiveInt,
+    defaultValue: 300,
+  }),
+  option('--ask-pass', 'ask for the SSH password (hidden) and offer it after the keys'),
+  option('--become', 'run the steps that need root through sudo, and check first that sudo works'),
+  option('--ask-become-pass', 'ask for the sudo password (hidden); implies --become'),
+  option('--become-user <user>', 'the user sudo switches to (default: root)'),
+  option('-v, --verbose', 'show every remote command and its output'),
+];
+
+/** A command: its help, its options, whether it connects to hosts, and its implementation (loaded on use). */
+interface CommandSpec {
+  name: string;
+  description: string;
+  options: OptionSpec[];
+  connects: boolean;
+  // biome-ignore lint/suspicious/noExplicitAny: each command takes its own options type; commander parses them.
+  load: () => Promise<(options: any) => Promise<number>>;
+}
+
+const COMMANDS: CommandSpec[] = [
+  {
+    name: 'install',
+    description: 'upload and extract the release, write profile, zoo.cfg, myid, dirs; firewalld (steps 1-8)',
+    connects: true,
+    options: [
+      TARBALL,
+      FIREWALL,
+      dryRun('show what would change (as plan does) and change nothing'),
+      option('--skip-check', 'do not run the preflight checks (zkdeploy check) first'),
+      option('--start', 'then start each server as soon as its host is installed, and wait for the quorum'),
+      seconds('with --start: how long to wait for every server to serve', 60),
+    ],
+    load: async () => (await import('./commands/install.js')).install,
+  },
+  {
+    name: 'plan',
+    description: 'what install would change on each host, with diffs; exit 2 when something would',
+    connects: true,
+    options: [TARBALL, FIREWALL, JSON_OUTPUT],
+    load: async () => (await import('./commands/plan.js')).plan,
+  },
+  {
+    name: 'start',
+    description: 'zkServer.sh start on every host, then wait until the ensemble serves (steps 9-10)',
+    connects: true,
+    options: [
+      seconds('how long to wait for every server to serve', 60),
+      dryRun('say which servers would be started, start none'),
+    ],
+    load: async () => (await import('./commands/start.js')).start,
+  },
+  {
+    name: 'stop',
+    description: 'zkServer.sh stop on every host at once, confirmed by the client port closing',
+    connects: true,
+    options: [
+      seconds('how long to wait for each server to stop', 30),
+      dryRun('say which servers would be stopped, stop none'),
+    ],
+    load: async () => (await import('./commands/stop.js')).stop,
+  },
+  {
+    name: 'restart',
+    description: 'rolling restart: one host at a time, followers first, the leader last',
+    connects: true,
+    options: [
+      seconds('how long each host may take to serve again and sync', 60),
+      option('--force', 'restart even when the ensemble is not healthy'),
+      option('--parallel', 'restart every host at once (downtime!)'),
+      dryRun('show the order, restart nothing'),
+    ],
+    load: async () => (await import('./commands/restart.js')).restart,
+  },
+  {
+    name: 'uninstall',
+    description: 'stop the servers, remove the release and the profile block; data is kept',
+    connects: true,
+    options: [
+      option('--purge-data', 'also delete dataDir, dataLogDir and the server logs (asks first)'),
+      option('-y, --yes', 'do not ask before --purge-data'),
+      seconds('how long to wait for each server to stop', 30),
+      dryRun('show what would be removed, remove nothing'),
+    ],
+    load: async () => (await import('./commands/uninstall.js')).uninstall,
+  },
+  {
+    name: 'check',
+    description:
+      'preflight: SSH, Java, disk, ports, name resolution, network, firewalld; exit 2 on a failure',
+    connects: true,
+    options: [option('-t, --tarball <file>', 'the release to check Java against (optional)'), JSON_OUTPUT],
+    load: async () => (await import('./commands/check.js')).check,
+  },
+  {
+    name: 'logs',
+    description: "each host's server log, every line prefixed with the host's name",
+    connects: true,
+    options: [
+      option('-n, --lines <n>', 'lines from the end of each log', { parse: positiveInt, defaultValue: 20 }),
+      option('-f, --follow', 'keep streaming new lines until Ctrl-C'),
+    ],
+    load: async () => (await import('./commands/logs.js')).logs,
+  },
+  {
+    name: 'verify',
+    description: 'prove replication, ephemeral and sequential nodes, watches and a lock through every server',
+    connects: true,
+    options: [JSON_OUTPUT, option('--direct', 'connect to the client ports straight, not through SSH')],
+    load: async () => (await import('./commands/verify.js')).verify,
+  },
+  {
+    name: 'status',
+    description: "every host's mode and the ensemble's health (step 11); exit 2 when unhealthy",
+    connects: true,
+    options: [
+      JSON_OUTPUT,
+      option('--raw', "each host's verbatim zkServer.sh status output, the guide's own check", {
+        conflicts: 'json',
+      }),
+    ],
+    load: async () => (await import('./commands/status.js')).status,
+  },
+  {
+    name: 'connect-string',
+    description: "the ensemble's connection string, or the lines Kafka, HBase or Hadoop HA expect",
+    connects: false,
+    options: [
+      INVENTORY,
+      option('--for <system>', 'configuration lines for one system', {
+        choices: ['kafka', 'hbase', 'hadoop'],
+      }),
+    ],
+    load: async () => (await import('./commands/connect-string.js')).connectString,
+  },
+  {
+    name: 'init',
+    description: 'write a commented starter inventory (asks in a terminal when --hosts is not given)',
+    connects: false,
+    options: [
+      option('--hosts <names>', 'the ZooKeeper hosts, comma-separated, in myid order'),
+      option('-u, --user <name>', 'SSH user (default: yours)'),
+      option('-o, --output <file>', 'write here instead of to standard output (never over a file)'),
+      option('--force', 'with --output: overwrite an existing file'),
+    ],
+    load: async () => (await import('./commands/init.js')).init,
+  },
+];
+
+function toOption(spec: OptionSpec): Option {
+  const made = new Option(spec.flags, spec.description);
+  if (spec.parse) made.argParser(spec.parse);
+  if (spec.defaultValue !== undefined) made.default(spec.defaultValue);
+  if (spec.choices) made.choices(spec.choices);
+  if (spec.conflicts) made.conflicts(spec.conflicts);
+  return made;
 }
 
 /** The commander program: each action parses options and makes one call into src/commands. */
@@ -57,174 +229,12 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .exitOverride()
     .showHelpAfterError();
 
-  hostCommand(
-    program,
-    'install',
-    'upload and extract the release, write profile, zoo.cfg, myid, dirs; firewalld (steps 1-8)',
-  )
-    .option('-t, --tarball <file>', 'ZooKeeper binary release .tar.gz (overrides zookeeper.tarball)')
-    .addOption(
-      new Option('--firewall <mode>', 'what to do about firewalld').choices([
-        'disable',
-        'open-ports',
-        'skip',
-      ]),
-    )
-    .option('--dry-run', 'show what would change (as plan does) and change nothing')
-    .option('--skip-check', 'do not run the preflight checks (zkdeploy check) first')
-    .option('--start', 'then start each server as soon as its host is installed, and wait for the quorum')
-    .option(
-      '--timeout <seconds>',
-      'with --start: how long to wait for every server to serve',
-      positiveInt,
-      60,
-    )
-    .action(async (options) => {
-      const { install } = await import('./commands/install.js');
-      setExit(await install(options));
-    });
-
-  hostCommand(
-    program,
-    'plan',
-    'what install would change on each host, with diffs; exit 2 when something would',
-  )
-    .option('-t, --tarball <file>', 'ZooKeeper binary release .tar.gz (overrides zookeeper.tarball)')
-    .addOption(
-      new Option('--firewall <mode>', 'what to do about firewalld').choices([
-        'disable',
-        'open-ports',
-        'skip',
-      ]),
-    )
-    .option('--json', 'machine-readable output')
-    .action(async (options) => {
-      const { plan } = await import('./commands/plan.js');
-      setExit(await plan(options));
-    });
-
-  hostCommand(
-    program,
-    'start',
-    'zkServer.sh start on every host, then wait until the ensemble serves (steps 9-10)',
-  )
-    .option('--timeout <seconds>', 'how long to wait for every server to serve', positiveInt, 60)
-    .option('--dry-run', 'say which servers would be started, start none')
-    .action(async (options) => {
-      const { start } = await import('./commands/start.js');
-      setExit(await start(options));
-    });
-
-  hostCommand(program, 'stop', 'zkServer.sh stop on every host at once, confirmed by the client port closing')
-    .option('--timeout <seconds>', 'how long to wait for each server to stop', positiveInt, 30)
-    .option('--dry-run', 'say which servers would be stopped, stop none')
-    .action(async (options) => {
-      const { stop } = await import('./commands/stop.js');
-      setExit(await stop(options));
-    });
-
-  hostCommand(program, 'restart', 'rolling restart: one host at a time, followers first, the leader last')
-    .option('--timeout <seconds>', 'how long each host may take to serve again and sync', positiveInt, 60)
-    .option('--force', 'restart even when the ensemble is not healthy')
-    .option('--parallel', 'restart every host at once (downtime!)')
-    .option('--dry-run', 'show the order, restart nothing')
-    .action(async (options) => {
-      const { restart } = await import('./commands/restart.js');
-      setExit(await restart(options));
-    });
-
-  hostCommand(
-    program,
-    'uninstall',
-    'stop the servers, remove the release and the profile block; data is kept',
-  )
-    .option('--purge-data', 'also delete dataDir, dataLogDir and the server logs (asks first)')
-    .option('-y, --yes', 'do not ask before --purge-data')
-    .option('--timeout <seconds>', 'how long to wait for each server to stop', positiveInt, 30)
-    .option('--dry-run', 'show what would be removed, remove nothing')
-    .action(async (options) => {
-      const { uninstall } = await import('./commands/uninstall.js');
-      setExit(await uninstall(options));
-    });
-
-  hostCommand(
-    program,
-    'check',
-    'preflight: SSH, Java, disk, ports, name resolution, network, firewalld; exit 2 on a failure',
-  )
-    .option('-t, --tarball <file>', 'the release to check Java against (optional)')
-    .option('--json', 'machine-readable output')
-    .action(async (options) => {
-      const { check } = await import('./commands/check.js');
-      setExit(await check(options));
-    });
-
-  hostCommand(program, 'logs', "each host's server log, every line prefixed with the host's name")
-    .option('-n, --lines <n>', 'lines from the end of each log', positiveInt, 20)
-    .option('-f, --follow', 'keep streaming new lines until Ctrl-C')
-    .action(async (options) => {
-      const { logs } = await import('./commands/logs.js');
-      setExit(await logs(options));
-    });
-
-  hostCommand(
-    program,
-    'verify',
-    'prove replication, ephemeral and sequential nodes, watches and a lock through every server',
-  )
-    .option('--json', 'machine-readable output')
-    .option('--direct', 'connect to the client ports straight, not through SSH')
-    .action(async (options) => {
-      const { verify } = await import('./commands/verify.js');
-      setExit(await verify(options));
-    });
-
-  hostCommand(
-    program,
-    'status',
-    "every host's mode and the ensemble's health (step 11); exit 2 when unhealthy",
-  )
-    .option('--json', 'machine-readable output')
-    .addOption(
-      new Option('--raw', "each host's verbatim zkServer.sh status output, the guide's own check").conflicts(
-        'json',
-      ),
-    )
-    .action(async (options) => {
-      const { status } = await import('./commands/status.js');
-      setExit(await status(options));
-    });
-
-  program
-    .command('connect-string')
-    .description("the ensemble's connection string, or the lines Kafka, HBase or Hadoop HA expect")
-    .option(
-      '-i, --inventory <file>',
-      'inventory YAML (default: $ZKDEPLOY_INVENTORY, else the last one install used here)',
-    )
-    .addOption(
-      new Option('--for <system>', 'configuration lines for one system').choices([
-        'kafka',
-        'hbase',
-        'hadoop',
-      ]),
-    )
-    .action(async (options) => {
-      const { connectString } = await import('./commands/connect-string.js');
-      setExit(await connectString(options));
-    });
-
-  program
-    .command('init')
-    .description('write a commented starter inventory (asks in a terminal when --hosts is not given)')
-    .option('--hosts <names>', 'the ZooKeeper hosts, comma-separated, in myid order')
-    .option('-u, --user <name>', 'SSH user (default: yours)')
-    .option('-o, --output <file>', 'write here instead of to standard output (never over a file)')
-    .option('--force', 'with --output: overwrite an existing file')
-    .action(async (options) => {
-      const { init } = await import('./commands/init.js');
-      setExit(await init(options));
-    });
+  for (const spec of COMMANDS) {
+    const command = program.command(spec.name).description(spec.description);
+    // The options every host command shares first, then its own: the order help has always shown.
+    for (const o of [...(spec.connects ? HOST_OPTIONS : []), ...spec.options]) command.addOption(toOption(o));
+    command.action(async (options) => setExit(await (await spec.load())(options)));
+  }
 
   program
     .command('completion')
