@@ -195,9 +195,16 @@ describe('inventory validation', () => {
     assert.throws(() => validateInventory(valid(), 'inv.yaml', { user: 'a;b' }), /--user/);
   });
 
-  test('every problem is listed at once', () => {
-    const message = problem({ sssh: {}, hosts: [{ name: 'a', myid: 0 }, { name: 'a' }] });
-    assert.match(message, /3 problems/);
+  test('every problem is listed at once: of the shape first, then of ZooKeeper\'s rules', () => {
+    const shape = problem({ sssh: {}, hosts: [{ name: 'a', myid: 0 }, { name: 'a' }] });
+    assert.match(shape, /2 problems/);
+    assert.match(shape, /sssh: unknown key/);
+    assert.match(shape, /hosts\[0\]\.myid: 0 is outside 1-255/);
+    const rules = problem({
+      zookeeper: { clientPort: 2888, dataDir: '~' },
+      hosts: [{ name: 'a' }, { name: 'a' }, { name: 'c' }],
+    });
+    assert.match(rules, /3 problems/);
   });
 });
 
