@@ -195,7 +195,7 @@ describe('inventory validation', () => {
     assert.throws(() => validateInventory(valid(), 'inv.yaml', { user: 'a;b' }), /--user/);
   });
 
-  test('every problem is listed at once: of the shape first, then of ZooKeeper\'s rules', () => {
+  test("every problem is listed at once: of the shape first, then of ZooKeeper's rules", () => {
     const shape = problem({ sssh: {}, hosts: [{ name: 'a', myid: 0 }, { name: 'a' }] });
     assert.match(shape, /2 problems/);
     assert.match(shape, /sssh: unknown key/);
