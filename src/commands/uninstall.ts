@@ -1,8 +1,9 @@
 import { createInterface } from 'node:readline/promises';
 import { HostError, UsageError } from '../errors.js';
+import { DATA_KEYS } from '../inventory/layout.js';
 import type { Inventory } from '../inventory/types.js';
 import { stopServer } from '../ops/lifecycle.js';
-import { checkHostLayout } from '../plan/install-plan.js';
+import { checkHostLayout, dataInsideRelease } from '../plan/install-plan.js';
 import { PURGEABLE, purgeCommand } from '../plan/purge.js';
 import type { PlannedStep } from '../plan/step.js';
 import { absoluteRemotePath, isWithin } from '../remote/paths.js';
@@ -19,8 +20,6 @@ export interface UninstallOptions extends HostOptions {
   timeout?: number;
   yes?: boolean;
 }
-
-const DATA_KEYS = ['dataDir', 'dataLogDir', 'serverLogDir'] as const;
 
 /** What uninstall finds on a host: home, the profile, and the release directory its block names. */
 interface Found {
@@ -55,10 +54,11 @@ function checkedRelease(inventory: Inventory, host: string, found: Found): strin
   if (!found.release) return undefined;
   const installDir = absoluteRemotePath(inventory.cluster.installDir, found.home);
   const release = absoluteRemotePath(found.release, found.home);
-  const dataInside = DATA_KEYS.some((k) =>
-    isWithin(absoluteRemotePath(inventory.cluster[k], found.home), release),
-  );
-  if (!isWithin(release, installDir) || release === installDir || dataInside) {
+  if (
+    !isWithin(release, installDir) ||
+    release === installDir ||
+    dataInsideRelease(inventory, found.home, release)
+  ) {
     throw new HostError(
       host,
       `refusing to remove ${release}: ZOOKEEPER_HOME in ~/.bash_profile is not a release directory inside ${installDir}`,

@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import { unsafeDirectory } from '../remote/safe-values.js';
+import { defaultDir, type LayoutKey } from './layout.js';
 import {
   checkValue,
   describe,
@@ -102,18 +103,18 @@ export function validateInventory(
 
   const ssh = data.ssh ?? {};
   const zk = data.zookeeper ?? {};
-  const remotePath = (key: 'installDir' | 'dataDir' | 'dataLogDir' | 'serverLogDir', fallback: string) => {
+  const remotePath = (key: LayoutKey, fallback: string) => {
     const path = zk[key];
     const unsafe = path === undefined ? undefined : unsafeDirectory(path);
     if (path !== undefined && unsafe)
       r.add(
         `zookeeper.${key}`,
         `${path} ${unsafe}: ZooKeeper's files may not go there`,
-        `use a directory of its own, such as ${fallback.startsWith('~') ? fallback : `~/zookeeper/${key}`} or /data/zookeeper`,
+        `use a directory of its own, such as ${defaultDir(key)} or /data/zookeeper`,
       );
     return unsafe ? fallback : (path ?? fallback);
   };
-  const installDir = remotePath('installDir', '~/zookeeper');
+  const installDir = remotePath('installDir', defaultDir('installDir'));
   const sshPort = sshPortFlag ?? ssh.port;
   const cluster: ClusterSettings = {
     ssh: {
@@ -124,9 +125,9 @@ export function validateInventory(
     },
     tarball: tarball ?? zk.tarball,
     installDir,
-    dataDir: remotePath('dataDir', `${installDir}/data`),
-    dataLogDir: remotePath('dataLogDir', `${installDir}/logs`),
-    serverLogDir: remotePath('serverLogDir', `${installDir}/server-logs`),
+    dataDir: remotePath('dataDir', defaultDir('dataDir', installDir)),
+    dataLogDir: remotePath('dataLogDir', defaultDir('dataLogDir', installDir)),
+    serverLogDir: remotePath('serverLogDir', defaultDir('serverLogDir', installDir)),
     clientPort: zk.clientPort ?? 2181,
     quorumPort: zk.quorumPort ?? 2888,
     electionPort: zk.electionPort ?? 3888,

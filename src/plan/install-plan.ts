@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { InputError } from '../errors.js';
 import { firewallFor } from '../firewall/decide.js';
 import { javaHomeOf } from '../inventory/java-home.js';
+import { DATA_KEYS, defaultDir, LAYOUT_KEYS } from '../inventory/layout.js';
 import type { HostSpec, Inventory } from '../inventory/types.js';
 import { absoluteRemotePath, isWithin } from '../remote/paths.js';
 import { shellQuote } from '../remote/quote.js';
@@ -21,26 +22,17 @@ import type { Action, PlannedStep } from './step.js';
 export function checkLayout(inventory: Inventory, releaseDir: string): void {
   const { cluster } = inventory;
   const release = `${cluster.installDir}/${releaseDir}`;
-  for (const key of ['dataDir', 'dataLogDir', 'serverLogDir'] as const) {
+  for (const key of DATA_KEYS) {
     const dir = cluster[key];
     const sameForm = dir.startsWith('~') === release.startsWith('~');
     if (sameForm && isWithin(posix.normalize(dir), posix.normalize(release))) {
       throw new InputError(
         `${inventory.file}: zookeeper.${key} ${dir} lies inside the release directory ${release}, which a new release replaces`,
-        `put zookeeper.${key} outside ${release}, e.g. ${cluster.installDir}/${key === 'dataDir' ? 'data' : 'logs'}`,
+        `put zookeeper.${key} outside ${release}, e.g. ${defaultDir(key, cluster.installDir)}`,
       );
     }
   }
 }
-
-const LAYOUT_KEYS = ['installDir', 'dataDir', 'dataLogDir', 'serverLogDir'] as const;
-/** The inventory's defaults, offered in the fix. */
-const SUGGESTED_DIR: Record<(typeof LAYOUT_KEYS)[number], string> = {
-  installDir: '~/zookeeper',
-  dataDir: '~/zookeeper/data',
-  dataLogDir: '~/zookeeper/logs',
-  serverLogDir: '~/zookeeper/server-logs',
-};
 
 /**
  * The layout again with the host's real home: no directory of ZooKeeper's may be the home, lie above
@@ -60,7 +52,7 @@ export function checkHostLayout(
     if (unsafe) {
       throw new InputError(
         `${inventory.file}: zookeeper.${key} ${dir} is ${absolute} on ${host.name}, which ${unsafe}; nothing was changed`,
-        `give zookeeper.${key} a directory of its own below the home, such as ${SUGGESTED_DIR[key]}, or /data/zookeeper`,
+        `give zookeeper.${key} a directory of its own below the home, such as ${defaultDir(key)}, or /data/zookeeper`,
       );
     }
     if (release !== undefined && key !== 'installDir' && isWithin(absolute, release)) {
@@ -70,6 +62,11 @@ export function checkHostLayout(
       );
     }
   }
+}
+
+/** Some data directory of the inventory lies inside this release directory (which a new release replaces). */
+export function dataInsideRelease(inventory: Inventory, home: string, release: string): boolean {
+  return DATA_KEYS.some((k) => isWithin(absoluteRemotePath(inventory.cluster[k], home), release));
 }
 
 /** The guide's steps 1-8 for one host, in the guide's order. Pure: facts in, steps out. */
