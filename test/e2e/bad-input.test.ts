@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { scratchDir, zkdeploy } from '../helpers/cli.js';
-import { asAdmin, hostNumbers, lab, labTarball, requireLab } from '../helpers/lab.js';
+import { asAdmin, hostNumbers, lab, labTarball, markersOnHosts, requireLab } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
 
 const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
@@ -37,12 +37,13 @@ describe('bad input', () => {
 
   test('values that a shell would run are refused, and nothing they say ever runs anywhere', async (t) => {
     if (!requireLab(t)) return;
-    const marker = join(cwd.path, 'pwned');
+    // Relative names: run on a host they would land in its home (the commands' working directory),
+    // run here in the scratch directory; both places are searched, and each host's /tmp too.
     const attempts = [
-      `hosts:\n  - name: "LZY-01$(touch ${marker}-name)"\n  - name: LZY-02\n  - name: LZY-03\n`,
-      `ssh:\n  user: "admin; touch ${marker}-user"\nhosts: [LZY-01, LZY-02, LZY-03]\n`,
-      `zookeeper:\n  dataDir: "~/\`touch ${marker}-path\`"\nhosts: [LZY-01, LZY-02, LZY-03]\n`,
-      `zookeeper:\n  settings:\n    x: "a\\ntouch ${marker}-setting"\nhosts: [LZY-01, LZY-02, LZY-03]\n`,
+      'hosts:\n  - name: "LZY-01$(touch pwned-name)"\n  - name: LZY-02\n  - name: LZY-03\n',
+      'ssh:\n  user: "admin; touch pwned-user"\nhosts: [LZY-01, LZY-02, LZY-03]\n',
+      'zookeeper:\n  dataDir: "~/`touch pwned-path`"\nhosts: [LZY-01, LZY-02, LZY-03]\n',
+      'zookeeper:\n  settings:\n    x: "a\\ntouch /tmp/pwned-setting"\nhosts: [LZY-01, LZY-02, LZY-03]\n',
     ];
     for (const [i, text] of attempts.entries()) {
       const file = join(cwd.path, `evil-${i}.yaml`);
@@ -51,10 +52,10 @@ describe('bad input', () => {
       assert.equal(result.code, 3, result.stderr);
       assert.match(result.stderr, new RegExp(`evil-${i}\\.yaml: 1 problem`));
     }
-    assert.equal(
-      existsSync(`${marker}-name`) || existsSync(`${marker}-user`) || existsSync(`${marker}-path`),
-      false,
-    );
+    for (const name of ['name', 'user', 'path', 'setting'])
+      assert.equal(existsSync(join(cwd.path, `pwned-${name}`)), false, `pwned-${name} here`);
+    assert.equal(existsSync('/tmp/pwned-setting'), false);
+    assert.deepEqual(markersOnHosts(), []);
     untouched();
   });
 

@@ -16,6 +16,7 @@ import {
   labKey,
   labKnownHosts,
   labTarball,
+  markersOnHosts,
   requireLab,
 } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
@@ -23,16 +24,6 @@ import { repoRoot } from '../helpers/paths.js';
 const lzy = join(repoRoot, 'inventories', 'lzy.yaml');
 const lzyText = readFileSync(lzy, 'utf8');
 const ALL = hostNumbers().map(hostName);
-
-/** Every marker file a command hidden in input could have left, in each host's home or /tmp. */
-function markersOnHosts(): string[] {
-  return hostNumbers().flatMap((n) =>
-    inHost(n, 'find /home/admin /tmp /var/tmp -name "pwned*" 2>/dev/null || true')
-      .split('\n')
-      .filter(Boolean)
-      .map((path) => `${hostName(n)}:${path}`),
-  );
-}
 
 describe('trust', () => {
   const { cwd, run } = labSuite();

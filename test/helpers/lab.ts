@@ -42,6 +42,19 @@ export function inHost(n: number, script: string): string {
   return lab('exec', hostName(n), '--', 'bash', '-c', script);
 }
 
+/**
+ * Every file named pwned* on any lab host, in the places a command hidden in input would leave one
+ * (the SSH user's home, the remote commands' working directory, and /tmp, /var/tmp).
+ */
+export function markersOnHosts(): string[] {
+  return hostNumbers().flatMap((n) =>
+    inHost(n, 'find /home/admin /tmp /var/tmp -name "pwned*" 2>/dev/null || true')
+      .split('\n')
+      .filter(Boolean)
+      .map((path) => `${hostName(n)}:${path}`),
+  );
+}
+
 /** Runs a shell command as admin inside one lab host, as if logged in there. */
 export function asAdmin(n: number, script: string): string {
   return inHost(n, `cd /home/admin && runuser -u admin -- bash -c ${shellQuote(script)}`);
