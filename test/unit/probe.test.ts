@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { checkScript } from '../../src/check/probe.js';
 import { validateInventory } from '../../src/inventory/validate.js';
 import { hostPaths, parseProbe, probeScript } from '../../src/plan/probe.js';
 
@@ -50,10 +51,57 @@ describe('probe', () => {
     assert.throws(() => parseProbe('garbage'), /probe output not understood/);
   });
 
-  test('the probe script only reads: no command in it writes, moves or deletes', () => {
+  test('the probe scripts only read: no command in them writes, moves, links or deletes', () => {
     const inv = validateInventory({ hosts: ['a', 'b', 'c'] }, 'inv.yaml');
-    const script = probeScript(hostPaths(inv.cluster, 'zookeeper-3.4.9.tar.gz', 'zookeeper-3.4.9'));
-    assert.doesNotMatch(script, /\b(rm|mv|mkdir|touch|tee|cp)\b|[^2&]>\s*[^&/]/);
+    const script = probeScript(hostPaths(inv.cluster, 'zookeeper-3.4.9.tar.gz', 'zookeeper-3.4.9'), 'b');
+    assert.deepEqual(writesIn(script), []);
     assert.match(script, /"\$HOME"\/setups\/zookeeper-3\.4\.9\.tar\.gz/);
+    const check = checkScript({
+      disks: { dataDir: '~/zookeeper/data' },
+      names: ['a', 'b', '10.0.0.3'],
+      connect: ['b:2888'],
+      aliveTest: 'test -f ~/zookeeper/data/zookeeper_server.pid',
+      peer: 'b',
+      javaHome: '/opt/jdk',
+    });
+    assert.deepEqual(writesIn(check), []);
+  });
+
+  test('the read-only detector itself catches every kind of write', () => {
+    for (const line of [
+      'rm -f x',
+      'rmdir d',
+      'mv a b',
+      'cp a b',
+      'mkdir -p d',
+      'touch f',
+      'chmod 600 f',
+      'chown admin f',
+      'ln -s a b',
+      'truncate -s 0 f',
+      'sed -i s/a/b/ f',
+      'echo x | tee f',
+      'dd if=/dev/zero of=f',
+      'echo x > /etc/motd',
+      'echo x >> ~/.bashrc',
+      'echo x 1>"$HOME/f"',
+    ])
+      assert.notDeepEqual(writesIn(line), [], line);
+    assert.deepEqual(
+      writesIn('a 2>/dev/null; b >/dev/null 2>&1; c >&2; exec 3<>/dev/tcp/h/22; sed -n 1p f'),
+      [],
+    );
   });
 });
+
+/** The fragments of a script that could change a file: write commands, and redirections to files. */
+function writesIn(script: string): string[] {
+  const commands =
+    script.match(
+      /(^|[\s;|&(`{]|\$\()(rm|rmdir|mv|cp|mkdir|touch|chmod|chown|ln|truncate|tee|dd|install|sed\s+-i)\b/g,
+    ) ?? [];
+  const redirects = [...script.matchAll(/\d?>>?\s*("[^"]*"|[^\s;|&)]+)/g)]
+    .map((m) => m[0])
+    .filter((r) => !/>\s*(\/dev\/null|&\d|\/dev\/tcp\/)/.test(r) && !/<>/.test(r));
+  return [...commands.map((c) => c.trim()), ...redirects];
+}
