@@ -43,6 +43,21 @@ export function inHost(n: number, script: string): string {
 }
 
 /**
+ * Everything zkdeploy could change on a host, as one comparable text: every path under admin's home,
+ * /tmp and /var/tmp with its mtime, size and mode, and the running ZooKeeper JVMs. The server's own
+ * log files are listed by name only: a running server writes them whatever zkdeploy does.
+ */
+export function hostSnapshot(n: number): string {
+  return inHost(
+    n,
+    [
+      'find /home/admin /tmp /var/tmp -path "*/server-logs/*" -printf "%p\\n" -o -printf "%p %T@ %s %m\\n" 2>/dev/null | sort',
+      'echo jvms: $(pgrep -u admin -f QuorumPeerMain | sort)',
+    ].join('; '),
+  );
+}
+
+/**
  * Every file named pwned* on any lab host, in the places a command hidden in input would leave one
  * (the SSH user's home, the remote commands' working directory, and /tmp, /var/tmp).
  */
