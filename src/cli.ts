@@ -289,7 +289,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-function reportError(err: unknown): number {
+/** Prints an error as the CLI shows it and returns its exit code: a bug of ours (not a ZkdeployError) is 70. */
+export function reportError(err: unknown): number {
   if (err instanceof CommanderError) {
     // Help and version are commander's way of finishing early.
     return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;

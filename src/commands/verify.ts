@@ -94,7 +94,8 @@ export async function verify(options: VerifyOptions): Promise<number> {
         }
         const began = Date.now();
         try {
-          const detail = await run({ sessions, endpoints, base }, server);
+          const open = (address: string) => ZkSession.open(address);
+          const detail = await run({ sessions, endpoints, base, open }, server);
           results.push({ check, server, ok: true, ms: Date.now() - began, detail });
         } catch (err: unknown) {
           results.push({

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CreateMode, ZkSession } from '../zk/client.js';
+import { CreateMode, type ZkSession } from '../zk/client.js';
 
 /** A server as the client reaches it: its name and a host:port (direct, or a local tunnel). */
 export interface Endpoint {
@@ -21,6 +21,8 @@ export interface VerifyContext {
   sessions: Map<string, ZkSession>;
   endpoints: Endpoint[];
   base: string;
+  /** Opens one more session through a server's address (the ephemeral and lock checks' own clients). */
+  open: (address: string) => Promise<ZkSession>;
 }
 
 /** Polls until `test` holds or `ms` pass; returns whether it held. */
@@ -76,7 +78,7 @@ export async function replication(ctx: VerifyContext, server: string): Promise<s
 /** An ephemeral node disappears from every server's view when its session closes. */
 export async function ephemeral(ctx: VerifyContext, server: string): Promise<string> {
   const endpoint = ctx.endpoints.find((e) => e.name === server) as Endpoint;
-  const owner = await ZkSession.open(endpoint.address);
+  const owner = await ctx.open(endpoint.address);
   const path = `${ctx.base}/ephemeral-${server}`;
   try {
     await owner.create(path, 'ephemeral', CreateMode.EPHEMERAL);
@@ -159,8 +161,8 @@ async function acquire(session: ZkSession, dir: string, owner: string): Promise<
 export async function lock(ctx: VerifyContext, server: string): Promise<string> {
   const other = next(ctx, server);
   const endpoint = (n: string) => (ctx.endpoints.find((e) => e.name === n) as Endpoint).address;
-  const a = await ZkSession.open(endpoint(server));
-  const b = await ZkSession.open(endpoint(other));
+  const a = await ctx.open(endpoint(server));
+  const b = await ctx.open(endpoint(other));
   const dir = `${ctx.base}/lock-${server}`;
   try {
     await a.create(dir, '');

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parse } from 'yaml';
+import { reportError } from '../../src/cli.js';
 import { validateInventory } from '../../src/inventory/validate.js';
 import { cliPath } from '../helpers/paths.js';
 
@@ -131,5 +132,23 @@ describe('CLI conveniences', () => {
       ['q1', 'q2', 'q3'],
     );
     assert.equal(inventory.cluster.ssh.user, 'ops');
+  });
+});
+
+describe('exit code 70', () => {
+  test('an error that is not one of ours is an internal error: exit 70, said to be a bug, with its stack', () => {
+    const written: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((chunk: string) => {
+      written.push(chunk);
+      return true;
+    }) as typeof process.stderr.write;
+    try {
+      assert.equal(reportError(new TypeError('boom')), 70);
+    } finally {
+      process.stderr.write = write;
+    }
+    assert.match(written.join(''), /internal error \(a bug in zkdeploy, please report it\): boom/);
+    assert.match(written.join(''), /TypeError: boom\n\s+at /);
   });
 });

@@ -1,0 +1,138 @@
+// The README's exit-code table, one test per row, each row's cases as the table names them.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { labSuite, pairsWith } from '../helpers/cli.js';
+import { asAdmin, hostNumbers, inHost, lab, labTarball, requireLab } from '../helpers/lab.js';
+import { cliPath, repoRoot } from '../helpers/paths.js';
+
+const lzy = join(repoRoot, 'inventories', 'lzy.yaml');
+
+describe('exit codes', () => {
+  const { cwd, run } = labSuite();
+  const variant = (name: string, edit: (text: string) => string) => {
+    const file = join(cwd, `${name}.yaml`);
+    writeFileSync(file, edit(readFileSync(lzy, 'utf8')));
+    return file;
+  };
+  const withDeadHost = () =>
+    variant('dead', (t) => t.replace(/- name: LZY-03\n/, '- name: LZY-03\n    address: 10.213.57.99\n'));
+  const zkOn = (n: number) => inHost(n, 'pgrep -u admin -f QuorumPeerMain || true').trim();
+
+  test('3: bad input (an inventory, a tarball), nothing touched', async (t) => {
+    if (!requireLab(t)) return;
+    const unknownKey = variant('unknown-key', (text) => text.replace(/^hosts:/m, 'hostz: []\nhosts:'));
+    const badInventory = await run('install', '-i', unknownKey, '-t', labTarball());
+    assert.equal(badInventory.code, 3, badInventory.stderr);
+    const notATarball = join(cwd, 'zookeeper-3.4.9.tar.gz');
+    writeFileSync(notATarball, 'not gzip');
+    const badTarball = await run('install', '-i', lzy, '-t', notATarball);
+    assert.equal(badTarball.code, 3, badTarball.stderr);
+    for (const n of hostNumbers())
+      assert.equal(asAdmin(n, 'ls -A ~ | grep -c -e setups -e zookeeper || true').trim(), '0');
+  });
+
+  test('64: usage (unknown command or flag, conflicting flags, --purge-data with no terminal and no --yes)', async (t) => {
+    if (!requireLab(t)) return;
+    for (const args of [['bogus'], ['status', '--bogus'], ['status', '--json', '--raw']])
+      assert.equal((await run(...args)).code, 64, args.join(' '));
+    const purge = await run('uninstall', '-i', lzy, '--purge-data');
+    assert.equal(purge.code, 64, purge.stderr);
+    assert.match(purge.stderr, /--yes/);
+  });
+
+  test('0 and 2: done or healthy is 0; status unhealthy, plan with changes, check failed are 2', async (t) => {
+    if (!requireLab(t)) return;
+    const plan = await run('plan', '-i', lzy, '-t', labTarball());
+    assert.equal(plan.code, 2, 'plan: something would change');
+    const installed = await run('install', '-i', lzy, '-t', labTarball(), '--start');
+    assert.equal(installed.code, 0, installed.stdout + installed.stderr);
+    assert.equal((await run('install')).code, 0, 'nothing to change');
+    assert.equal((await run('plan')).code, 0, 'plan: nothing would change');
+    assert.equal((await run('status')).code, 0, 'healthy');
+    assert.equal((await run('check')).code, 0, 'every check passed');
+    assert.equal((await run('stop', '--hosts', 'LZY-05')).code, 0);
+    const unhealthy = await run('status');
+    assert.equal(unhealthy.code, 2, 'one server down: unhealthy');
+    assert.match(unhealthy.stdout, /^unhealthy: /m);
+    const unreachable = await run('status', '-i', withDeadHost(), '--connect-timeout', '2');
+    assert.equal(unreachable.code, 2, 'an unreachable host: unhealthy');
+    const noJava = variant('no-java', (text) =>
+      text.replace('- name: LZY-02\n', '- name: LZY-02\n    javaHome: /opt/nojdk\n'),
+    );
+    const checked = await run('check', '-i', noJava);
+    assert.equal(checked.code, 2, 'a check failed');
+    const unreachableCheck = await run('check', '-i', withDeadHost(), '--connect-timeout', '2');
+    assert.equal(unreachableCheck.code, 2, "an unreachable host's ssh check failed");
+  });
+
+  test('1: failed on a host (unreachable), the preflight refusing an install, a rolling restart refused', async (t) => {
+    if (!requireLab(t)) return;
+    // Continues from the previous test's ensemble: four serving, LZY-05 stopped.
+    const refused = await run('restart', '-i', lzy);
+    assert.equal(refused.code, 1, refused.stdout + refused.stderr);
+    assert.match(refused.stdout + refused.stderr, /not healthy/);
+    const unreachable = await run(
+      'stop',
+      '-i',
+      withDeadHost(),
+      '--hosts',
+      'LZY-03,LZY-05',
+      '--connect-timeout',
+      '2',
+    );
+    assert.equal(unreachable.code, 1, unreachable.stdout);
+    assert.match(unreachable.stdout, /^LZY-03\s+failed/m);
+    const noJava = variant('no-java-install', (text) =>
+      text.replace('- name: LZY-02\n', '- name: LZY-02\n    javaHome: /opt/nojdk\n'),
+    );
+    const preflight = await run('install', '-i', noJava, '-t', labTarball());
+    assert.equal(preflight.code, 1, preflight.stdout + preflight.stderr);
+    assert.match(preflight.stdout + preflight.stderr, /no \/opt\/nojdk\/bin\/java here/);
+    // Another run holding the lock: test/e2e/faults.test.ts ("two runs at once").
+  });
+
+  test('130: interrupted (Ctrl-C) during an install: the lock released, nothing left running on a host, a re-run converges', async (t) => {
+    if (!requireLab(t)) return;
+    lab('reset');
+    lab('slow', 'LZY-03', '4mbit');
+    t.after(() => lab('fast', 'LZY-03'));
+    const child = spawn(process.execPath, [cliPath, 'install', '-i', lzy, '-t', labTarball()], {
+      cwd,
+      env: { ...process.env, CI: 'true', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const partial = () =>
+      Number(asAdmin(3, 'stat -c %s ~/setups/*.zkdeploy-partial 2>/dev/null || echo 0').trim());
+    for (let i = 0; i < 100 && partial() < 100_000; i++) await sleep(100);
+    assert.ok(partial() >= 100_000, 'the upload to LZY-03 never got going');
+    child.kill('SIGINT');
+    assert.equal(await exited, 130);
+    const lock = join(
+      homedir(),
+      '.zkdeploy',
+      'locks',
+      `${createHash('sha256').update(lzy).digest('hex').slice(0, 16)}.lock`,
+    );
+    assert.equal(existsSync(lock), false, 'the lock was left behind');
+    // sshd ends a session's processes when its connection goes: none of ours lives on.
+    for (let i = 0; i < 50 && hostNumbers().some((n) => ourProcesses(n) !== ''); i++) await sleep(100);
+    for (const n of hostNumbers()) assert.equal(ourProcesses(n), '', `host ${n}`);
+    lab('fast', 'LZY-03');
+    const again = await run('install', '-i', lzy, '-t', labTarball());
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    assert.equal(pairsWith(again.stdout, 'failed').length, 0);
+    assert.equal(zkOn(3), '');
+  });
+});
+
+/** zkdeploy's commands and uploads still running for admin on a host. */
+function ourProcesses(n: number): string {
+  return inHost(n, "pgrep -u admin -a -f 'zkdeploy-ru[n]|sftp-server' || true").trim();
+}
