@@ -81,6 +81,7 @@ describe('jump hosts (ProxyJump through a bastion)', () => {
     );
     // The bastion's key is in no known_hosts that this run reads: refused, naming the jump host.
     const refused = await run('status', '-i', withJump, '--ssh-config', '/dev/null');
+    // status answers a question: hosts it cannot reach make the answer no, 2 (install would fail, 1).
     assert.equal(refused.code, 2, refused.stdout + refused.stderr);
     assert.match(
       refused.stdout + refused.stderr,

@@ -31,6 +31,7 @@ describe('SSH trust', () => {
     if (!requireLab(t)) return;
     const HOME = home(join(cwd.path, 'unknown'), '');
     const refused = await run({ HOME });
+    // install changes hosts: a host it cannot reach is a failure, 1 (status would answer 2, unhealthy).
     assert.equal(refused.code, 1);
     assert.match(refused.stdout + refused.stderr, /LZY-01: host key not known \(SHA256:[A-Za-z0-9+/]{43}\)/);
     assert.match(refused.stdout, /--accept-new-host-keys/);
