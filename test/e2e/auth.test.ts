@@ -2,7 +2,7 @@
 // one host only, sudo with a password (the lab's zkpass may run only /bin/true as nobody, until a
 // test grants it the rule zkdeploy prints), and no password ever written anywhere. Prompts are answered through a pseudo-terminal.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import {
   appendFileSync,
   existsSync,
@@ -193,6 +193,18 @@ describe('authentication and privilege', () => {
   test('--verbose with both passwords: neither appears in the output or any file zkdeploy writes', async (t) => {
     if (!requireLab(t)) return;
     const wrongBecome = 'another-secret-7f3a';
+    // Every process's command line, sampled while zkdeploy runs: the lab's hosts are PID namespaces
+    // of this machine, so one `ps` sees the controller and every host (sshd, bash, sudo) at once.
+    const sampled: string[] = [];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const ps = await new Promise<string>((resolve) =>
+          execFile('ps', ['-eo', 'args'], { maxBuffer: 1 << 24 }, (_err, out) => resolve(out)),
+        );
+        sampled.push(ps);
+      }
+    })();
     for (const becomePassword of ['', wrongBecome]) {
       const result = await zkdeployInTerminal(
         ['check', ...asZkpass, '--ask-pass', '--ask-become-pass', '--become-user', 'nobody', '--verbose'],
@@ -223,8 +235,15 @@ describe('authentication and privilege', () => {
       for (const secret of [password(), wrongBecome])
         assert.ok(!text.includes(secret), `${file} holds a password`);
     }
-    // Nor on any command line on the host while it runs: sudo reads it from stdin.
-    const ps = spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).stdout;
-    assert.ok(!ps.includes(password()));
+    sampling = false;
+    await sampler;
+    // Nor on any command line, here or on the host, while it ran: sudo reads it from its terminal.
+    assert.ok(
+      sampled.some((ps) => ps.includes('sudo -p') || ps.includes('zkdeploy check')),
+      'the process list was never sampled while zkdeploy ran',
+    );
+    for (const ps of sampled)
+      for (const secret of [password(), wrongBecome])
+        assert.ok(!ps.includes(secret), 'a password on a command line');
   });
 });
