@@ -70,6 +70,19 @@ function hostKeyPolicy(
 }
 
 /**
+ * ssh config's UserKnownHostsFile, without /dev/null: a known_hosts that forgets every key would
+ * make each one new, and with accept-new that is no verification at all. Undefined: ~/.ssh/known_hosts.
+ */
+function knownHostsFiles(name: string, files: string[], warnings: string[]): string[] | undefined {
+  const kept = files.filter((f) => f !== '/dev/null');
+  if (kept.length < files.length)
+    warnings.push(
+      `${name}: UserKnownHostsFile /dev/null is not honoured: host keys are always verified, against ${kept.length > 0 ? kept.join(', ') : '~/.ssh/known_hosts'}`,
+    );
+  return kept.length > 0 ? kept : undefined;
+}
+
+/**
  * Where and how to connect to a host. Precedence, per setting: flags > inventory (already merged
  * in `given` and the host) > the SSH config for the host's name > OpenSSH's defaults.
  */
@@ -88,7 +101,7 @@ export function resolveRoute(
     user: given.user ?? fromConfig.user ?? localUser(),
     identityFiles: fromConfig.identityFiles,
     requiredIdentity: given.identity,
-    knownHostsFiles: fromConfig.userKnownHostsFiles.length > 0 ? fromConfig.userKnownHostsFiles : undefined,
+    knownHostsFiles: knownHostsFiles(host.name, fromConfig.userKnownHostsFiles, warnings),
     acceptNewHostKeys: hostKeyPolicy(host.name, fromConfig.strictHostKeyChecking, acceptNewFlag, warnings),
   };
   const jumps = parseProxyJump(host.proxyJump ?? given.proxyJump ?? fromConfig.proxyJump).map(
@@ -102,7 +115,7 @@ export function resolveRoute(
         user: hop.user ?? hopConfig.user ?? localUser(),
         identityFiles: [...hopConfig.identityFiles, ...(given.identity ? [given.identity] : [])],
         requiredIdentity: undefined,
-        knownHostsFiles: hopConfig.userKnownHostsFiles.length > 0 ? hopConfig.userKnownHostsFiles : undefined,
+        knownHostsFiles: knownHostsFiles(hop.host, hopConfig.userKnownHostsFiles, warnings),
         acceptNewHostKeys: hostKeyPolicy(hop.host, hopConfig.strictHostKeyChecking, acceptNewFlag, warnings),
       };
     },

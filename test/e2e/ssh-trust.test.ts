@@ -52,6 +52,19 @@ describe('SSH trust', () => {
     assert.match(result.stdout, /ssh-keygen -f \S+known_hosts -R LZY-01`/);
   });
 
+  test('a changed host key is refused under StrictHostKeyChecking no in the ssh config too', async (t) => {
+    if (!requireLab(t)) return;
+    const otherKey = 'AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl';
+    const HOME = home(join(cwd.path, 'changed-lax'), `LZY-01 ssh-ed25519 ${otherKey}\n`);
+    const config = join(cwd.path, 'lax_config');
+    writeFileSync(config, 'Host *\n  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n');
+    const result = await run({ HOME }, '--ssh-config', config);
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.match(result.stderr, /UserKnownHostsFile \/dev\/null is not honoured/);
+    assert.match(result.stdout + result.stderr, /host key has CHANGED/);
+    assert.doesNotMatch(result.stdout, /^LZY-01\s+changed/m, 'the host was touched');
+  });
+
   test('a key the host does not accept: authentication refused, naming user, host and keys offered', async (t) => {
     if (!requireLab(t)) return;
     const dir = join(cwd.path, 'stranger');
