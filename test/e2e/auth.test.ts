@@ -98,6 +98,14 @@ describe('authentication and privilege', () => {
       assert.doesNotMatch(result.output, /open sesame/, 'the passphrase was echoed');
       assert.match(result.output, /LZY-05\s+5\s+down/);
       assert.doesNotMatch(result.output, /unreachable/);
+      // Without a terminal there is nowhere to ask: the key named with --identity is bad input.
+      const noTerminal = await run('status', '-i', inventory, '--identity', key);
+      assert.equal(noTerminal.code, 3, noTerminal.stderr);
+      assert.match(
+        noTerminal.stderr,
+        /id_encrypted: the key is encrypted and there is no terminal to ask its passphrase in/,
+      );
+      assert.match(noTerminal.stderr, /fix: load it into ssh-agent \(ssh-add /);
     } finally {
       writeFileSync(authorized, before);
     }
