@@ -1,13 +1,11 @@
 // The README's exit-code table, one test per row, each row's cases as the table names them.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { labSuite, pairsWith } from '../helpers/cli.js';
+import { labSuite, lockFileOf, pairsWith } from '../helpers/cli.js';
 import { asAdmin, hostNumbers, inHost, lab, labTarball, requireLab } from '../helpers/lab.js';
 import { cliPath, repoRoot } from '../helpers/paths.js';
 
@@ -114,13 +112,7 @@ describe('exit codes', () => {
     assert.ok(partial() >= 100_000, 'the upload to LZY-03 never got going');
     child.kill('SIGINT');
     assert.equal(await exited, 130);
-    const lock = join(
-      homedir(),
-      '.zkdeploy',
-      'locks',
-      `${createHash('sha256').update(lzy).digest('hex').slice(0, 16)}.lock`,
-    );
-    assert.equal(existsSync(lock), false, 'the lock was left behind');
+    assert.equal(existsSync(lockFileOf(lzy)), false, 'the lock was left behind');
     // sshd ends a session's processes when its connection goes: none of ours lives on.
     for (let i = 0; i < 50 && hostNumbers().some((n) => ourProcesses(n) !== ''); i++) await sleep(100);
     for (const n of hostNumbers()) assert.equal(ourProcesses(n), '', `host ${n}`);

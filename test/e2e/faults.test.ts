@@ -2,11 +2,11 @@
 // exit 1, and a plain re-run converges. Nothing half-done is ever used; the data always survives.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { outcomes, pairsWith, scratchDir, zkdeploy } from '../helpers/cli.js';
+import { lockFileOf, outcomes, pairsWith, scratchDir, until, zkdeploy } from '../helpers/cli.js';
 import {
   asAdmin,
   hostIp,
@@ -28,13 +28,16 @@ describe('faults', () => {
   const run = (...args: string[]) => zkdeploy(args, { cwd: cwd.path });
   const undo: (() => void)[] = [];
   const undoAll = () => {
+    const failures: string[] = [];
     while (undo.length > 0) {
       try {
         undo.pop()?.();
-      } catch {
-        // A fault that was never made has nothing to undo.
+      } catch (err: unknown) {
+        failures.push(err instanceof Error ? err.message : String(err));
       }
     }
+    // An undo that fails leaves a fault for the next test: said loudly (lab reset then cleans up).
+    if (failures.length > 0) throw new Error(`undoing the faults failed:\n${failures.join('\n')}`);
   };
   before(() => {
     if (process.getuid?.() === 0) lab('reset');
@@ -259,7 +262,11 @@ describe('faults', () => {
       env: { ...process.env, CI: 'true' },
     });
     const firstDone = new Promise<number | null>((resolve) => first.on('close', resolve));
-    await sleep(1500);
+    const lock = lockFileOf(inventory);
+    await until(
+      () => existsSync(lock) && readFileSync(lock, 'utf8').includes(`"pid":${first.pid}`),
+      'the first run to hold the lock',
+    );
     const second = await run('stop');
     assert.equal(second.code, 1, second.stdout + second.stderr);
     assert.match(

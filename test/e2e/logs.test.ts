@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { labSuite } from '../helpers/cli.js';
+import { labSuite, until } from '../helpers/cli.js';
 import { asAdmin, hostNumbers, inHost, labTarball, requireLab } from '../helpers/lab.js';
 import { cliPath, repoRoot } from '../helpers/paths.js';
 
@@ -38,14 +37,16 @@ describe('logs', () => {
       out += d.toString();
     });
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    for (let i = 0; i < 50 && out.split('\n').length < 6; i++) await sleep(100);
+    await until(() => out.split('\n').length >= 6, 'the last line of each of the five logs');
     asAdmin(4, 'echo zkdeploy-follow-marker >> "$(ls -t ~/zookeeper/server-logs/*.out | head -n1)"');
-    for (let i = 0; i < 50 && !out.includes('zkdeploy-follow-marker'); i++) await sleep(100);
+    await until(() => out.includes('zkdeploy-follow-marker'), 'the new line to be streamed');
     assert.match(out, /^LZY-04 {2}zkdeploy-follow-marker$/m);
     child.kill('SIGINT');
     assert.equal(await exited, 130);
-    await sleep(300);
-    for (const n of hostNumbers())
-      assert.equal(inHost(n, 'pgrep -u admin -x tail || true').trim(), '', `a tail is left on host ${n}`);
+    const tails = () => hostNumbers().map((n) => inHost(n, 'pgrep -u admin -x tail || true').trim());
+    await until(() => tails().every((t) => t === ''), 'the tails on the hosts to end', 5000).catch(
+      () => undefined,
+    );
+    assert.deepEqual(tails(), ['', '', '', '', ''], 'a tail is left on a host');
   });
 });

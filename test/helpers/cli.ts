@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { lab } from './lab.js';
@@ -34,6 +35,21 @@ export function zkdeploy(
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** Waits until `condition` holds, polling; fails naming `what` after `ms`. Never a fixed sleep. */
+export async function until(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting (${ms / 1000}s): ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The lock file zkdeploy takes for an inventory (src/run/lock.ts), for tests that watch it. */
+export function lockFileOf(inventoryPath: string): string {
+  const hash = createHash('sha256').update(inventoryPath).digest('hex').slice(0, 16);
+  return join(homedir(), '.zkdeploy', 'locks', `${hash}.lock`);
 }
 
 /** A scratch working directory (for .zkdeploy/ state) that removes itself. */

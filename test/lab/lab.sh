@@ -399,24 +399,58 @@ cmd_down() {
   fi
 }
 
-# Stop ZooKeeper and give every host a fresh home: every process of admin on the host goes.
+# The host init's own children: its sshd daemon and the `sleep 1` of its loop (not a daemon a test
+# left behind, which is reparented to the init too).
+init_own_children() {
+  # sshd retitles itself "sshd: /usr/sbin/sshd -D -f … [listener] …".
+  ps -o pid=,args= --ppid "$1" | awk '/sshd.* -D -f / || ($2 == "sleep" && $3 == "1" && NF == 3) {print $1}' | tr '\n' ' '
+}
+
+# Return every host to the state `up` left it in, whatever a test did there, or fail loudly:
+# every process but the host's init, its sshd daemon and the init's sleep (ZooKeeper, sessions, root's
+# own, port squatters), mounts a test added inside the host, a slowed or blackholed link, routes a
+# test added, the sudoers grant; then a fresh home, /tmp and /var/tmp.
 cmd_reset() {
   load_settings
-  local i ns pid dir
+  local i ns init dir pid keep leftover point
   for i in $(seq "$HOSTS"); do
     ns=$(host_ns "$i")
+    init=$(host_init_pid "$ns") || die "reset: $(host_name "$i") is not running (run: lab.sh up)"
+    keep=" $init $(init_own_children "$init") "
     for pid in $(ip netns pids "$ns" 2>/dev/null); do
-      if awk -v uid="$(id -u admin)" '/^Uid:/ { exit ($2 == uid ? 0 : 1) }' "/proc/$pid/status" 2>/dev/null; then
-        kill -KILL "$pid" 2>/dev/null || true
-      fi
+      [[ "$keep" == *" $pid "* ]] || kill -KILL "$pid" 2>/dev/null || true
     done
+    # Mounts inside the host that neither the machine nor the host's init made (bind mounts, tmpfs).
+    for point in $(awk '{print $5}' "/proc/$init/mountinfo" | tac); do
+      case "$point" in /home/admin | /tmp | /var/tmp | /usr/share/java) continue ;; esac
+      grep -qx -- "$point" <(awk '{print $5}' /proc/1/mountinfo) || nsenter -t "$init" -m -p -- umount -l "$point" 2>/dev/null || true
+    done
+    tc qdisc del dev "$(host_veth "$i")" root 2>/dev/null || true
+    ip -n "$ns" route show type blackhole 2>/dev/null | while read -r _ target _; do
+      ip -n "$ns" route del blackhole "$target" 2>/dev/null || true
+    done
+  done
+  rm -f "$GRANT_FILE"
+  # What was killed is gone before the homes are replaced under it; what survives is named.
+  for i in $(seq "$HOSTS"); do
+    ns=$(host_ns "$i")
+    init=$(host_init_pid "$ns")
+    for _ in $(seq 40); do
+      keep=" $init $(init_own_children "$init") "
+      leftover=$(for pid in $(ip netns pids "$ns"); do [[ "$keep" == *" $pid "* ]] || echo "$pid"; done)
+      [ -z "$leftover" ] && break
+      sleep 0.05
+    done
+    [ -z "$leftover" ] || die "reset: $(host_name "$i"): processes survive: $(ps -o pid=,user=,args= -p "$(echo $leftover | tr ' ' ,)" 2>/dev/null | tr '\n' ';')"
+    leftover=$(awk '{print $5}' "/proc/$init/mountinfo" | grep -vxF -f <(awk '{print $5}' /proc/1/mountinfo) | grep -vxE '/home/admin|/tmp|/var/tmp|/usr/share/java' || true)
+    [ -z "$leftover" ] || die "reset: $(host_name "$i"): mounts survive: $leftover"
   done
   for i in $(seq "$HOSTS"); do
     dir=$(host_dir "$i")
     seed_home "$dir/home"
-    find "$dir/tmp" "$dir/vartmp" -mindepth 1 -delete 2>/dev/null || true
+    find "$dir/tmp" "$dir/vartmp" -mindepth 1 -delete || die "reset: cannot empty $(host_name "$i")'s /tmp"
   done
-  say "reset: $HOSTS hosts, ZooKeeper stopped, homes fresh"
+  say "reset: $HOSTS hosts as up left them: only init and sshd run, no added mounts, routes or link limits, homes fresh"
 }
 
 srvr_mode() { # ns → mode line of srvr on localhost:2181, or "-"

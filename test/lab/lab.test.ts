@@ -110,4 +110,42 @@ describe('lab', () => {
       `modes: ${modes.join(', ')}`,
     );
   });
+
+  test('reset returns every host to what up left, whatever a test did there', (t) => {
+    if (!requireLab(t)) return;
+    // Root's port squatter, a stray daemon of admin's, a mount, a blackhole route, a slowed link.
+    inHost(2, 'setsid bash -c "exec 3<>/dev/null; exec sleep 600" </dev/null >/dev/null 2>&1 & true');
+    inHost(
+      2,
+      'setsid python3 -c "import socket,time; s=socket.socket(); s.bind((\'0.0.0.0\', 2181)); s.listen(); time.sleep(600)" </dev/null >/dev/null 2>&1 & true',
+    );
+    asAdmin(3, 'setsid sleep 601 </dev/null >/dev/null 2>&1 & true');
+    inHost(4, 'mount -t tmpfs -o size=1m zklab-test /opt');
+    inHost(4, `ip route add blackhole ${hostIp(5)}/32`);
+    lab('slow', 'LZY-05', '1mbit');
+    lab('reset');
+    assert.equal(inHost(2, 'pgrep -a -f "[s]leep 60[01]|time[.]sleep" || true').trim(), '');
+    assert.equal(
+      inHost(2, 'exec 3<>/dev/tcp/127.0.0.1/2181 2>/dev/null && echo open || echo closed').trim(),
+      'closed',
+    );
+    assert.equal(inHost(3, 'pgrep -a -f "[s]leep 601" || true').trim(), '');
+    assert.equal(inHost(4, 'grep -c " /opt " /proc/self/mounts || true').trim(), '0');
+    assert.doesNotMatch(inHost(4, 'ip route'), /blackhole/);
+    assert.doesNotMatch(
+      execFileSync('tc', ['qdisc', 'show', 'dev', 'zkl-lzy05'], { encoding: 'utf8' }),
+      /tbf/,
+    );
+    for (const n of hostNumbers()) {
+      assert.equal(
+        asAdmin(n, 'ls -A /tmp /var/tmp | grep -v -e "^$" -e ":$" || true').trim(),
+        '',
+        `host ${n}`,
+      );
+      assert.equal(
+        asAdmin(n, 'ls -A ~ | tr "\\n" " "').trim(),
+        '.bash_logout .bash_profile .bashrc .profile',
+      );
+    }
+  });
 });
