@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ExitCode, HostError, ZkdeployError } from '../errors.js';
+import { onInterrupt } from '../interrupt.js';
 import type { Inventory } from '../inventory/types.js';
 import { collectStatus, type HostStatus } from '../ops/ensemble-status.js';
 import { askFourLetterWord } from '../ops/four-letter.js';
@@ -158,6 +159,12 @@ export async function restart(options: RestartOptions): Promise<number> {
   // Every host is connected, whatever --hosts says: the leader and the quorum are the ensemble's.
   const fleet = await Fleet.open(inventory, settings);
   let order: string[] = [];
+  // Ctrl-C may come between a server's stop and its start: say how to bring it back.
+  const unregister = onInterrupt(() => {
+    process.stderr.write(
+      'zkdeploy: restart interrupted: a server may be left stopped; `zkdeploy start` brings it back (then `zkdeploy status`)\n',
+    );
+  });
   try {
     if (fleet.failed.length > 0 && !options.force) {
       throw new ZkdeployError(
@@ -171,6 +178,7 @@ export async function restart(options: RestartOptions): Promise<number> {
     if (options.parallel) await allAtOnce(fleet, targets, options);
     else order = await rolling(fleet, targets, options);
   } finally {
+    unregister();
     await fleet.close();
   }
   if (order.length > 0) process.stdout.write(`${color.bold('order:')} ${order.join(' → ')}\n\n`);

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { labSuite, lockFileOf, pairsWith } from '../helpers/cli.js';
+import { labSuite, lockFileOf, pairsWith, until } from '../helpers/cli.js';
 import { asAdmin, hostNumbers, inHost, lab, labTarball, requireLab } from '../helpers/lab.js';
 import { cliPath, repoRoot } from '../helpers/paths.js';
 
@@ -121,6 +121,41 @@ describe('exit codes', () => {
     assert.equal(again.code, 0, again.stdout + again.stderr);
     assert.equal(pairsWith(again.stdout, 'failed').length, 0);
     assert.equal(zkOn(3), '');
+  });
+
+  test('130: interrupted during a rolling restart: the lock released, nothing of ours left on a host, start brings the ensemble back', async (t) => {
+    if (!requireLab(t)) return;
+    // Continues from the install above: an installed, stopped ensemble.
+    assert.equal((await run('start', '-i', lzy)).code, 0);
+    const child = spawn(process.execPath, [cliPath, 'restart', '-i', lzy], {
+      cwd,
+      env: { ...process.env, CI: 'true', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // Interrupted once the first host has been stopped by the restart.
+    const down = () => hostNumbers().some((n) => zkOn(n) === '');
+    await until(down, 'the restart to stop a first server', 60_000);
+    child.kill('SIGINT');
+    assert.equal(await exited, 130, stderr);
+    assert.match(
+      stderr,
+      /restart interrupted: a server may be left stopped; `zkdeploy start` brings it back/,
+    );
+    assert.equal(existsSync(lockFileOf(lzy)), false, 'the lock was left behind');
+    await until(
+      () => hostNumbers().every((n) => ourProcesses(n) === ''),
+      'our commands on the hosts to end',
+      5000,
+    ).catch(() => undefined);
+    for (const n of hostNumbers()) assert.equal(ourProcesses(n), '', `host ${n}`);
+    const started = await run('start', '-i', lzy);
+    assert.equal(started.code, 0, started.stdout + started.stderr);
+    assert.equal((await run('status', '-i', lzy)).code, 0, 'healthy again');
   });
 });
 
