@@ -1,13 +1,11 @@
 // The README's exit-code table, one test per row, each row's cases as the table names them.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { labSuite, lockFileOf, pairsWith, until } from '../helpers/cli.js';
-import { asAdmin, hostNumbers, inHost, lab, labTarball, requireLab } from '../helpers/lab.js';
-import { cliPath, repoRoot } from '../helpers/paths.js';
+import { labSuite, lockFileOf, pairsWith, until, zkdeployInBackground } from '../helpers/cli.js';
+import { asAdmin, hostNumbers, inHost, lab, labTarball, requireLab, uploadUnderway } from '../helpers/lab.js';
+import { repoRoot } from '../helpers/paths.js';
 
 const lzy = join(repoRoot, 'inventories', 'lzy.yaml');
 
@@ -100,21 +98,17 @@ describe('exit codes', () => {
     lab('reset');
     lab('slow', 'LZY-03', '4mbit');
     t.after(() => lab('fast', 'LZY-03'));
-    const child = spawn(process.execPath, [cliPath, 'install', '-i', lzy, '-t', labTarball()], {
-      cwd,
-      env: { ...process.env, CI: 'true', NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    const partial = () =>
-      Number(asAdmin(3, 'stat -c %s ~/setups/*.zkdeploy-partial 2>/dev/null || echo 0').trim());
-    for (let i = 0; i < 100 && partial() < 100_000; i++) await sleep(100);
-    assert.ok(partial() >= 100_000, 'the upload to LZY-03 never got going');
+    const { child, exited } = zkdeployInBackground(['install', '-i', lzy, '-t', labTarball()], cwd);
+    await uploadUnderway(3, 100_000);
     child.kill('SIGINT');
     assert.equal(await exited, 130);
     assert.equal(existsSync(lockFileOf(lzy)), false, 'the lock was left behind');
     // sshd ends a session's processes when its connection goes: none of ours lives on.
-    for (let i = 0; i < 50 && hostNumbers().some((n) => ourProcesses(n) !== ''); i++) await sleep(100);
+    await until(
+      () => hostNumbers().every((n) => ourProcesses(n) === ''),
+      'our commands on the hosts to end',
+      5000,
+    ).catch(() => undefined);
     for (const n of hostNumbers()) assert.equal(ourProcesses(n), '', `host ${n}`);
     lab('fast', 'LZY-03');
     const again = await run('install', '-i', lzy, '-t', labTarball());
@@ -127,23 +121,14 @@ describe('exit codes', () => {
     if (!requireLab(t)) return;
     // Continues from the install above: an installed, stopped ensemble.
     assert.equal((await run('start', '-i', lzy)).code, 0);
-    const child = spawn(process.execPath, [cliPath, 'restart', '-i', lzy], {
-      cwd,
-      env: { ...process.env, CI: 'true', NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const { child, output, exited } = zkdeployInBackground(['restart', '-i', lzy], cwd);
     // Interrupted once the first host has been stopped by the restart.
     const down = () => hostNumbers().some((n) => zkOn(n) === '');
     await until(down, 'the restart to stop a first server', 60_000);
     child.kill('SIGINT');
-    assert.equal(await exited, 130, stderr);
+    assert.equal(await exited, 130, output().stderr);
     assert.match(
-      stderr,
+      output().stderr,
       /restart interrupted: a server may be left stopped; `zkdeploy start` brings it back/,
     );
     assert.equal(existsSync(lockFileOf(lzy)), false, 'the lock was left behind');

@@ -5,8 +5,15 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { lockFileOf, outcomes, pairsWith, scratchDir, until, zkdeploy } from '../helpers/cli.js';
+import {
+  lockFileOf,
+  outcomes,
+  pairsWith,
+  scratchDir,
+  until,
+  zkdeploy,
+  zkdeployInBackground,
+} from '../helpers/cli.js';
 import {
   asAdmin,
   hostIp,
@@ -16,6 +23,7 @@ import {
   labSshConfig,
   labTarball,
   requireLab,
+  uploadUnderway,
   zkCli,
 } from '../helpers/lab.js';
 import { cliPath, repoRoot } from '../helpers/paths.js';
@@ -52,22 +60,15 @@ describe('faults', () => {
     if (!requireLab(t)) return;
     lab('slow', 'LZY-03', '4mbit');
     undo.push(() => lab('fast', 'LZY-03'));
-    const child = spawn(process.execPath, [cliPath, 'install', '-i', inventory, '-t', labTarball()], {
-      cwd: cwd.path,
-      env: { ...process.env, CI: 'true', NO_COLOR: '1' },
-    });
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    const partialSize = () =>
-      Number(asAdmin(3, 'stat -c %s ~/setups/*.zkdeploy-partial 2>/dev/null || echo 0').trim());
-    for (let i = 0; i < 100 && partialSize() < 500_000; i++) await sleep(100);
-    assert.ok(partialSize() >= 500_000, 'the upload to LZY-03 never got going');
+    const { output, exited } = zkdeployInBackground(
+      ['install', '-i', inventory, '-t', labTarball()],
+      cwd.path,
+    );
+    await uploadUnderway(3, 500_000);
     // Cut it: end LZY-03's SSH session processes for admin, by PID.
     inHost(3, 'for p in $(pgrep -u admin -x sshd); do kill -9 "$p"; done');
-    assert.equal(await exited, 1, stdout);
+    assert.equal(await exited, 1, output().stdout);
+    const { stdout } = output();
     assert.match(stdout, /^LZY-03\s+failed\s/m);
     for (const host of ['LZY-01', 'LZY-02', 'LZY-04', 'LZY-05']) {
       assert.deepEqual(
@@ -101,22 +102,14 @@ describe('faults', () => {
     lab('reset');
     lab('slow', 'LZY-03', '4mbit');
     undo.push(() => lab('fast', 'LZY-03'));
-    const child = spawn(
-      process.execPath,
-      [cliPath, 'install', '-i', inventory, '-t', labTarball(), '--command-timeout', '3'],
-      { cwd: cwd.path, env: { ...process.env, CI: 'true', NO_COLOR: '1' } },
+    const { output, exited } = zkdeployInBackground(
+      ['install', '-i', inventory, '-t', labTarball(), '--command-timeout', '3'],
+      cwd.path,
     );
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    const partialSize = () =>
-      Number(asAdmin(3, 'stat -c %s ~/setups/*.zkdeploy-partial 2>/dev/null || echo 0').trim());
-    for (let i = 0; i < 100 && partialSize() < 300_000; i++) await sleep(100);
-    assert.ok(partialSize() >= 300_000, 'the upload to LZY-03 never got going');
+    await uploadUnderway(3, 300_000);
     lab('blackhole', 'LZY-03');
-    assert.equal(await exited, 1, stdout);
+    assert.equal(await exited, 1, output().stdout);
+    const { stdout } = output();
     assert.match(stdout, /LZY-03.*upload to .* stalled: no progress for 3s \(--command-timeout\)/);
     assert.equal(outcomes(stdout).get('LZY-01')?.get('upload'), 'changed');
     lab('fast', 'LZY-03');

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -50,6 +50,28 @@ export async function until(condition: () => boolean, what: string, ms = 10_000)
 export function lockFileOf(inventoryPath: string): string {
   const hash = createHash('sha256').update(inventoryPath).digest('hex').slice(0, 16);
   return join(homedir(), '.zkdeploy', 'locks', `${hash}.lock`);
+}
+
+/** The CLI started in the background (for a signal or a fault mid-run): its output so far, its exit. */
+export function zkdeployInBackground(
+  args: string[],
+  cwd: string,
+): { child: ChildProcess; output: () => { stdout: string; stderr: string }; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [cliPath, ...args], {
+    cwd,
+    env: { ...process.env, CI: 'true', NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { child, output: () => ({ stdout, stderr }), exited };
 }
 
 /** A scratch working directory (for .zkdeploy/ state) that removes itself. */

@@ -70,6 +70,17 @@ export function markersOnHosts(): string[] {
   );
 }
 
+/** Waits until the tarball's upload to host n has written `bytes` (its .zkdeploy-partial file). */
+export async function uploadUnderway(n: number, bytes: number): Promise<void> {
+  const size = () =>
+    Number(asAdmin(n, 'stat -c %s ~/setups/*.zkdeploy-partial 2>/dev/null || echo 0').trim());
+  const deadline = Date.now() + 10_000;
+  while (size() < bytes) {
+    if (Date.now() > deadline) throw new Error(`the upload to ${hostName(n)} never got going`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Runs a shell command as admin inside one lab host, as if logged in there. */
 export function asAdmin(n: number, script: string): string {
   return inHost(n, `cd /home/admin && runuser -u admin -- bash -c ${shellQuote(script)}`);
