@@ -102,14 +102,7 @@ describe('exit codes', () => {
     await uploadUnderway(3, 100_000);
     child.kill('SIGINT');
     assert.equal(await exited, 130);
-    assert.equal(existsSync(lockFileOf(lzy)), false, 'the lock was left behind');
-    // sshd ends a session's processes when its connection goes: none of ours lives on.
-    await until(
-      () => hostNumbers().every((n) => ourProcesses(n) === ''),
-      'our commands on the hosts to end',
-      5000,
-    ).catch(() => undefined);
-    for (const n of hostNumbers()) assert.equal(ourProcesses(n), '', `host ${n}`);
+    await assertNothingLeftBehind();
     lab('fast', 'LZY-03');
     const again = await run('install', '-i', lzy, '-t', labTarball());
     assert.equal(again.code, 0, again.stdout + again.stderr);
@@ -131,13 +124,7 @@ describe('exit codes', () => {
       output().stderr,
       /restart interrupted: a server may be left stopped; `zkdeploy start` brings it back/,
     );
-    assert.equal(existsSync(lockFileOf(lzy)), false, 'the lock was left behind');
-    await until(
-      () => hostNumbers().every((n) => ourProcesses(n) === ''),
-      'our commands on the hosts to end',
-      5000,
-    ).catch(() => undefined);
-    for (const n of hostNumbers()) assert.equal(ourProcesses(n), '', `host ${n}`);
+    await assertNothingLeftBehind();
     const started = await run('start', '-i', lzy);
     assert.equal(started.code, 0, started.stdout + started.stderr);
     assert.equal((await run('status', '-i', lzy)).code, 0, 'healthy again');
@@ -147,4 +134,13 @@ describe('exit codes', () => {
 /** zkdeploy's commands and uploads still running for admin on a host. */
 function ourProcesses(n: number): string {
   return inHost(n, "pgrep -u admin -a -f 'zkdeploy-ru[n]|sftp-server' || true").trim();
+}
+
+/** After an interrupted run: its lock is gone and none of its commands lives on, on any host. */
+async function assertNothingLeftBehind(): Promise<void> {
+  assert.equal(existsSync(lockFileOf(lzy)), false, 'the lock was left behind');
+  // sshd ends a session's processes when its connection goes.
+  const clean = () => hostNumbers().every((n) => ourProcesses(n) === '');
+  await until(clean, 'our commands on the hosts to end', 5000).catch(() => undefined);
+  for (const n of hostNumbers()) assert.equal(ourProcesses(n), '', `host ${n}`);
 }
