@@ -74,7 +74,7 @@ ensure_packages() {
   local missing=()
   [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
   command -v ssh >/dev/null || missing+=(openssh-client)
-  command -v java >/dev/null || missing+=(default-jre-headless)
+  command -v java >/dev/null && command -v javac >/dev/null || missing+=(default-jdk-headless)
   command -v ip >/dev/null || missing+=(iproute2)
   command -v sudo >/dev/null || missing+=(sudo)
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -355,6 +355,7 @@ cmd_up() {
   ensure_keys
   ensure_password_user
   bash "$LAB_DIR/build-tarballs.sh" "$STATE/tarballs"
+  bash "$LAB_DIR/build-zk349.sh" "$LAB_DIR/vendor/zookeeper-3.4.9-src.tar.gz" "$STATE/tarballs"
   local i
   for i in $(seq "$HOSTS"); do
     write_host_files "$i"
