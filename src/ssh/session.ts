@@ -200,13 +200,36 @@ export class SshSession {
    */
   async upload(localPath: string, remotePath: string, stallMs?: number): Promise<void> {
     const sftp = await this.guarded(this.sftp());
-    await this.guarded(
-      new Promise<void>((resolve, reject) => {
-        let timer: NodeJS.Timeout | undefined;
-        const watch = () => {
-          if (stallMs === undefined) return;
+    let timer: NodeJS.Timeout | undefined;
+    let settled = false;
+    // However it ends (done, failed, stalled or the connection lost), the stall timer goes with it:
+    // left pending, it alone kept a finished run alive until --command-timeout.
+    try {
+      await this.guarded(
+        this.fastPut(sftp, localPath, remotePath, stallMs, (next) => {
           clearTimeout(timer);
-          timer = setTimeout(() => {
+          timer = next;
+          if (settled) clearTimeout(next);
+        }),
+      );
+    } finally {
+      settled = true;
+      clearTimeout(timer);
+    }
+  }
+
+  private fastPut(
+    sftp: SFTPWrapper,
+    localPath: string,
+    remotePath: string,
+    stallMs: number | undefined,
+    setTimer: (timer: NodeJS.Timeout) => void,
+  ): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const watch = () => {
+        if (stallMs === undefined) return;
+        setTimer(
+          setTimeout(() => {
             this.sftpChannel = undefined;
             sftp.end();
             reject(
@@ -216,17 +239,16 @@ export class SshSession {
                 'look at the host (a full or hung disk, a stuck file system); raise --command-timeout if the link is only slow',
               ),
             );
-          }, stallMs);
-        };
-        watch();
-        const options = { concurrency: 16, chunkSize: 64 * 1024, step: watch };
-        sftp.fastPut(localPath, remotePath, options, (err) => {
-          clearTimeout(timer);
-          if (err) reject(new HostError(this.target.name, `upload to ${remotePath} failed: ${err.message}`));
-          else resolve();
-        });
-      }),
-    );
+          }, stallMs),
+        );
+      };
+      watch();
+      const options = { concurrency: 16, chunkSize: 64 * 1024, step: watch };
+      sftp.fastPut(localPath, remotePath, options, (err) => {
+        if (err) reject(new HostError(this.target.name, `upload to ${remotePath} failed: ${err.message}`));
+        else resolve();
+      });
+    });
   }
 
   /**

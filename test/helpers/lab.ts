@@ -1,5 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { shellQuote } from '../../src/remote/quote.js';
@@ -11,7 +12,21 @@ export const labSubnet = process.env.ZKLAB_SUBNET ?? '10.213.57';
 export const labKnownHosts = join(labState, 'known_hosts');
 export const labSshConfig = join(labState, 'ssh_config');
 export const labKey = join(labState, 'keys', 'id_ed25519');
-export const labTarball = (name = 'zookeeper-3.8.0.tar.gz') => join(labState, 'tarballs', name);
+
+/**
+ * The ZooKeeper release the end-to-end tests deploy, one setting for the whole run: 3.4.9 (the
+ * guide's, built from Apache's source) unless ZKLAB_RELEASE names another the lab builds (3.8.0).
+ */
+export const labRelease = process.env.ZKLAB_RELEASE ?? '3.4.9';
+if (!['3.4.9', '3.8.0'].includes(labRelease)) {
+  throw new Error(`ZKLAB_RELEASE must be 3.4.9 or 3.8.0 (the releases the lab builds), not '${labRelease}'`);
+}
+export const labTarball = (name = `zookeeper-${labRelease}.tar.gz`) => join(labState, 'tarballs', name);
+/** The release's directory name, and where install puts it on a lab host (for a remote shell). */
+export const releaseName = `zookeeper-${labRelease}`;
+export const releaseHome = `~/zookeeper/${releaseName}`;
+/** The release's own jar, relative to its directory: top level up to 3.4.x, lib/ from 3.5. */
+export const releaseJar = labRelease.startsWith('3.4.') ? `${releaseName}.jar` : `lib/${releaseName}.jar`;
 
 export const hostName = (n: number) => `LZY-${String(n).padStart(2, '0')}`;
 export const hostIp = (n: number) => `${labSubnet}.${10 + n}`;
@@ -107,7 +122,26 @@ export function requireLab(t: TestContext): boolean {
 /** The lab's known_hosts text. */
 export const labKnownHostsText = () => readFileSync(labKnownHosts, 'utf8');
 
-/** zkCli.sh of the lab's 3.8.0 release on host n, as admin, against a server (default: its own). */
+/** zkCli.sh of the lab's release on host n, as admin, against a server (default: its own). */
 export function zkCli(n: number, command: string, server = '127.0.0.1'): string {
-  return asAdmin(n, `~/zookeeper/zookeeper-3.8.0/bin/zkCli.sh -server ${server}:2181 ${command} 2>&1`);
+  return asAdmin(n, `${releaseHome}/bin/zkCli.sh -server ${server}:2181 ${command} 2>&1`);
+}
+
+/**
+ * The version line a release tarball's own jar reports (`org.apache.zookeeper.Version`, run here
+ * on this machine's Java): what every server installed from it must report through `srvr`.
+ */
+export function tarballBuild(tarball = labTarball()): string {
+  const dir = mkdtempSync(join(tmpdir(), 'zkdeploy-release-'));
+  try {
+    execFileSync('tar', ['-xzf', tarball, '-C', dir]);
+    const [top] = readdirSync(dir);
+    const classpath = `${join(dir, String(top), '*')}:${join(dir, String(top), 'lib', '*')}`;
+    return execFileSync('java', ['-cp', classpath, 'org.apache.zookeeper.Version'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
