@@ -12,6 +12,7 @@ export interface HostStatus {
   zxid?: string | undefined;
   connections?: number | undefined;
   version?: string | undefined;
+  build?: string | undefined;
   latency?: string | undefined;
   error?: string | undefined;
   /** What to do about the error, when zkdeploy knows. */
@@ -46,6 +47,7 @@ export async function collectStatus(fleet: Fleet): Promise<HostStatus[]> {
         zxid: report.zxid,
         connections: report.connections,
         version: report.version,
+        build: report.build,
         latency: report.latency,
       });
     }),

@@ -2,6 +2,8 @@
 export interface SrvrReport {
   mode: string | undefined;
   version: string | undefined;
+  /** The whole version line: release, revision and build date, which tell two builds apart. */
+  build: string | undefined;
   zxid: string | undefined;
   connections: number | undefined;
   latency: string | undefined;
@@ -22,6 +24,7 @@ export function parseSrvr(reply: string): SrvrReport {
   return {
     mode: MODE.exec(reply)?.[1],
     version: field('Zookeeper version')?.split(/[-,\s]/)[0],
+    build: field('Zookeeper version'),
     zxid: field('Zxid'),
     connections: number('Connections'),
     latency: field('Latency min/avg/max'),

@@ -2,11 +2,20 @@
 // at its prompt, a release directory read back from a host that is not one, a host unreachable for plan
 // and restart, and a path between two hosts that is blocked while both answer this machine.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { labSuite } from '../helpers/cli.js';
-import { asAdmin, hostNumbers, inHost, labTarball, requireLab } from '../helpers/lab.js';
+import {
+  asAdmin,
+  hostNumbers,
+  inHost,
+  labTarball,
+  lzyWithDeadHost,
+  releaseHome,
+  releaseName,
+  requireLab,
+} from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
 import { zkdeployInTerminal } from '../helpers/terminal.js';
 
@@ -14,14 +23,7 @@ const lzy = join(repoRoot, 'inventories', 'lzy.yaml');
 
 describe('edges', () => {
   const { cwd, run } = labSuite();
-  const withDeadHost = () => {
-    const file = join(cwd, 'dead.yaml');
-    writeFileSync(
-      file,
-      readFileSync(lzy, 'utf8').replace(/- name: LZY-03\n/, '- name: LZY-03\n    address: 10.213.57.99\n'),
-    );
-    return file;
-  };
+  const withDeadHost = () => lzyWithDeadHost(cwd);
 
   test('logs of servers that never ran: each host says it has none', async (t) => {
     if (!requireLab(t)) return;
@@ -43,7 +45,7 @@ describe('edges', () => {
     assert.equal(result.code, 64, result.output);
     assert.match(result.output, /purge not confirmed: nothing was changed/);
     assert.equal(asAdmin(2, 'cat ~/zookeeper/data/version-2/snapshot.1').trim(), 'keep');
-    assert.equal(asAdmin(2, 'test -d ~/zookeeper/zookeeper-3.8.0 && echo there').trim(), 'there');
+    assert.equal(asAdmin(2, `test -d ${releaseHome} && echo there`).trim(), 'there');
   });
 
   test('uninstall refuses a release directory read back from a host that is not a release inside the install dir', async (t) => {
@@ -60,7 +62,7 @@ describe('edges', () => {
       result.stdout + result.stderr,
       /refusing to remove \/home\/admin\/zookeeper: ZOOKEEPER_HOME/,
     );
-    assert.equal(asAdmin(2, 'ls ~/zookeeper | sort').trim().split('\n').includes('zookeeper-3.8.0'), true);
+    assert.equal(asAdmin(2, 'ls ~/zookeeper | sort').trim().split('\n').includes(`${releaseName}`), true);
     assert.equal(
       (await run('install', '-i', lzy, '-t', labTarball())).code,
       0,

@@ -3,7 +3,16 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { outcomes, pairsWith, scratchDir, zkdeploy } from '../helpers/cli.js';
-import { asAdmin, hostName, hostNumbers, lab, labTarball, requireLab } from '../helpers/lab.js';
+import {
+  asAdmin,
+  hostName,
+  hostNumbers,
+  lab,
+  labTarball,
+  releaseHome,
+  releaseName,
+  requireLab,
+} from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
 
 const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
@@ -37,13 +46,13 @@ describe('install', () => {
     for (const n of hostNumbers()) {
       const home = '/home/admin/zookeeper';
       // Steps 1-2: the tarball in ~/setups, extracted under ~/zookeeper.
-      assert.equal(asAdmin(n, 'ls ~/setups').trim(), 'zookeeper-3.8.0.tar.gz');
-      assert.equal(asAdmin(n, 'test -x ~/zookeeper/zookeeper-3.8.0/bin/zkServer.sh && echo ok').trim(), 'ok');
+      assert.equal(asAdmin(n, 'ls ~/setups').trim(), `${releaseName}.tar.gz`);
+      assert.equal(asAdmin(n, `test -x ${releaseHome}/bin/zkServer.sh && echo ok`).trim(), 'ok');
       // Step 3: a login shell has ZOOKEEPER_HOME and zkServer.sh on its PATH.
-      assert.equal(asAdmin(n, 'bash -lc "echo \\$ZOOKEEPER_HOME"').trim(), `${home}/zookeeper-3.8.0`);
+      assert.equal(asAdmin(n, 'bash -lc "echo \\$ZOOKEEPER_HOME"').trim(), `${home}/${releaseName}`);
       assert.equal(
         asAdmin(n, 'bash -lc "command -v zkServer.sh"').trim(),
-        `${home}/zookeeper-3.8.0/bin/zkServer.sh`,
+        `${home}/${releaseName}/bin/zkServer.sh`,
       );
       // Step 4: data and logs directories.
       assert.equal(
@@ -51,7 +60,7 @@ describe('install', () => {
         'ok',
       );
       // Step 5: zoo.cfg with the guide's settings.
-      const cfg = asAdmin(n, 'cat ~/zookeeper/zookeeper-3.8.0/conf/zoo.cfg');
+      const cfg = asAdmin(n, `cat ${releaseHome}/conf/zoo.cfg`);
       assert.match(cfg, new RegExp(`^dataDir=${home}/data$`, 'm'));
       assert.match(cfg, new RegExp(`^dataLogDir=${home}/logs$`, 'm'));
       for (const m of hostNumbers())
@@ -74,15 +83,15 @@ describe('install', () => {
   test('drift: exactly the drifted steps change on exactly those hosts, and are repaired', async (t) => {
     if (!requireLab(t)) return;
     asAdmin(2, 'rm ~/zookeeper/data/myid');
-    asAdmin(3, "sed -i 's/^tickTime=2000/tickTime=3000/' ~/zookeeper/zookeeper-3.8.0/conf/zoo.cfg");
+    asAdmin(3, `sed -i 's/^tickTime=2000/tickTime=3000/' ${releaseHome}/conf/zoo.cfg`);
     // The same size, other bytes: a name-or-size check would miss it.
-    asAdmin(4, 'f=~/setups/zookeeper-3.8.0.tar.gz; s=$(stat -c %s $f); head -c $s /dev/zero > $f');
+    asAdmin(4, `f=~/setups/${releaseName}.tar.gz; s=$(stat -c %s $f); head -c $s /dev/zero > $f`);
     const result = await install();
     assert.equal(result.code, 0, result.stderr + result.stdout);
     assert.deepEqual(pairsWith(result.stdout, 'changed'), ['LZY-02 myid', 'LZY-03 zoo.cfg', 'LZY-04 upload']);
     assert.equal(asAdmin(2, 'cat ~/zookeeper/data/myid'), '2\n');
-    assert.match(asAdmin(3, 'cat ~/zookeeper/zookeeper-3.8.0/conf/zoo.cfg'), /^tickTime=2000$/m);
-    assert.equal(asAdmin(4, 'gzip -t ~/setups/zookeeper-3.8.0.tar.gz && echo ok').trim(), 'ok');
+    assert.match(asAdmin(3, `cat ${releaseHome}/conf/zoo.cfg`), /^tickTime=2000$/m);
+    assert.equal(asAdmin(4, `gzip -t ~/setups/${releaseName}.tar.gz && echo ok`).trim(), 'ok');
     const again = await install();
     assert.deepEqual(pairsWith(again.stdout, 'changed'), []);
   });

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { labSuite } from '../helpers/cli.js';
-import { asAdmin, inHost, labTarball, requireLab } from '../helpers/lab.js';
+import { asAdmin, inHost, labTarball, releaseHome, requireLab } from '../helpers/lab.js';
 
 const JDK = '/usr/lib/jvm/java-17-openjdk-amd64';
 const HIDE = `mount -t tmpfs -o size=1m zkjava /opt && mkdir /opt/jdk17 && mount --bind ${JDK} /opt/jdk17 && mount -t tmpfs -o size=1m,ro zkjvm /usr/lib/jvm`;
@@ -56,7 +56,7 @@ describe('javaHome: Java off the PATH', () => {
 
     const installed = await run('install', '-i', file, '-t', labTarball(), '--start');
     assert.equal(installed.code, 0, installed.stdout + installed.stderr);
-    assert.match(asAdmin(3, 'cat ~/zookeeper/zookeeper-3.8.0/conf/java.env'), /^JAVA_HOME=\/opt\/jdk17$/m);
+    assert.match(asAdmin(3, `cat ${releaseHome}/conf/java.env`), /^JAVA_HOME=\/opt\/jdk17$/m);
     const status = await run('status', '-i', file, '--json');
     assert.equal(status.code, 0, status.stdout + status.stderr);
     const modes = (JSON.parse(status.stdout) as { hosts: { name: string; mode: string }[] }).hosts;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { labSuite } from '../helpers/cli.js';
-import { hostIp, hostName, hostNumbers, labTarball, requireLab } from '../helpers/lab.js';
+import { hostIp, hostName, hostNumbers, labTarball, releaseHome, requireLab } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
 import { connectedServer, srvrMode, zk, zkClient } from '../helpers/zk-client.js';
 
@@ -132,7 +132,7 @@ describe('restart', () => {
     assert.match(unknown.stderr, /--hosts: LZY-6 not in .*lzy\.yaml/);
 
     const { asAdmin } = await import('../helpers/lab.js');
-    asAdmin(3, '~/zookeeper/zookeeper-3.8.0/bin/zkServer.sh stop');
+    asAdmin(3, `${releaseHome}/bin/zkServer.sh stop`);
     const refused = await run('restart');
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /restart refused: the ensemble is not healthy/);

@@ -4,16 +4,27 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type CliResult, labSuite, pairsWith } from '../helpers/cli.js';
-import { asAdmin, hostName, inHost, lab, labTarball, requireLab, zkCli } from '../helpers/lab.js';
+import {
+  asAdmin,
+  hostName,
+  inHost,
+  lab,
+  labRelease,
+  labTarball,
+  releaseHome,
+  requireLab,
+  tarballBuild,
+  zkCli,
+} from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
 
 const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
-const bin = '~/zookeeper/zookeeper-3.8.0/bin';
+const bin = `${releaseHome}/bin`;
 
 interface StatusJson {
   healthy: boolean;
   summary: string;
-  hosts: { name: string; myid: number; mode: string }[];
+  hosts: { name: string; myid: number; mode: string; build?: string }[];
 }
 
 describe('start and status', () => {
@@ -42,7 +53,13 @@ describe('start and status', () => {
     const text = await run('status');
     assert.equal(text.code, 0, text.stdout);
     assert.match(text.stdout, /^healthy: 1 leader, 4 followers \(quorum 3 of 5\)$/m);
-    assert.match(text.stdout, /^LZY-03\s+3\s+(leader|follower)\s+0x[0-9a-f]+\s+\d+\s+3\.8\.0$/m);
+    assert.match(
+      text.stdout,
+      new RegExp(
+        `^LZY-03\\s+3\\s+(leader|follower)\\s+0x[0-9a-f]+\\s+\\d+\\s+${labRelease.replaceAll('.', '\\.')}$`,
+        'm',
+      ),
+    );
 
     const { result, json } = await statusJson();
     assert.equal(result.code, 0);
@@ -58,6 +75,13 @@ describe('start and status', () => {
       'follower',
       'leader',
     ]);
+    // Each server runs the very build the tarball holds (release, revision, build date).
+    const build = tarballBuild();
+    assert.ok(build.startsWith(`${labRelease}-`), build);
+    assert.deepEqual(
+      json.hosts.map((h) => h.build),
+      Array(5).fill(build),
+    );
 
     const raw = await run('status', '--raw');
     assert.equal(raw.code, 0);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { labSuite, pairsWith } from '../helpers/cli.js';
-import { asAdmin, hostNumbers, inHost, labTarball, requireLab, zkCli } from '../helpers/lab.js';
+import { asAdmin, hostNumbers, inHost, labTarball, releaseHome, requireLab, zkCli } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
 
 const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
@@ -20,7 +20,7 @@ describe('uninstall', () => {
 
     const dry = await run('uninstall', '--dry-run');
     assert.equal(dry.code, 2, dry.stdout);
-    assert.equal(asAdmin(2, 'test -d ~/zookeeper/zookeeper-3.8.0 && echo still').trim(), 'still');
+    assert.equal(asAdmin(2, `test -d ${releaseHome} && echo still`).trim(), 'still');
 
     const result = await run('uninstall');
     assert.equal(result.code, 0, result.stdout + result.stderr);
@@ -51,7 +51,7 @@ describe('uninstall', () => {
     const refused = await run('uninstall', '--purge-data');
     assert.equal(refused.code, 64);
     assert.match(refused.stderr, /--purge-data deletes every ZooKeeper data directory.*\n.*--yes/);
-    assert.equal(asAdmin(4, 'test -d ~/zookeeper/zookeeper-3.8.0 && cat ~/zookeeper/data/myid'), '4\n');
+    assert.equal(asAdmin(4, `test -d ${releaseHome} && cat ~/zookeeper/data/myid`), '4\n');
 
     const purged = await run('uninstall', '--purge-data', '--yes');
     assert.equal(purged.code, 0, purged.stdout);

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { labSuite } from '../helpers/cli.js';
-import { asAdmin, labTarball, requireLab } from '../helpers/lab.js';
+import { asAdmin, labTarball, releaseHome, requireLab } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
 
 const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
-const bin = '~/zookeeper/zookeeper-3.8.0/bin';
+const bin = `${releaseHome}/bin`;
 
 interface VerifyJson {
   ok: boolean;

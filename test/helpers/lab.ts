@@ -1,10 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { shellQuote } from '../../src/remote/quote.js';
-import { labScript } from './paths.js';
+import { labScript, repoRoot } from './paths.js';
 
 /** Where the lab keeps keys, known_hosts, ssh_config and tarballs. */
 export const labState = process.env.ZKLAB_STATE ?? '/var/lib/zkdeploy-lab';
@@ -145,3 +145,27 @@ export function tarballBuild(tarball = labTarball()): string {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** The guide's inventory, inventories/lzy.yaml. */
+export const lzyInventory = join(repoRoot, 'inventories', 'lzy.yaml');
+
+/** Writes lzy.yaml as `name`.yaml in `dir` with one host given extra keys (`key: value` lines). */
+export function lzyWith(dir: string, name: string, host: number, keys: string): string {
+  const file = join(dir, `${name}.yaml`);
+  const entry = `- name: ${hostName(host)}\n`;
+  const text = readFileSync(lzyInventory, 'utf8');
+  if (!text.includes(entry)) throw new Error(`${lzyInventory} has no host entry "${entry.trim()}"`);
+  const indented = keys
+    .trim()
+    .split('\n')
+    .map((line) => `    ${line.trim()}\n`)
+    .join('');
+  writeFileSync(file, text.replace(entry, `${entry}${indented}`));
+  return file;
+}
+
+/** lzy.yaml with LZY-03 at an address in the lab's subnet where nothing answers. */
+export const lzyWithDeadHost = (dir: string) => lzyWith(dir, 'dead', 3, `address: ${labSubnet}.99`);
+/** lzy.yaml whose LZY-02 has no Java where the inventory says (javaHome: /opt/nojdk). */
+export const lzyWithoutJava = (dir: string, name = 'no-java') =>
+  lzyWith(dir, name, 2, 'javaHome: /opt/nojdk');

@@ -18,6 +18,8 @@ import {
   labKnownHostsText,
   labSshConfig,
   labTarball,
+  releaseHome,
+  releaseName,
   requireLab,
 } from '../helpers/lab.js';
 
@@ -89,16 +91,15 @@ describe('lab', () => {
     for (const n of hostNumbers()) {
       ssh(n, 'mkdir -p ~/setups ~/zookeeper/data');
       execFileSync('scp', ['-q', '-F', labSshConfig, labTarball(), `${hostName(n)}:setups/`]);
-      ssh(n, 'cd ~/zookeeper && tar -xzf ~/setups/zookeeper-3.8.0.tar.gz');
-      ssh(n, `cat > ~/zookeeper/zookeeper-3.8.0/conf/zoo.cfg <<'EOF'\n${zooCfg}EOF`);
+      ssh(n, `cd ~/zookeeper && tar -xzf ~/setups/${releaseName}.tar.gz`);
+      ssh(n, `cat > ${releaseHome}/conf/zoo.cfg <<'EOF'\n${zooCfg}EOF`);
       ssh(n, `echo ${n} > ~/zookeeper/data/myid`);
     }
-    for (const n of hostNumbers())
-      assert.match(ssh(n, '~/zookeeper/zookeeper-3.8.0/bin/zkServer.sh start'), /STARTED/);
+    for (const n of hostNumbers()) assert.match(ssh(n, `${releaseHome}/bin/zkServer.sh start`), /STARTED/);
     let modes: string[] = [];
     for (let attempt = 0; attempt < 60; attempt++) {
       modes = hostNumbers().map((n) => {
-        const out = asAdmin(n, '~/zookeeper/zookeeper-3.8.0/bin/zkServer.sh status 2>/dev/null || true');
+        const out = asAdmin(n, `${releaseHome}/bin/zkServer.sh status 2>/dev/null || true`);
         return /^Mode: (\w+)$/m.exec(out)?.[1] ?? 'none';
       });
       if (!modes.includes('none')) break;

@@ -38,6 +38,7 @@ describe('srvr and zkServer.sh status parsing', () => {
   test('3.4.9 srvr', () => {
     const r = parseSrvr(srvr349);
     assert.deepEqual([r.mode, r.version, r.zxid, r.connections], ['follower', '3.4.9', '0x0', 1]);
+    assert.equal(r.build, '3.4.9-1757313, built on 08/23/2016 06:50 GMT');
   });
 
   test('a server without quorum says so instead of a mode', () => {
