@@ -1,11 +1,14 @@
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ExitCode, InputError } from '../errors.js';
 import { didYouMean } from '../inventory/did-you-mean.js';
-import { expandLocalHome, loadInventory, remembered, resolveInventoryPath } from '../inventory/load.js';
+import { expandLocalHome, loadInventory, resolveInventoryPath } from '../inventory/load.js';
+import { rememberedTarball } from '../inventory/memory.js';
 import type { HostSpec, Inventory } from '../inventory/types.js';
 import type { Fleet, FleetOptions } from '../run/fleet.js';
 import { lockInventory } from '../run/lock.js';
 import { loadSshConfig } from '../ssh/ssh-config.js';
+import { discoverTarball, releasePlaces } from '../tarball/discover.js';
 import { progressView } from '../ui/progress-view.js';
 import { askHidden } from '../ui/prompt.js';
 
@@ -68,8 +71,17 @@ export function lockedContext(command: string, options: ContextOptions): RunCont
 
 /** Loads the inventory the options point at, flags overriding the file; prints its warnings. */
 export function inventoryFrom(options: HostOptions & { tarball?: string; firewall?: string }): Inventory {
-  const path = resolveInventoryPath(options.inventory);
-  const inventory = loadInventory(path, {
+  const choice = resolveInventoryPath(options.inventory);
+  if (choice.notice) process.stderr.write(`zkdeploy: ${choice.notice}\n`);
+  if (choice.from === 'remembered' || choice.from === 'this directory') {
+    if (!existsSync(choice.path)) {
+      throw new InputError(
+        `${choice.path}: the inventory an earlier install used is gone`,
+        'pass --inventory FILE (install with it again to remember it)',
+      );
+    }
+  }
+  const inventory = loadInventory(choice.path, {
     tarball: options.tarball,
     user: options.user,
     identity: options.identity ? expandLocalHome(options.identity) : undefined,
@@ -82,18 +94,21 @@ export function inventoryFrom(options: HostOptions & { tarball?: string; firewal
 
 /**
  * The tarball's local path: --tarball (relative to here), else the inventory's (relative to the
- * inventory file), else the one the last install here used with this inventory.
+ * inventory file), else the one an earlier install used with this inventory, else the one
+ * ZooKeeper release found where the guide and people keep it (~/setups, beside the inventory,
+ * here), saying which.
  */
 export function tarballPath(inventory: Inventory, flag: string | undefined): string {
   if (flag) return resolve(expandLocalHome(flag));
   const fromFile = inventory.cluster.tarball;
   if (fromFile) return resolve(dirname(inventory.path), expandLocalHome(fromFile));
-  const last = remembered();
-  if (last && last.inventory === inventory.path) return last.tarball;
-  throw new InputError(
-    `${inventory.file}: no tarball given`,
-    'pass --tarball FILE or set zookeeper.tarball in the inventory',
+  const earlier = rememberedTarball(inventory.path);
+  if (earlier) return earlier;
+  const found = discoverTarball(releasePlaces(dirname(inventory.path)), inventory.file);
+  process.stderr.write(
+    `zkdeploy: using ${found.path} (the one ZooKeeper release in ${found.place.shown}; --tarball to choose another)\n`,
   );
+  return found.path;
 }
 
 /** Fleet settings from the common flags. */

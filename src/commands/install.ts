@@ -1,6 +1,6 @@
 import { runChecks } from '../check/run.js';
 import { ExitCode, ZkdeployError } from '../errors.js';
-import { rememberInstall } from '../inventory/load.js';
+import { rememberInstall } from '../inventory/memory.js';
 import { startStep } from '../ops/start-step.js';
 import { checkLayout } from '../plan/install-plan.js';
 import { hostPaths } from '../plan/probe.js';

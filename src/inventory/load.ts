@@ -1,59 +1,66 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { InputError, messageOf } from '../errors.js';
+import { rememberedEnsembles, rememberedHere } from './memory.js';
 import type { Inventory } from './types.js';
 import { type InventoryOverrides, validateInventory } from './validate.js';
-
-/** Where install remembers the inventory and tarball it used, for later commands in the same directory. */
-const REMEMBERED = join('.zkdeploy', 'last-install.json');
-
-/** What the last install in a directory used. */
-export interface Remembered {
-  inventory: string;
-  tarball: string;
-}
-
-/** The last install's inventory and tarball in this directory, if any. */
-export function remembered(cwd = process.cwd()): Remembered | undefined {
-  const file = join(cwd, REMEMBERED);
-  if (!existsSync(file)) return undefined;
-  try {
-    const value = JSON.parse(readFileSync(file, 'utf8')) as Partial<Remembered>;
-    return typeof value.inventory === 'string' && typeof value.tarball === 'string'
-      ? { inventory: value.inventory, tarball: value.tarball }
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Expands a leading `~/` of a path on this machine. */
 export function expandLocalHome(path: string): string {
   return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
 }
 
-/**
- * The inventory file to use: --inventory, else $ZKDEPLOY_INVENTORY, else the one the last install
- * in this directory used (.zkdeploy/inventory).
- */
-export function resolveInventoryPath(flag: string | undefined, cwd = process.cwd()): string {
-  if (flag) return resolve(cwd, expandLocalHome(flag));
-  const fromEnv = process.env.ZKDEPLOY_INVENTORY;
-  if (fromEnv) return resolve(cwd, expandLocalHome(fromEnv));
-  const last = remembered(cwd);
-  if (last) return last.inventory;
-  throw new InputError(
-    'no inventory given',
-    'pass --inventory FILE, set ZKDEPLOY_INVENTORY, or run install with --inventory in this directory first',
-  );
+/** The inventory a command uses, where it came from, and what to tell the user about the choice. */
+export interface InventoryChoice {
+  path: string;
+  from: 'flag' | 'environment' | 'this directory' | 'remembered';
+  /** Said on stderr: which of several remembered ensembles is answered, and how to choose. */
+  notice?: string;
 }
 
-/** Remembers an install's absolute inventory and tarball paths for later commands in this directory. */
-export function rememberInstall(what: Remembered, cwd = process.cwd()): void {
-  mkdirSync(join(cwd, '.zkdeploy'), { recursive: true });
-  writeFileSync(join(cwd, REMEMBERED), `${JSON.stringify(what, null, 2)}\n`);
+/**
+ * The inventory file to use: --inventory (a file, or the name of a remembered ensemble), else
+ * $ZKDEPLOY_INVENTORY, else the one the last install in this directory used, else the ensemble
+ * this user installed last (saying so, and how to choose, when there are several).
+ */
+export function resolveInventoryPath(flag: string | undefined, cwd = process.cwd()): InventoryChoice {
+  if (flag) {
+    const path = resolve(cwd, expandLocalHome(flag));
+    if (existsSync(path)) return { path, from: 'flag' };
+    const named = rememberedEnsembles().filter((e) => e.name === flag);
+    const [only] = named;
+    if (only && named.length === 1) return { path: only.inventory, from: 'remembered' };
+    if (named.length > 1) {
+      throw new InputError(
+        `"${flag}" names ${named.length} remembered ensembles: ${named.map((e) => e.inventory).join(', ')}`,
+        'pass --inventory with the path of the one you mean',
+      );
+    }
+    return { path, from: 'flag' };
+  }
+  const fromEnv = process.env.ZKDEPLOY_INVENTORY;
+  if (fromEnv) return { path: resolve(cwd, expandLocalHome(fromEnv)), from: 'environment' };
+  const here = rememberedHere(cwd);
+  if (here) return { path: here.inventory, from: 'this directory' };
+  const ensembles = rememberedEnsembles();
+  const last = ensembles.at(-1);
+  if (!last) {
+    throw new InputError(
+      'no inventory given',
+      'pass --inventory FILE, set ZKDEPLOY_INVENTORY, or run install --inventory FILE first (later commands remember it)',
+    );
+  }
+  if (ensembles.length === 1) return { path: last.inventory, from: 'remembered' };
+  const names = ensembles.map((e) => e.name).join(', ');
+  return {
+    path: last.inventory,
+    from: 'remembered',
+    notice:
+      `answering for ${last.name} (${last.inventory}), the last installed of ${ensembles.length} ` +
+      `remembered ensembles (${names}); choose with --inventory FILE or --inventory NAME`,
+  };
 }
 
 /** Reads, parses and validates an inventory; every problem becomes one InputError (exit 3). */

@@ -6,6 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import {
+  cliEnv,
   lockFileOf,
   outcomes,
   pairsWith,
@@ -262,7 +263,7 @@ describe('faults', () => {
     assert.equal((await run('start')).code, 0);
     const first = spawn(process.execPath, [cliPath, 'restart'], {
       cwd: cwd.path,
-      env: { ...process.env, CI: 'true' },
+      env: cliEnv(cwd.path),
     });
     const firstDone = new Promise<number | null>((resolve) => first.on('close', resolve));
     const lock = lockFileOf(inventory);

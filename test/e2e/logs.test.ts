@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { labSuite, until } from '../helpers/cli.js';
+import { cliEnv, labSuite, until } from '../helpers/cli.js';
 import { asAdmin, hostNumbers, inHost, labTarball, requireLab } from '../helpers/lab.js';
 import { cliPath, repoRoot } from '../helpers/paths.js';
 
@@ -30,7 +30,7 @@ describe('logs', () => {
     if (!requireLab(t)) return;
     const child = spawn(process.execPath, [cliPath, 'logs', '--follow', '-n', '1'], {
       cwd: cwd,
-      env: { ...process.env, CI: 'true', NO_COLOR: '1' },
+      env: cliEnv(cwd),
     });
     let out = '';
     child.stdout.on('data', (d: Buffer) => {

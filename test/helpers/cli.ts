@@ -13,6 +13,14 @@ export interface CliResult {
   stderr: string;
 }
 
+/**
+ * The CLI's environment in a test: plain progress (CI is set), no colour, and the per-user memory of
+ * installed ensembles kept in the test's directory, never in the real home.
+ */
+export function cliEnv(cwd: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...process.env, CI: 'true', NO_COLOR: '1', XDG_STATE_HOME: join(cwd, '.xdg-state'), ...extra };
+}
+
 /** Runs the built CLI as a user would (plain progress: CI is set), in `cwd`. */
 export function zkdeploy(
   args: string[],
@@ -21,7 +29,7 @@ export function zkdeploy(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliPath, ...args], {
       cwd: options.cwd,
-      env: { ...process.env, CI: 'true', NO_COLOR: '1', ...options.env },
+      env: cliEnv(options.cwd, options.env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -59,7 +67,7 @@ export function zkdeployInBackground(
 ): { child: ChildProcess; output: () => { stdout: string; stderr: string }; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [cliPath, ...args], {
     cwd,
-    env: { ...process.env, CI: 'true', NO_COLOR: '1' },
+    env: cliEnv(cwd),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { shellQuote } from '../../src/remote/quote.js';
+import { cliEnv } from './cli.js';
 import { cliPath } from './paths.js';
 
 /** What a run in a pseudo-terminal printed there (stdout and stderr together) and its exit code. */
@@ -23,7 +24,7 @@ export function zkdeployInTerminal(
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qec', commandLine, '/dev/null'], {
       cwd: options.cwd,
-      env: { ...process.env, CI: 'true', NO_COLOR: '1', ...options.env },
+      env: cliEnv(options.cwd, options.env),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let output = '';

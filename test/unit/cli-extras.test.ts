@@ -17,7 +17,7 @@ const cli = (args: string[], input?: string) =>
   spawnSync(process.execPath, [cliPath, ...args], {
     encoding: 'utf8',
     input,
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', XDG_STATE_HOME: join(dir, '.xdg-state') },
   });
 
 const COMMANDS = [
