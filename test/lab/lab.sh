@@ -1,6 +1,6 @@
 #!/bin/bash
 # zkdeploy's test lab: real sshd hosts LZY-01 … LZY-NN in network namespaces on this machine.
-# Usage: lab.sh up|down [--purge]|reset|status|exec HOST -- CMD…|slow|fast|isolate on|off|env
+# Usage: lab.sh up|down [--purge]|reset|status|exec HOST -- CMD…|slow|blackhole|fast|block HOST PORT|unblock|isolate on|off|env
 # Settings (environment): ZKLAB_HOSTS (5), ZKLAB_SUBNET (10.213.57, a /24 given by its first
 # three octets), ZKLAB_STATE (/var/lib/zkdeploy-lab). Needs root.
 set -euo pipefail
@@ -514,6 +514,27 @@ cmd_blackhole() {
   tc qdisc replace dev "zkl-lzy${host#LZY-}" root tbf rate 1kbit burst 10 limit 10
 }
 
+# lab.sh block LZY-04 3888: TCP to that port of the host dropped on its way in, silently, as a
+# firewall there would (filtered), from every other host; unblock (or fast) undoes it. Built from
+# what every kernel here has: an htb class whose queue drops everything, chosen by a u32 match
+# (no tc actions, no netem, no nftables on this VM's kernel). It replaces a slow or blackholed link.
+cmd_block() {
+  load_settings
+  local host=${1:?host name} port=${2:?port}
+  [[ $port =~ ^[0-9]+$ ]] || die "block: port must be a number, not '$port'"
+  local dev="zkl-lzy${host#LZY-}"
+  if ! tc qdisc show dev "$dev" | grep -q '^qdisc htb 1:'; then
+    tc qdisc replace dev "$dev" root handle 1: htb default 10
+    tc class add dev "$dev" parent 1: classid 1:10 htb rate 10gbit 2>/dev/null
+    tc class add dev "$dev" parent 1: classid 1:20 htb rate 8bit ceil 8bit 2>/dev/null
+    tc qdisc add dev "$dev" parent 1:20 handle 20: tbf rate 1kbit burst 10 limit 10
+  fi
+  tc filter add dev "$dev" parent 1: protocol ip prio 1 u32 \
+    match ip protocol 6 0xff match ip dport "$port" 0xffff flowid 1:20
+}
+
+cmd_unblock() { cmd_fast "$@"; }
+
 cmd_fast() {
   load_settings
   local host=${1:?host name}
@@ -607,6 +628,8 @@ reset) cmd_reset ;;
 status) cmd_status ;;
 exec) shift; cmd_exec "$@" ;;
 slow) shift; cmd_slow "$@" ;;
+block) shift; cmd_block "$@" ;;
+unblock) shift; cmd_unblock "$@" ;;
 fast) shift; cmd_fast "$@" ;;
 blackhole) shift; cmd_blackhole "$@" ;;
 isolate) shift; cmd_isolate "$@" ;;
