@@ -155,28 +155,6 @@ export function agreedAddresses(all: Map<string, CheckFacts>): Map<string, strin
   return agreed;
 }
 
-/**
- * Whether this host could open every connection it tried to the other hosts; paths to hosts this
- * machine could not reach were not tried (`notChecked`), which is a warning, not a failure.
- */
-export function judgeNetwork(facts: CheckFacts, what: string, notChecked: string[] = []): CheckResult {
-  const failed = [...facts.reaches].filter(([, ok]) => !ok).map(([target]) => target);
-  const skipped = notChecked.length ? `; not checked: ${notChecked.join(', ')} (unreachable over SSH)` : '';
-  if (failed.length === 0)
-    return {
-      id: 'network',
-      status: skipped ? 'warn' : 'pass',
-      message: `reaches ${facts.reaches.size} ${what}${skipped}`,
-      ...(skipped ? { fix: 'run check again once every host is reachable' } : {}),
-    };
-  return {
-    id: 'network',
-    status: 'fail',
-    message: `cannot connect to ${failed.join(', ')}${skipped}`,
-    fix: 'open these ports between the hosts (a firewall, a security group, or a wrong address in DNS)',
-  };
-}
-
 /** What install will do about firewalld here. */
 export function judgeFirewall(decision: FirewallDecision): CheckResult {
   switch (decision.action) {

@@ -11,8 +11,6 @@ export interface CheckTargets {
   disks: Record<string, string>;
   /** Every server name of the ensemble, resolved on this host. */
   names: string[];
-  /** "NAME:PORT" this host must be able to open a TCP connection to. */
-  connect: string[];
   /** A shell test true while our server runs (its pid file). */
   aliveTest: string;
   /** The inventory's Java home for this host: its bin/java is the one checked, not the PATH's. */
@@ -46,11 +44,6 @@ export function checkScript(t: CheckTargets): string {
         ? `echo @@resolve:${name}; echo ${shellQuote(name)}`
         : `echo @@resolve:${name}; getent hosts ${shellQuote(name)} | awk '{print $1; exit}'`,
     ),
-    ...t.connect.map((target) => {
-      const [name = '', port = ''] = target.split(':');
-      const probe = `exec 3<>/dev/tcp/${name}/${port}`;
-      return `echo @@reach:${target}; timeout 2 bash -c ${shellQuote(probe)} 2>/dev/null && echo ok || echo no`;
-    }),
     ...firewallProbe(t.peer),
   ].join('\n');
 }
@@ -83,7 +76,6 @@ export function parseCheckProbe(
     listening,
     zookeeperRunning: s.get('running') === 'yes',
     resolves: new Map(t.names.map((n) => [n, s.get(`resolve:${n}`) || undefined])),
-    reaches: new Map(t.connect.map((c) => [c, s.get(`reach:${c}`) === 'ok'])),
   };
   return { facts, firewall: parseFirewallFacts(s, Number(s.get('uid'))) };
 }

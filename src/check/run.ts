@@ -1,7 +1,6 @@
 import { type FirewallDecision, firewallFor, firewallPrivilegedCommands } from '../firewall/decide.js';
 import { javaHomeOf } from '../inventory/java-home.js';
 import { serverPorts } from '../inventory/ports.js';
-import { collectStatus } from '../ops/ensemble-status.js';
 import { serverAliveTest } from '../ops/server-host.js';
 import { type Argv, commandLine, sudo, sudoersRule } from '../remote/become.js';
 import type { HostExecutor } from '../run/executor.js';
@@ -13,10 +12,11 @@ import {
   judgeFirewall,
   judgeJava,
   judgeNames,
-  judgeNetwork,
   judgePorts,
   judgeSize,
 } from './judge.js';
+import { probeNetwork } from './network.js';
+import { judgeNetworks } from './network-judge.js';
 import { type CheckTargets, checkScript, parseCheckProbe } from './probe.js';
 import type { CheckFacts, CheckResult } from './types.js';
 
@@ -40,9 +40,6 @@ export interface CheckReport {
 export async function runChecks(fleet: Fleet, tarball: ReleaseTarball | undefined): Promise<CheckReport> {
   const { inventory } = fleet;
   const { cluster } = inventory;
-  // Between running servers the quorum ports must be open (2888 only on the leader); before that, SSH.
-  const modes = new Map((await collectStatus(fleet)).map((r) => [r.name, r.mode]));
-  const serving = [...modes.values()].some((m) => m === 'leader' || m === 'follower');
   // A host this machine could not reach is that host's failure: the others' paths to it are "not
   // checked", never a failure of theirs that would hold back the whole install.
   const unreachable = fleet.hosts.filter((h) => !h.executor).map((h) => h.spec.name);
@@ -50,15 +47,6 @@ export async function runChecks(fleet: Fleet, tarball: ReleaseTarball | undefine
   const targetsFor = (self: string): CheckTargets => ({
     disks: { installDir: cluster.installDir, dataDir: cluster.dataDir, dataLogDir: cluster.dataLogDir },
     names: inventory.hosts.map((h) => h.name),
-    connect: inventory.hosts
-      .filter((h) => h.name !== self && !unreachable.includes(h.name))
-      .flatMap((h) => {
-        if (!serving) return [`${h.name}:${fleet.routeOf(h).target.port}`];
-        const mode = modes.get(h.name);
-        if (mode === 'leader')
-          return [`${h.name}:${cluster.electionPort}`, `${h.name}:${cluster.quorumPort}`];
-        return mode === 'follower' ? [`${h.name}:${cluster.electionPort}`] : [];
-      }),
     aliveTest: serverAliveTest(cluster),
     peer: inventory.hosts.find((h) => h.name !== self)?.name,
     javaHome: javaHomes.get(self),
@@ -81,6 +69,17 @@ export async function runChecks(fleet: Fleet, tarball: ReleaseTarball | undefine
       becomes.set(host.spec.name, await checkBecome(executor, needed, 'commands' in firewall));
     }
   });
+  const ports = serverPorts(cluster);
+  const network = await probeNetwork(
+    fleet,
+    [...new Set(Object.values(ports))],
+    new Map([...facts].map(([name, f]) => [name, { running: f.zookeeperRunning, listening: f.listening }])),
+  );
+  const networks = judgeNetworks(
+    inventory.hosts.map((h) => h.name),
+    network,
+    new Map(Object.entries(ports).map(([role, port]) => [port, role.replace(/Port$/, '')])),
+  );
   const agreed = agreedAddresses(facts);
   const installNeedKiB = tarball ? Math.ceil((tarball.size * 4) / 1024) + 64 * 1024 : 256 * 1024;
   const hosts = fleet.hosts.map((host) => {
@@ -103,9 +102,8 @@ export async function runChecks(fleet: Fleet, tarball: ReleaseTarball | undefine
       judgeDisk(f, installNeedKiB),
       judgePorts(f, serverPorts(cluster)),
       judgeNames(name, f, agreed),
-      judgeNetwork(
-        f,
-        serving ? 'quorum and election ports' : 'SSH ports of the other hosts',
+      withNotChecked(
+        networks.get(name),
         unreachable.filter((other) => other !== name),
       ),
       judgeFirewall(firewall),
@@ -174,4 +172,18 @@ function lastLine(output: string): string {
       .filter(Boolean)
       .slice(-1)[0] ?? ''
   );
+}
+
+/** A host's network verdict, with the hosts this machine could not reach (so nobody tested them). */
+function withNotChecked(verdict: CheckResult | undefined, notChecked: string[]): CheckResult {
+  const result = verdict ?? { id: 'network', status: 'warn', message: 'not tested' };
+  if (notChecked.length === 0) return result;
+  const note = `; not checked: paths to ${notChecked.join(', ')} (unreachable over SSH)`;
+  if (result.status === 'fail') return { ...result, message: `${result.message}${note}` };
+  return {
+    ...result,
+    status: 'warn',
+    message: `${result.message}${note}`,
+    fix: 'run check again once every host is reachable',
+  };
 }

@@ -25,6 +25,4 @@ export interface CheckFacts {
   zookeeperRunning: boolean;
   /** Each server name → the address it resolves to on this host (undefined: does not resolve). */
   resolves: Map<string, string | undefined>;
-  /** "NAME:PORT" → whether this host could open a TCP connection to it. */
-  reaches: Map<string, boolean>;
 }

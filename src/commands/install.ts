@@ -49,6 +49,8 @@ export async function install(options: InstallOptions): Promise<number> {
         'fix what the check names, or pass --skip-check to install anyway',
       );
     }
+    // The check lends free ZooKeeper ports a listener for a moment: no server starts before it is done.
+    if (options.start) await checking?.catch(() => undefined);
     await fleet.eachHostMarkingFailures(async (host, executor) => {
       await fleet.applySteps(host, executor, plans.get(host.spec.name) ?? []);
       if (options.start) await startStep(fleet, host, executor, options.timeout ?? 60);

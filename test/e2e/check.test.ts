@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { scratchDir, zkdeploy } from '../helpers/cli.js';
+import { scratchDir, until, zkdeploy, zkdeployInBackground } from '../helpers/cli.js';
 import { asAdmin, hostNumbers, inHost, lab, labTarball, requireLab } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
 
@@ -101,4 +101,91 @@ describe('check', () => {
     const result = await run('check', '-i', inventory, '-t', labTarball());
     assert.equal(result.code, 0, result.stdout);
   });
+
+  test("one host's election port closed to its peers: that host and port named, no other host blamed, install refused", async (t) => {
+    if (!requireLab(t)) return;
+    lab('block', 'LZY-04', '3888');
+    undo.push(() => lab('unblock', 'LZY-04'));
+    const result = await run('check', '--json', '-i', inventory, '-t', labTarball());
+    assert.equal(result.code, 2, result.stdout + result.stderr);
+    const report = JSON.parse(result.stdout) as CheckJson;
+    const failures = report.hosts.flatMap((h) =>
+      h.results.filter((r) => r.status === 'fail').map((r) => ({ host: h.name, ...r })),
+    );
+    assert.deepEqual(
+      failures.map((f) => `${f.host} ${f.id}`),
+      ['LZY-04 network'],
+    );
+    assert.match(
+      failures[0]?.message ?? '',
+      /^LZY-04:3888 \(election\) cannot be reached from any other host \(filtered: no answer, as when a firewall drops it\)$/,
+    );
+    assert.match(failures[0]?.fix ?? '', /open those ports on LZY-04/);
+    const install = await run('install', '-i', inventory, '-t', labTarball());
+    assert.equal(install.code, 1, install.stdout + install.stderr);
+    assert.match(install.stderr, /install refused: a preflight check failed/);
+    await assertNoListeners();
+    lab('unblock', 'LZY-04');
+  });
+
+  test('check interrupted (Ctrl-C) or killed while its listeners are up: none outlives it', async (t) => {
+    if (!requireLab(t)) return;
+    // A dropped port makes the connections last their 2 s: time to stop check while it listens.
+    lab('block', 'LZY-02', '2181');
+    undo.push(() => lab('unblock', 'LZY-02'));
+    for (const signal of ['SIGINT', 'SIGKILL'] as const) {
+      const { child, exited } = zkdeployInBackground(
+        ['check', '-i', inventory, '-t', labTarball()],
+        cwd.path,
+      );
+      await until(() => hostNumbers().some((n) => listenersOn(n) !== ''), 'a listener on a host', 20_000);
+      child.kill(signal);
+      assert.equal(await exited, signal === 'SIGINT' ? 130 : null, signal);
+      await until(
+        () => hostNumbers().every((n) => listenersOn(n) === ''),
+        `the listeners to go after ${signal}`,
+        10_000,
+      );
+    }
+    lab('unblock', 'LZY-02');
+  });
+
+  test('a running ensemble passes check, and no server notices it: nothing binds beside or connects to a server', async (t) => {
+    if (!requireLab(t)) return;
+    lab('reset');
+    assert.equal((await run('install', '-i', inventory, '-t', labTarball(), '--start')).code, 0);
+    const before = await run('status');
+    const logs = () =>
+      hostNumbers().map((n) => asAdmin(n, 'cat ~/zookeeper/server-logs/*.out | wc -c').trim());
+    const logsBefore = logs();
+    const result = await run('check', '--json');
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    const report = JSON.parse(result.stdout) as CheckJson;
+    for (const host of report.hosts)
+      assert.match(
+        host.results.find((r) => r.id === 'network')?.message ?? '',
+        /^its server runs: its ports are left alone/,
+      );
+    assert.deepEqual(logs(), logsBefore, "a server's log grew during check");
+    const after = await run('status');
+    const modes = (out: string) =>
+      out
+        .split('\n')
+        .filter((l) => l.startsWith('LZY-'))
+        .map((l) => l.split(/\s+/).slice(0, 3).join(' '));
+    assert.deepEqual(modes(after.stdout), modes(before.stdout));
+  });
 });
+
+/** The check's port listeners (Perl or Python) running for admin on host n. */
+function listenersOn(n: number): string {
+  return inHost(n, "pgrep -u admin -a -f 'IO::Socket::INET|import select, socket' || true").trim();
+}
+
+/** Every listener gone soon after the check that started it (its SSH channel closes as zkdeploy ends). */
+async function assertNoListeners(): Promise<void> {
+  await until(() => hostNumbers().every((n) => listenersOn(n) === ''), 'the listeners to go', 5000).catch(
+    () => undefined,
+  );
+  for (const n of hostNumbers()) assert.equal(listenersOn(n), '', `a listener was left on LZY-0${n}`);
+}

@@ -18,7 +18,6 @@ const facts = (over: Partial<CheckFacts> = {}): CheckFacts => ({
   listening: new Set(),
   zookeeperRunning: false,
   resolves: new Map(),
-  reaches: new Map(),
   ...over,
 });
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { connectCommand } from '../../src/check/port-probe.js';
 import { checkScript } from '../../src/check/probe.js';
 import { validateInventory } from '../../src/inventory/validate.js';
 import { hostPaths, parseProbe, probeScript } from '../../src/plan/probe.js';
@@ -59,12 +60,14 @@ describe('probe', () => {
     const check = checkScript({
       disks: { dataDir: '~/zookeeper/data' },
       names: ['a', 'b', '10.0.0.3'],
-      connect: ['b:2888'],
       aliveTest: 'test -f ~/zookeeper/data/zookeeper_server.pid',
       peer: 'b',
       javaHome: '/opt/jdk',
     });
     assert.deepEqual(writesIn(check), []);
+    // The network check's connections only connect (its listener is a Perl or Python program, not
+    // shell: test/unit/network.test.ts runs it and sees it leave nothing behind).
+    assert.deepEqual(writesIn(connectCommand([{ name: 'b', ports: [2181, 2888] }], 16, 2)), []);
   });
 
   test('the read-only detector itself catches every kind of write', () => {
