@@ -333,6 +333,30 @@ Host LZY-*
 CONF
 }
 
+# The kernel's ARP table is one for every network namespace: each lab host learns every other, so
+# 50 hosts need about 2,500 entries, beyond Linux's default ceiling of 1,024 (gc_thresh3). Past it,
+# "neighbor table overflow": packets between hosts are dropped and connections time out. Raised
+# for a large lab, the machine's own values kept to be put back by down.
+NEIGH=/proc/sys/net/ipv4/neigh/default
+ensure_neighbour_room() {
+  local need=$((HOSTS * (HOSTS + 2) + 256)) level
+  [ "$(cat "$NEIGH/gc_thresh3")" -ge "$need" ] && return 0
+  [ -f "$STATE/neigh.saved" ] || for level in 1 2 3; do
+    printf '%s %s\n' "$level" "$(cat "$NEIGH/gc_thresh$level")"
+  done >"$STATE/neigh.saved"
+  echo $((need / 4)) >"$NEIGH/gc_thresh1"
+  echo $((need / 2)) >"$NEIGH/gc_thresh2"
+  echo "$need" >"$NEIGH/gc_thresh3"
+  say "ARP table room raised to $need entries for $HOSTS hosts (down puts back the machine's values)"
+}
+
+restore_neighbour_room() {
+  [ -f "$STATE/neigh.saved" ] || return 0
+  local level value
+  while read -r level value; do echo "$value" >"$NEIGH/gc_thresh$level"; done <"$STATE/neigh.saved"
+  rm -f "$STATE/neigh.saved"
+}
+
 cmd_up() {
   [ "$(id -u)" = 0 ] || die "the lab needs root (sudo)"
   load_settings fresh
@@ -352,6 +376,7 @@ cmd_up() {
   mkdir -p "$STATE"
   chmod 755 "$STATE"
   printf 'HOSTS=%s\nSUBNET=%s\n' "$HOSTS" "$SUBNET" >"$STATE/up.env"
+  ensure_neighbour_room
   ensure_keys
   ensure_password_user
   bash "$LAB_DIR/build-tarballs.sh" "$STATE/tarballs"
@@ -382,6 +407,7 @@ cmd_down() {
   ip link del "$BRIDGE" 2>/dev/null || true
   replace_marked_block /etc/hosts ''
   replace_marked_block "$ROOT_SSH/known_hosts" ''
+  restore_neighbour_room
   rm -f "$STATE/up.env"
   if [ "${1:-}" = --purge ]; then
     ip route del unreachable "$SUBNET.0/24" metric 4000 2>/dev/null || true

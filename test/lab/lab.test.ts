@@ -114,7 +114,8 @@ describe('lab', () => {
 
   test('reset returns every host to what up left, whatever a test did there', (t) => {
     if (!requireLab(t)) return;
-    // Root's port squatter, a stray daemon of admin's, a mount, a blackhole route, a slowed link.
+    // Root's port squatter, a stray daemon of admin's, a mount, a blackhole route, a slowed link, a
+    // blocked port.
     inHost(2, 'setsid bash -c "exec 3<>/dev/null; exec sleep 600" </dev/null >/dev/null 2>&1 & true');
     inHost(
       2,
@@ -124,7 +125,15 @@ describe('lab', () => {
     inHost(4, 'mount -t tmpfs -o size=1m zklab-test /opt');
     inHost(4, `ip route add blackhole ${hostIp(5)}/32`);
     lab('slow', 'LZY-05', '1mbit');
+    // A port blocked inside a host: filtered from the others until reset.
+    lab('block', 'LZY-03', '22');
+    assert.equal(
+      inHost(1, 'timeout 2 bash -c "exec 3<>/dev/tcp/LZY-03/22" 2>/dev/null; echo $?').trim(),
+      '124',
+      'block LZY-03 22 did not filter the port',
+    );
     lab('reset');
+    assert.equal(inHost(1, 'timeout 2 bash -c "exec 3<>/dev/tcp/LZY-03/22" && echo open').trim(), 'open');
     assert.equal(inHost(2, 'pgrep -a -f "[s]leep 60[01]|time[.]sleep" || true').trim(), '');
     assert.equal(
       inHost(2, 'exec 3<>/dev/tcp/127.0.0.1/2181 2>/dev/null && echo open || echo closed').trim(),
