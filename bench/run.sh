@@ -146,6 +146,14 @@ for hosts in 5 10 20; do
     timed "status_$hosts" "$ZK" status -i "$inv"
   done
 done
+# The preflight's network check at size (issue 24: 50 hosts in under 10 s): every pair, every port.
+for hosts in 5 50; do
+  ZKLAB_HOSTS=$hosts $LAB up >/dev/null 2>&1
+  $LAB reset >/dev/null
+  inv="$WORK/check-$hosts.yaml"
+  { printf 'ssh: { user: admin }\nhosts:\n'; for n in $(seq "$hosts"); do printf '  - name: LZY-%02d\n' "$n"; done; } >"$inv"
+  for _ in $(seq "$RUNS"); do timed "check_$hosts" "$ZK" check -i "$inv" -t "$TARBALL"; done
+done
 ZKLAB_HOSTS=5 $LAB up >/dev/null 2>&1
 $LAB reset >/dev/null
 cd - >/dev/null
@@ -184,6 +192,8 @@ $(row "install, 20 hosts" install_20)
 $(row "status, 5 hosts (servers down)" status_5)
 $(row "status, 10 hosts" status_10)
 $(row "status, 20 hosts" status_20)
+$(row "check, 5 hosts (every port between every pair)" check_5)
+$(row "check, 50 hosts" check_50)
 
 Ratios of medians: zkdeploy cold / by hand = $(ratio "$(median cold)" "$(median by_hand)") (three commands), $(ratio "$(median cold_one_status)" "$(median by_hand)") (two), $(ratio "$(median cold_one)" "$(median by_hand)") (install --start);
 zkdeploy cold / floor = $(ratio "$(median cold)" "$(median floor)") (three commands), $(ratio "$(median cold_one_status)" "$(median floor)") (two), $(ratio "$(median cold_one)" "$(median floor)") (install --start).
@@ -198,6 +208,7 @@ $(verdict "cold (install --start, ends healthy on the status table) <= 1.1 x flo
 $(verdict "cold (install --start, then status) <= 1.1 x floor" "$(ratio "$(median cold_one_status)" "$(median floor)")" 1.1)
 $(verdict "cold (three commands) <= 1.1 x floor" "$(ratio "$(median cold)" "$(median floor)")" 1.1)
 $(verdict "no-op install <= 0.6 s" "$(median noop)" 0.6)
+$(verdict "check on 50 hosts < 10 s (issue 24)" "$(median check_50)" 10)
 $(verdict "status <= 0.8 s" "$(median status)" 0.8)
 $(verdict "plan <= 1.0 s" "$(median plan)" 1.0)
 $(verdict "status 20 / 5 hosts <= 2" "$(ratio "$(median status_20)" "$(median status_5)")" 2)

@@ -106,9 +106,11 @@ export async function probeNetwork(
     );
     const outcomes = new Map<string, Map<string, PortOutcome>>();
     await Promise.all(
-      reachable.map(async (host) => {
-        const targets: PortTarget[] = reachable
-          .filter((other) => other !== host && !untestable.includes(other.spec.name))
+      reachable.map(async (host, index) => {
+        // Each host starts with the one after itself: no host takes every other host's first wave.
+        const rotated = [...reachable.slice(index + 1), ...reachable.slice(0, index)];
+        const targets: PortTarget[] = rotated
+          .filter((other) => !untestable.includes(other.spec.name))
           .map((other) => ({ name: other.spec.name, ports: answering.get(other.spec.name) ?? [] }))
           .filter((t) => t.ports.length > 0);
         if (targets.length === 0 || !host.executor) return;

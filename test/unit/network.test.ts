@@ -9,8 +9,10 @@ import { judgeNetworks } from '../../src/check/network-judge.js';
 import {
   connectCommand,
   listenerCommand,
+  PERL_CONNECTOR,
   PERL_LISTENER,
   type PortOutcome,
+  PYTHON_CONNECTOR,
   PYTHON_LISTENER,
   parseConnections,
   parseListener,
@@ -153,16 +155,37 @@ describe('the listener and the connections, on this machine', () => {
       );
       try {
         assert.deepEqual(parseListener(said), { listening: [a], busy: [b], ready: true, unavailable: false });
-        const connect = spawnSync(
-          'bash',
-          ['-c', connectCommand([{ name: '127.0.0.1', ports: [a, b, closed] }], 2, 2)],
-          { encoding: 'utf8' },
-        );
-        assert.deepEqual(Object.fromEntries(parseConnections(connect.stdout)), {
+        const targets = [
+          { name: '127.0.0.1', ports: [a, b, closed] },
+          { name: 'no-such-host.invalid', ports: [a] },
+        ];
+        const expected = {
           [`127.0.0.1:${a}`]: 'open',
           [`127.0.0.1:${b}`]: 'open',
           [`127.0.0.1:${closed}`]: 'refused',
-        });
+          [`no-such-host.invalid:${a}`]: 'unresolved',
+        };
+        const args = [
+          '2',
+          '2',
+          `127.0.0.1:${a}`,
+          `127.0.0.1:${b}`,
+          `127.0.0.1:${closed}`,
+          `no-such-host.invalid:${a}`,
+        ];
+        for (const [how, argv] of [
+          ['the chooser', ['bash', '-c', connectCommand(targets, 2, 2)]],
+          ['Perl', ['perl', '-e', PERL_CONNECTOR, ...args]],
+          ['Python', ['python3', '-c', PYTHON_CONNECTOR, ...args]],
+        ] as const) {
+          const [program = '', ...rest] = argv;
+          const connect = spawnSync(program, rest, { encoding: 'utf8' });
+          assert.deepEqual(
+            Object.fromEntries(parseConnections(connect.stdout)),
+            expected,
+            `${how}: ${connect.stderr}`,
+          );
+        }
       } finally {
         const ended = new Promise((resolve) => listener.on('close', resolve));
         listener.stdin.end();

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { connectCommand } from '../../src/check/port-probe.js';
 import { checkScript } from '../../src/check/probe.js';
 import { validateInventory } from '../../src/inventory/validate.js';
 import { hostPaths, parseProbe, probeScript } from '../../src/plan/probe.js';
@@ -65,9 +64,8 @@ describe('probe', () => {
       javaHome: '/opt/jdk',
     });
     assert.deepEqual(writesIn(check), []);
-    // The network check's connections only connect (its listener is a Perl or Python program, not
-    // shell: test/unit/network.test.ts runs it and sees it leave nothing behind).
-    assert.deepEqual(writesIn(connectCommand([{ name: 'b', ports: [2181, 2888] }], 16, 2)), []);
+    // The network check's listener and connections are Perl or Python programs, not shell:
+    // test/unit/network.test.ts runs them and sees what they leave behind.
   });
 
   test('the read-only detector itself catches every kind of write', () => {
