@@ -37,11 +37,19 @@ while end > time.time():
 /** The listener for `ports`: prints `listening P` or `busy P` for each, then `ready`; or `no-listener`. */
 export function listenerCommand(ports: number[], lifetimeSeconds: number): string {
   const args = [lifetimeSeconds, ...ports].map(String).join(' ');
+  return perlElsePython(PERL_LISTENER, PYTHON_LISTENER, args, 'no-listener');
+}
+
+/**
+ * Runs the Perl program with `args` (already shell words), else the same in Python (python3, or
+ * RHEL 8's platform-python, which dnf needs and so is always there); neither: prints `missing`.
+ */
+function perlElsePython(perl: string, python: string, args: string, missing: string): string {
   return [
-    `if command -v perl >/dev/null 2>&1; then exec perl -e ${shellQuote(PERL_LISTENER)} ${args}`,
-    `elif command -v python3 >/dev/null 2>&1; then exec python3 -c ${shellQuote(PYTHON_LISTENER)} ${args}`,
-    `elif [ -x /usr/libexec/platform-python ]; then exec /usr/libexec/platform-python -c ${shellQuote(PYTHON_LISTENER)} ${args}`,
-    'else echo no-listener; fi',
+    `if command -v perl >/dev/null 2>&1; then exec perl -e ${shellQuote(perl)} ${args}`,
+    `elif command -v python3 >/dev/null 2>&1; then exec python3 -c ${shellQuote(python)} ${args}`,
+    `elif [ -x /usr/libexec/platform-python ]; then exec /usr/libexec/platform-python -c ${shellQuote(python)} ${args}`,
+    `else echo ${missing}; fi`,
   ].join('\n');
 }
 
@@ -129,12 +137,7 @@ export function connectCommand(targets: PortTarget[], parallel: number, timeoutS
     String(parallel),
     ...targets.flatMap((t) => t.ports.map((p) => shellQuote(`${t.name}:${p}`))),
   ].join(' ');
-  return [
-    `if command -v perl >/dev/null 2>&1; then exec perl -e ${shellQuote(PERL_CONNECTOR)} ${args}`,
-    `elif command -v python3 >/dev/null 2>&1; then exec python3 -c ${shellQuote(PYTHON_CONNECTOR)} ${args}`,
-    `elif [ -x /usr/libexec/platform-python ]; then exec /usr/libexec/platform-python -c ${shellQuote(PYTHON_CONNECTOR)} ${args}`,
-    'else echo no-connector; fi',
-  ].join('\n');
+  return perlElsePython(PERL_CONNECTOR, PYTHON_CONNECTOR, args, 'no-connector');
 }
 
 /** "NAME:PORT" → outcome, from the connector's output. */
