@@ -105,6 +105,21 @@ describe('start and status', () => {
     assert.match(zkCli(2, 'get /zkdeploy-e2e', hostName(5)), /^replicated$/m);
   });
 
+  test("status reports drift (a hand-edited zoo.cfg, a wrong myid), keeps the ensemble's health as its exit, and install repairs it", async (t) => {
+    if (!requireLab(t)) return;
+    asAdmin(3, `sed -i 's/^tickTime=2000$/tickTime=3000/' ${releaseHome}/conf/zoo.cfg`);
+    asAdmin(4, 'echo 7 > ~/zookeeper/data/myid');
+    const drifted = await run('status');
+    assert.equal(drifted.code, 0, 'the running ensemble is still healthy');
+    assert.match(drifted.stdout, /^drift:$/m);
+    assert.match(drifted.stdout, /^ {2}LZY-03: conf\/zoo\.cfg differs from what the inventory renders/m);
+    assert.match(drifted.stdout, /^ {2}LZY-04: data\/myid is "7", the inventory says 4/m);
+    const json = JSON.parse((await run('status', '--json')).stdout) as { drift: { host: string }[] };
+    assert.deepEqual([...new Set(json.drift.map((d) => d.host))].sort(), ['LZY-03', 'LZY-04']);
+    assert.equal((await run('install')).code, 0);
+    assert.doesNotMatch((await run('status')).stdout, /drift/);
+  });
+
   test('servers stopped by hand: one down, two down (still a quorum), three down (lost)', async (t) => {
     if (!requireLab(t)) return;
     asAdmin(1, `${bin}/zkServer.sh stop`);
