@@ -34,6 +34,31 @@ function failuresOf(facts: NetworkFacts): { failures: Failure[]; tried: Map<stri
   return { failures, tried };
 }
 
+/**
+ * The attempts a firewall blocks on a host whose firewall install will stop or open (`opening`:
+ * host → what install does), set aside as expected, with the ports they were for.
+ */
+function setAsideFirewalled(
+  facts: NetworkFacts,
+  opening: Map<string, string>,
+): { facts: NetworkFacts; expected: Map<string, Set<number>> } {
+  const expected = new Map<string, Set<number>>();
+  const outcomes = new Map<string, Map<string, PortOutcome>>();
+  for (const [sender, tried] of facts.outcomes) {
+    const kept = new Map<string, PortOutcome>();
+    for (const [target, outcome] of tried) {
+      const cut = target.lastIndexOf(':');
+      const receiver = target.slice(0, cut);
+      if (opening.has(receiver) && (outcome === 'rejected' || outcome === 'filtered')) {
+        if (!expected.has(receiver)) expected.set(receiver, new Set());
+        expected.get(receiver)?.add(Number(target.slice(cut + 1)));
+      } else kept.set(target, outcome);
+    }
+    outcomes.set(sender, kept);
+  }
+  return { facts: { ...facts, outcomes }, expected };
+}
+
 const outcomesOf = (list: Failure[]) => [...new Set(list.map((f) => MEANING[f.outcome]))].join('; ');
 
 /**
@@ -43,9 +68,11 @@ const outcomesOf = (list: Failure[]) => [...new Set(list.map((f) => MEANING[f.ou
  */
 export function judgeNetworks(
   hosts: string[],
-  facts: NetworkFacts,
+  measured: NetworkFacts,
   roles: Map<number, string>,
+  opening: Map<string, string> = new Map(),
 ): Map<string, CheckResult> {
+  const { facts, expected } = setAsideFirewalled(measured, opening);
   const { failures, tried } = failuresOf(facts);
   const attemptsBy = (sender: string) => facts.outcomes.get(sender)?.size ?? 0;
   // A sender whose every attempt failed: its own outgoing path, not every receiver, is at fault.
@@ -53,6 +80,7 @@ export function judgeNetworks(
     hosts.filter((h) => attemptsBy(h) > 1 && failures.filter((f) => f.sender === h).length === attemptsBy(h)),
   );
   const blamed = new Map<string, string[]>();
+  const blamedLater = new Map<string, string>();
   const blame = (host: string, text: string) => blamed.set(host, [...(blamed.get(host) ?? []), text]);
   for (const sender of cutOff) {
     blame(
@@ -100,6 +128,12 @@ export function judgeNetworks(
             .join(', ');
     blame(first.receiver, `${target} (${role}) cannot be reached from ${from} (${outcomesOf(list)})`);
   }
+  // Blocked now by a firewall that install's own firewall step opens: said, not held against it.
+  for (const [host, ports] of expected) {
+    const note = `ports ${[...ports].sort((a, b) => a - b).join(', ')} blocked now by its firewall; ${opening.get(host)}, which opens them (check again after install)`;
+    if (blamed.has(host)) blame(host, note);
+    else blamedLater.set(host, note);
+  }
   const verdicts = new Map<string, CheckResult>();
   for (const host of hosts) {
     const problems = blamed.get(host);
@@ -123,6 +157,11 @@ export function judgeNetworks(
         message:
           'its server runs: its ports are left alone (status shows its place in the quorum); reaches the others',
       });
+      continue;
+    }
+    const later = blamedLater.get(host);
+    if (later) {
+      verdicts.set(host, { id: 'network', status: 'warn', message: later });
       continue;
     }
     if (facts.untestable.includes(host)) {

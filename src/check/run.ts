@@ -75,10 +75,19 @@ export async function runChecks(fleet: Fleet, tarball: ReleaseTarball | undefine
     [...new Set(Object.values(ports))],
     new Map([...facts].map(([name, f]) => [name, { running: f.zookeeperRunning, listening: f.listening }])),
   );
+  // Where install's firewall step will stop firewalld or open the ports, a block by it is expected.
+  const opening = new Map<string, string>();
+  for (const [name, decision] of firewalls) {
+    if (decision.action === 'disable')
+      opening.set(name, "install stops and disables firewalld (the guide's step 8)");
+    if (decision.action === 'open')
+      opening.set(name, 'install opens them in firewalld (--firewall open-ports)');
+  }
   const networks = judgeNetworks(
     inventory.hosts.map((h) => h.name),
     network,
     new Map(Object.entries(ports).map(([role, port]) => [port, role.replace(/Port$/, '')])),
+    opening,
   );
   const agreed = agreedAddresses(facts);
   const installNeedKiB = tarball ? Math.ceil((tarball.size * 4) / 1024) + 64 * 1024 : 256 * 1024;

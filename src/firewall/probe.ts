@@ -1,5 +1,6 @@
+import { commandLine } from '../remote/become.js';
 import { shellQuote } from '../remote/quote.js';
-import { FIREWALL_CMD } from './commands.js';
+import { DISABLE_FIREWALLD, FIREWALL_CMD, STOP_FIREWALLD } from './commands.js';
 import type { FirewallFacts } from './decide.js';
 
 /**
@@ -21,7 +22,9 @@ export function firewallProbe(peer: string | undefined): string[] {
     '  if systemctl is-active --quiet firewalld || systemctl is-enabled --quiet firewalld; then',
     // Under `requiretty` this question (asked without a terminal) is refused for want of one: sudo
     // itself then runs in a terminal, so that counts as yes.
-    '    echo @@sudo; if [ "$(id -u)" = 0 ] || o=$(sudo -n true 2>&1 </dev/null); then echo yes; else case "$o" in *tty*) echo yes ;; *) echo no ;; esac; fi',
+    // sudo may also allow exactly the commands of the guide's step 8 and nothing else (the rule
+    // `check --become` prints): `sudo -n -l` asks about those two, running nothing.
+    `    echo @@sudo; if [ "$(id -u)" = 0 ] || o=$(sudo -n true 2>&1 </dev/null) || { sudo -n -l ${commandLine(STOP_FIREWALLD)} && sudo -n -l ${commandLine(DISABLE_FIREWALLD)}; } >/dev/null 2>&1 </dev/null; then echo yes; else case "$o" in *tty*) echo yes ;; *) echo no ;; esac; fi`,
     '    if systemctl is-active --quiet firewalld; then',
     `      ${fwc}`,
     `      ${route}`,

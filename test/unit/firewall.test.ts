@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { DISABLE_FIREWALLD, STOP_FIREWALLD } from '../../src/firewall/commands.js';
 import { decideFirewall, type FirewallFacts, firewallPrivilegedCommands } from '../../src/firewall/decide.js';
+import { firewallProbe } from '../../src/firewall/probe.js';
+import { commandLine } from '../../src/remote/become.js';
 
 // What systemctl prints, from systemctl(1): is-active → active|inactive|failed|activating|unknown;
 // is-enabled → enabled|disabled|masked|static|…, or an error for a unit that does not exist.
@@ -63,6 +66,17 @@ describe('firewalld decision (the guide step 8)', () => {
   test('already stopped and disabled, or masked: nothing to do', () => {
     assert.equal(decideFirewall(facts({}), 'disable').action, 'none');
     assert.equal(decideFirewall(facts({ isEnabled: 'masked' }), 'disable').action, 'none');
+  });
+
+  test('sudo counts as possible when it allows exactly the two commands of step 8 and nothing else', () => {
+    // Seen on a systemd host with firewalld: the narrow rule `check --become` prints made the old
+    // `sudo -n true` question fail, and install was refused for want of a sudo it had.
+    const probe = firewallProbe('LZY-02').join('\n');
+    assert.ok(
+      probe.includes(
+        `sudo -n -l ${commandLine(STOP_FIREWALLD)} && sudo -n -l ${commandLine(DISABLE_FIREWALLD)}`,
+      ),
+    );
   });
 
   test('active but no passwordless sudo: a clear failure with the ways out', () => {

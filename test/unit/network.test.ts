@@ -106,6 +106,29 @@ describe('network verdicts', () => {
     for (const host of ['LZY-02', 'LZY-03', 'LZY-05']) assert.equal(verdicts.get(host)?.status, 'pass', host);
   });
 
+  test("firewalld on every host (the guide's hosts): blocked now, expected where install's firewall step opens the way", () => {
+    const everyOneRejected = facts(() => 'rejected');
+    const refused = judgeNetworks(HOSTS, everyOneRejected, ROLES);
+    for (const verdict of refused.values()) assert.equal(verdict.status, 'fail');
+    const opening = new Map(HOSTS.map((h) => [h, 'install stops and disables firewalld']));
+    const expected = judgeNetworks(HOSTS, everyOneRejected, ROLES, opening);
+    for (const [host, verdict] of expected) {
+      assert.equal(verdict.status, 'warn', host);
+      assert.equal(
+        verdict.message,
+        'ports 2181, 2888, 3888 blocked now by its firewall; install stops and disables firewalld, which opens them (check again after install)',
+      );
+    }
+    // Only where install opens the way: a host it leaves alone is still blamed.
+    const partly = judgeNetworks(
+      HOSTS,
+      facts((_, receiver) => (receiver === 'LZY-02' ? 'rejected' : 'open')),
+      ROLES,
+      new Map(),
+    );
+    assert.equal(partly.get('LZY-02')?.status, 'fail');
+  });
+
   test('a host with nothing to listen with is a warning, not a pass', () => {
     const verdicts = judgeNetworks(HOSTS, { ...facts(), untestable: ['LZY-03'] }, ROLES);
     assert.equal(verdicts.get('LZY-03')?.status, 'warn');
