@@ -48,7 +48,7 @@ describe('firewalld on a systemd host (the guide step 8)', () => {
   const network = (json: CheckJson, host: string) =>
     json.hosts.find((h) => h.name === host)?.results.find((r) => r.id === 'network');
 
-  test('firewalld up: its ports are named as rejected; install stops and disables it through the narrow sudo rule, and the ensemble forms', async (t) => {
+  test('firewalld up: its ports named as rejected; without sudo the firewall check fails and install is refused; with the narrow rule install stops and disables it and the ensemble forms', async (t) => {
     if (!requireLab(t)) return;
     // Left alone (firewall: skip), the blocked ports are what check fails on, named on that host only.
     const leftAlone = join(cwd.path, 'skip.yaml');
@@ -63,6 +63,26 @@ describe('firewalld on a systemd host (the guide step 8)', () => {
       ),
     );
     for (const n of [1, 2, 3, 4]) assert.equal(network(blocked, hostIp(n))?.status, 'pass', hostIp(n));
+
+    // Without the sudo rule, the firewall check fails naming the ways out, and install is refused.
+    systemdHost('exec', 'mv', '/etc/sudoers.d/zkdeploy', '/root/zkdeploy.sudoers');
+    try {
+      const noSudo = await run('check', '--json', '-i', inventory, '-t', labTarball());
+      assert.equal(noSudo.code, 2, noSudo.stdout + noSudo.stderr);
+      const firewall = (JSON.parse(noSudo.stdout) as CheckJson).hosts
+        .find((h) => h.name === firewalldHost)
+        ?.results.find((r) => r.id === 'firewall');
+      assert.equal(firewall?.status, 'fail');
+      assert.match(
+        firewall?.message ?? '',
+        /firewalld is active\/enabled and this user cannot run sudo without a password/,
+      );
+      const refused = await run('install', '-i', inventory, '-t', labTarball());
+      assert.equal(refused.code, 1, refused.stdout + refused.stderr);
+      assert.match(refused.stderr, /install refused: a preflight check failed, nothing was changed/);
+    } finally {
+      systemdHost('exec', 'mv', '/root/zkdeploy.sudoers', '/etc/sudoers.d/zkdeploy');
+    }
 
     // The guide's way (disable): expected, a warning; install's firewall step opens the way.
     const checked = await run('check', '--json', '-i', inventory, '-t', labTarball());
