@@ -17,15 +17,19 @@ interface Failure {
   outcome: Exclude<PortOutcome, 'open'>;
 }
 
+/** "RECEIVER:PORT" (the receiver may hold colons of its own) → its parts. */
+function splitTarget(target: string): { receiver: string; port: number } {
+  const cut = target.lastIndexOf(':');
+  return { receiver: target.slice(0, cut), port: Number(target.slice(cut + 1)) };
+}
+
 function failuresOf(facts: NetworkFacts): { failures: Failure[]; tried: Map<string, Set<string>> } {
   const failures: Failure[] = [];
   // "RECEIVER:PORT" → the senders that tried it.
   const tried = new Map<string, Set<string>>();
   for (const [sender, outcomes] of facts.outcomes) {
     for (const [target, outcome] of outcomes) {
-      const cut = target.lastIndexOf(':');
-      const receiver = target.slice(0, cut);
-      const port = Number(target.slice(cut + 1));
+      const { receiver, port } = splitTarget(target);
       if (!tried.has(target)) tried.set(target, new Set());
       tried.get(target)?.add(sender);
       if (outcome !== 'open') failures.push({ sender, receiver, port, outcome });
@@ -47,11 +51,10 @@ function setAsideFirewalled(
   for (const [sender, tried] of facts.outcomes) {
     const kept = new Map<string, PortOutcome>();
     for (const [target, outcome] of tried) {
-      const cut = target.lastIndexOf(':');
-      const receiver = target.slice(0, cut);
+      const { receiver, port } = splitTarget(target);
       if (opening.has(receiver) && (outcome === 'rejected' || outcome === 'filtered')) {
         if (!expected.has(receiver)) expected.set(receiver, new Set());
-        expected.get(receiver)?.add(Number(target.slice(cut + 1)));
+        expected.get(receiver)?.add(port);
       } else kept.set(target, outcome);
     }
     outcomes.set(sender, kept);

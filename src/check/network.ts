@@ -1,5 +1,6 @@
 import type { HostExecutor } from '../run/executor.js';
 import type { Fleet } from '../run/fleet.js';
+import { within } from '../timing.js';
 import {
   connectCommand,
   type ListenerReport,
@@ -53,12 +54,7 @@ async function lendPorts(
     if (report.ready || report.unavailable) settle();
   });
   listener.done.then(settle, settle);
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    said,
-    new Promise<void>((resolve) => (timer = setTimeout(resolve, LISTENER_READY_MS))),
-  ]);
-  clearTimeout(timer);
+  await within(said, LISTENER_READY_MS);
   return { listener, report: parseListener(output) };
 }
 

@@ -44,6 +44,7 @@ export async function runChecks(fleet: Fleet, tarball: ReleaseTarball | undefine
   // checked", never a failure of theirs that would hold back the whole install.
   const unreachable = fleet.hosts.filter((h) => !h.executor).map((h) => h.spec.name);
   const javaHomes = new Map(inventory.hosts.map((h) => [h.name, javaHomeOf(h, cluster)]));
+  const ports = serverPorts(cluster);
   const targetsFor = (self: string): CheckTargets => ({
     disks: { installDir: cluster.installDir, dataDir: cluster.dataDir, dataLogDir: cluster.dataLogDir },
     names: inventory.hosts.map((h) => h.name),
@@ -61,15 +62,10 @@ export async function runChecks(fleet: Fleet, tarball: ReleaseTarball | undefine
     const firewall = firewallFor(parsed.firewall, cluster, executor.become.password !== undefined);
     firewalls.set(host.spec.name, firewall);
     if (fleet.becomeRequested) {
-      const needed = firewallPrivilegedCommands(
-        cluster.firewall,
-        parsed.firewall,
-        Object.values(serverPorts(cluster)),
-      );
+      const needed = firewallPrivilegedCommands(cluster.firewall, parsed.firewall, Object.values(ports));
       becomes.set(host.spec.name, await checkBecome(executor, needed, 'commands' in firewall));
     }
   });
-  const ports = serverPorts(cluster);
   const network = await probeNetwork(
     fleet,
     [...new Set(Object.values(ports))],
@@ -109,7 +105,7 @@ export async function runChecks(fleet: Fleet, tarball: ReleaseTarball | undefine
       { id: 'ssh', status: 'pass', message: 'connected, authenticated, host key known' },
       judgeJava(f, tarball?.version, javaHomes.get(name)),
       judgeDisk(f, installNeedKiB),
-      judgePorts(f, serverPorts(cluster)),
+      judgePorts(f, ports),
       judgeNames(name, f, agreed),
       withNotChecked(
         networks.get(name),

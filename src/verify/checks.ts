@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { within } from '../timing.js';
 import { CreateMode, type ZkSession } from '../zk/client.js';
 
 /** A server as the client reaches it: its name and a host:port (direct, or a local tunnel). */
@@ -32,20 +33,6 @@ async function eventually(test: () => Promise<boolean>, ms = 3000): Promise<bool
     if (await test().catch(() => false)) return true;
     if (Date.now() > deadline) return false;
     await sleep(50);
-  }
-}
-
-/** A promise's value, or undefined after `ms`; the timer is cleared either way so nothing lingers. */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let cancel = () => {};
-  const timeout = new Promise<undefined>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    cancel = () => clearTimeout(timer);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    cancel();
   }
 }
 

@@ -8,7 +8,7 @@ import { repoRoot } from '../helpers/paths.js';
 
 /** Bottom to top. Within one layer, directories do not import each other. */
 const LAYERS: string[][] = [
-  ['errors.ts'],
+  ['errors.ts', 'timing.ts'],
   ['interrupt.ts', 'remote'],
   ['inventory', 'init'],
   ['tarball', 'render', 'firewall'],
