@@ -2,22 +2,12 @@
 // firewalld active in its default zone (test/lab/systemd-host.sh), its admin allowed by sudo exactly
 // the two commands zkdeploy prints for step 8.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pairsWith, scratchDir, zkdeploy } from '../helpers/cli.js';
-import { hostIp, lab, labKey, labTarball, requireLab } from '../helpers/lab.js';
-import { repoRoot } from '../helpers/paths.js';
+import { hostIp, lab, labKey, labTarball, requireLab, systemdHost } from '../helpers/lab.js';
 
-const systemdHost = (...args: string[]) => {
-  const result = spawnSync('bash', [join(repoRoot, 'test', 'lab', 'systemd-host.sh'), ...args], {
-    encoding: 'utf8',
-  });
-  if (result.status !== 0)
-    throw new Error(`systemd-host.sh ${args.join(' ')} failed:\n${result.stdout}${result.stderr}`);
-  return result.stdout.trim();
-};
 const firewalldHost = hostIp(50); // SUBNET.60
 const JAVA_HOME = '/usr/lib/jvm/java-17-openjdk-amd64';
 

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { shellQuote } from '../../src/remote/quote.js';
 import { labScript, repoRoot } from './paths.js';
@@ -32,14 +32,23 @@ export const hostName = (n: number) => `LZY-${String(n).padStart(2, '0')}`;
 export const hostIp = (n: number) => `${labSubnet}.${10 + n}`;
 export const hostNumbers = (count = 5) => Array.from({ length: count }, (_, i) => i + 1);
 
-/** Runs lab.sh with arguments; throws with its output when it fails. */
-export function lab(...args: string[]): string {
-  const result = spawnSync('bash', [labScript, ...args], { encoding: 'utf8' });
+/** Runs one of the lab's scripts with arguments; throws with its output when it fails. */
+function labTool(script: string, args: string[]): string {
+  const result = spawnSync('bash', [script, ...args], { encoding: 'utf8' });
   if (result.status !== 0) {
-    throw new Error(`lab.sh ${args.join(' ')} failed (${result.status}):\n${result.stdout}${result.stderr}`);
+    throw new Error(
+      `${basename(script)} ${args.join(' ')} failed (${result.status}):\n${result.stdout}${result.stderr}`,
+    );
   }
   return result.stdout;
 }
+
+/** Runs lab.sh with arguments; throws with its output when it fails. */
+export const lab = (...args: string[]): string => labTool(labScript, args);
+
+/** Runs test/lab/systemd-host.sh (up, down, exec CMD…): the lab's host with systemd and firewalld. */
+export const systemdHost = (...args: string[]): string =>
+  labTool(join(repoRoot, 'test', 'lab', 'systemd-host.sh'), args).trim();
 
 /** Grants the lab's zkpass exactly these sudoers lines (visudo-checked by the lab), until revokeSudo. */
 export function grantSudo(lines: string[]): void {

@@ -6,6 +6,8 @@
 set -euo pipefail
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=common.sh
+. "$LAB_DIR/common.sh"
 STATE=${ZKLAB_STATE:-/var/lib/zkdeploy-lab}
 BRIDGE=zklab0
 MARK_BEGIN='# BEGIN zkdeploy-lab'
@@ -35,17 +37,6 @@ host_ip() { printf '%s.%d' "$SUBNET" $((10 + $1)); }
 host_veth() { printf 'zkl-lzy%02d' "$1"; }
 host_dir() { printf '%s/hosts/%s' "$STATE" "$(host_ns "$1")"; }
 
-# The host's init: the process in its netns whose innermost PID is 1.
-host_init_pid() {
-  local ns=$1 pid
-  for pid in $(ip netns pids "$ns" 2>/dev/null); do
-    if awk '/^NSpid:/ { exit ($NF == 1 ? 0 : 1) }' "/proc/$pid/status" 2>/dev/null; then
-      echo "$pid"
-      return 0
-    fi
-  done
-  return 1
-}
 
 # Lab netns names, from the settings and from what is really there (a lab of another size).
 lab_namespaces() {
@@ -55,20 +46,6 @@ lab_namespaces() {
   } | sort -u
 }
 
-replace_marked_block() { # file, block content (may be empty); keeps the file's inode
-  local file=$1 block=$2 tmp
-  tmp=$(mktemp)
-  if [ -f "$file" ]; then
-    awk -v b="$MARK_BEGIN" -v e="$MARK_END" '$0==b{skip=1;next} $0==e{skip=0;next} !skip' "$file" >"$tmp"
-  fi
-  if [ -n "$block" ]; then
-    printf '%s\n%s\n%s\n' "$MARK_BEGIN" "$block" "$MARK_END" >>"$tmp"
-  fi
-  if [ -f "$file" ] || [ -n "$block" ]; then
-    cat "$tmp" >"$file"
-  fi
-  rm -f "$tmp"
-}
 
 ensure_packages() {
   local missing=()

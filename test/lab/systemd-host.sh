@@ -7,6 +7,8 @@
 # Usage: systemd-host.sh up|down. Needs root and a lab that is up (lab.sh up).
 set -euo pipefail
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=common.sh
+. "$LAB_DIR/common.sh"
 STATE=${ZKLAB_STATE:-/var/lib/zkdeploy-lab}
 NAME=LZY-S1
 NS=lzys1
@@ -19,15 +21,6 @@ MARK_END='# END zkdeploy-lab systemd host'
 say() { printf 'systemd-host: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
 
-known_hosts_block() { # the line to keep, or nothing
-  local file=$HOME/.ssh/known_hosts tmp
-  [ -f "$file" ] || touch "$file"
-  tmp=$(mktemp)
-  awk -v b="$MARK_BEGIN" -v e="$MARK_END" '$0 == b {skip = 1; next} $0 == e {skip = 0; next} !skip' "$file" >"$tmp"
-  [ -n "${1:-}" ] && printf '%s\n%s\n%s\n' "$MARK_BEGIN" "$1" "$MARK_END" >>"$tmp"
-  cat "$tmp" >"$file"
-  rm -f "$tmp"
-}
 
 build_rootfs() {
   local key
@@ -85,7 +78,7 @@ cmd_up() {
     --capability=CAP_NET_ADMIN,CAP_NET_RAW "${binds[@]}" --hostname="$NAME" \
     </dev/null >"$DIR/console.log" 2>&1 &
   echo $! >"$DIR/nspawn.pid"
-  known_hosts_block "$NAME,$ip $(awk '{print $1" "$2}' "$STATE/systemd-host-key.pub")"
+  replace_marked_block "$HOME/.ssh/known_hosts" "$NAME,$ip $(awk '{print $1" "$2}' "$STATE/systemd-host-key.pub")"
   local deadline=$((SECONDS + 60))
   until timeout 1 bash -c "exec 3<>/dev/tcp/$ip/22" 2>/dev/null && [ "$(in_host systemctl is-active firewalld 2>/dev/null)" = active ]; do
     [ $SECONDS -lt $deadline ] || die "$NAME did not come up with sshd and firewalld within 60 s; see $DIR/console.log"
@@ -94,16 +87,8 @@ cmd_up() {
   say "up: $NAME at $ip, systemd with firewalld active"
 }
 
-# The container's init: the process in its netns whose innermost PID is 1.
-init_pid() {
-  local pid
-  for pid in $(ip netns pids "$NS" 2>/dev/null); do
-    if awk '/^NSpid:/ { exit ($NF == 1 ? 0 : 1) }' "/proc/$pid/status" 2>/dev/null; then echo "$pid"; return 0; fi
-  done
-  return 1
-}
 
-in_host() { local pid; pid=$(init_pid) || return 1; nsenter -t "$pid" -a -- "$@"; }
+in_host() { local pid; pid=$(host_init_pid "$NS") || return 1; nsenter -t "$pid" -a -- "$@"; }
 
 cmd_down() {
   local pid
@@ -120,7 +105,7 @@ cmd_down() {
   ip link del "$VETH" 2>/dev/null || true
   [ -e "/run/netns/$NS" ] && ip netns del "$NS"
   rm -rf "$DIR/upper" "$DIR/work"
-  known_hosts_block ''
+  replace_marked_block "$HOME/.ssh/known_hosts" ''
 }
 
 case "${1:-}" in
