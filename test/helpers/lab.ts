@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { shellQuote } from '../../src/remote/quote.js';
 import { labScript, repoRoot } from './paths.js';
+import { until } from './wait.js';
 
 /** Where the lab keeps keys, known_hosts, ssh_config and tarballs. */
 export const labState = process.env.ZKLAB_STATE ?? '/var/lib/zkdeploy-lab';
@@ -98,11 +99,7 @@ export function markersOnHosts(): string[] {
 export async function uploadUnderway(n: number, bytes: number): Promise<void> {
   const size = () =>
     Number(asAdmin(n, 'stat -c %s ~/setups/*.zkdeploy-partial 2>/dev/null || echo 0').trim());
-  const deadline = Date.now() + 10_000;
-  while (size() < bytes) {
-    if (Date.now() > deadline) throw new Error(`the upload to ${hostName(n)} never got going`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await until(() => size() >= bytes, `the upload to ${hostName(n)} to get going`, 10_000);
 }
 
 /** Runs a shell command as admin inside one lab host, as if logged in there. */
