@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { labSuite, pairsWith } from '../helpers/cli.js';
-import { asAdmin, hostNumbers, inHost, labTarball, requireLab, zkCli } from '../helpers/lab.js';
+import { assertNothingChanged, labSuite, pairsWith } from '../helpers/cli.js';
+import { asAdmin, hostNumbers, inHost, labTarball, lzyHosts, requireLab, zkCli } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
 
 const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
@@ -49,7 +49,7 @@ describe('stop', () => {
 
     const again = await run('stop');
     assert.equal(again.code, 0);
-    assert.deepEqual(pairsWith(again.stdout, 'changed'), []);
+    assertNothingChanged(again.stdout, lzyHosts);
     const dryStart = await run('start', '--dry-run');
     assert.equal(dryStart.code, 2, dryStart.stdout);
     assert.deepEqual(pids(), ['', '', '', '', ''], 'start --dry-run started a server');

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -105,6 +106,19 @@ export function pairsWith(stdout: string, outcome: string): string[] {
   for (const [host, steps] of outcomes(stdout))
     for (const [step, o] of steps) if (o === outcome) pairs.push(`${host} ${step}`);
   return pairs.sort();
+}
+
+/**
+ * "Nothing changed" that cannot pass on empty output: the summary table is there, has a row for
+ * each of `hosts` and no other, and no step changed on any of them.
+ */
+export function assertNothingChanged(stdout: string, hosts: readonly string[]): void {
+  assert.deepEqual(
+    [...outcomes(stdout).keys()].sort(),
+    [...hosts].sort(),
+    `the summary table's rows:\n${stdout}`,
+  );
+  assert.deepEqual(pairsWith(stdout, 'changed'), [], stdout);
 }
 
 /**

@@ -32,6 +32,8 @@ export const releaseJar = labRelease.startsWith('3.4.') ? `${releaseName}.jar` :
 export const hostName = (n: number) => `LZY-${String(n).padStart(2, '0')}`;
 export const hostIp = (n: number) => `${labSubnet}.${10 + n}`;
 export const hostNumbers = (count = 5) => Array.from({ length: count }, (_, i) => i + 1);
+/** The five hosts of inventories/lzy.yaml. */
+export const lzyHosts: readonly string[] = hostNumbers().map(hostName);
 
 /** Runs one of the lab's scripts with arguments; throws with its output when it fails. */
 function labTool(script: string, args: string[]): string {

@@ -1,0 +1,204 @@
+// Runs every mutant of mutants.ts against a copy of this checkout: first each named test on the
+// unbroken copy (it must pass, or its failure under a mutant means nothing), then each mutant alone
+// (built, run; its test must fail, printing the expected line). Writes test/mutants/RESULTS.md and
+// exits 1 when a test stayed green under its mutant or a mutant no longer applies.
+// Usage: sudo npm run mutants [-- ID…]    (needs the lab for the end-to-end mutants)
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { labScript, repoRoot } from '../helpers/paths.js';
+import { MUTANTS, type Mutant } from './mutants.js';
+
+interface Outcome {
+  mutant: Mutant;
+  verdict: 'killed' | 'SURVIVED' | 'STALE' | 'BASELINE RED';
+  seconds: number;
+  evidence: string;
+}
+
+const COPIED = ['bin', 'src', 'test', 'templates', 'inventories', 'bench', 'package.json', 'tsconfig.json'];
+
+function copyCheckout(): string {
+  const copy = mkdtempSync(join(tmpdir(), 'zkdeploy-mutants-'));
+  for (const entry of COPIED) cpSync(join(repoRoot, entry), join(copy, entry), { recursive: true });
+  symlinkSync(join(repoRoot, 'node_modules'), join(copy, 'node_modules'));
+  return copy;
+}
+
+function build(copy: string): string | undefined {
+  rmSync(join(copy, 'dist'), { recursive: true, force: true });
+  const tsc = spawnSync(join(copy, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], {
+    cwd: copy,
+    encoding: 'utf8',
+  });
+  return tsc.status === 0 ? undefined : tsc.stdout + tsc.stderr;
+}
+
+/** A PATH on which `command` is not found: a directory of links to everything else beside it. */
+function pathWithout(command: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'zkdeploy-path-'));
+  for (const bin of ['/usr/local/bin', '/usr/bin', '/bin', '/usr/sbin', '/sbin'])
+    for (const name of readdirSync(bin))
+      if (name !== command)
+        try {
+          symlinkSync(join(bin, name), join(dir, name));
+        } catch {
+          // Seen already in an earlier directory of the PATH.
+        }
+  return dir;
+}
+
+/** Runs a mutant's test; `broken`: in the mutant's environment too (env, a hidden command). */
+function runTest(copy: string, mutant: Mutant, broken: boolean): { ok: boolean; output: string } {
+  const env: NodeJS.ProcessEnv = broken ? { ...process.env, ...mutant.env } : { ...process.env };
+  const hidden = broken && mutant.hideCommand ? pathWithout(mutant.hideCommand) : undefined;
+  if (hidden) env.PATH = hidden;
+  const args = ['--test', '--test-concurrency=1', '--test-reporter=spec'];
+  for (const name of mutant.only ?? []) args.push(`--test-name-pattern=${name}`);
+  const child = mutant.command
+    ? spawnSync('bash', ['-c', mutant.command], { cwd: copy, env, encoding: 'utf8', timeout: 900_000 })
+    : spawnSync(process.execPath, [...args, mutant.test], {
+        cwd: copy,
+        env,
+        encoding: 'utf8',
+        timeout: 900_000,
+      });
+  if (hidden) rmSync(hidden, { recursive: true, force: true });
+  if (mutant.lab) execFileSync('bash', [labScript, 'reset'], { stdio: 'ignore' });
+  return { ok: child.status === 0, output: `${child.stdout ?? ''}${child.stderr ?? ''}` };
+}
+
+function tryMutant(copy: string, mutant: Mutant): Outcome {
+  const started = Date.now();
+  const seconds = () => Math.round((Date.now() - started) / 1000);
+  let original: string | undefined;
+  const file = mutant.edit ? join(copy, mutant.edit.file) : undefined;
+  try {
+    if (mutant.edit && file) {
+      original = readFileSync(file, 'utf8');
+      const count = original.split(mutant.edit.from).length - 1;
+      if (count !== 1)
+        return {
+          mutant,
+          verdict: 'STALE',
+          seconds: 0,
+          evidence: `its text occurs ${count} times in ${mutant.edit.file}`,
+        };
+      writeFileSync(
+        file,
+        original.replace(mutant.edit.from, () => mutant.edit?.to ?? ''),
+      );
+    }
+    const buildError = build(copy);
+    if (buildError)
+      return { mutant, verdict: 'STALE', seconds: seconds(), evidence: `does not build: ${buildError}` };
+    if (mutant.afterBuild) execFileSync('bash', ['-c', mutant.afterBuild], { cwd: copy });
+    const { ok, output } = runTest(copy, mutant, true);
+    const line = output
+      .split('\n')
+      .find((l) => l.includes(mutant.expect))
+      ?.trim();
+    if (ok || !line)
+      return {
+        mutant,
+        verdict: 'SURVIVED',
+        seconds: seconds(),
+        evidence: ok
+          ? 'the test passed'
+          : `failed, but never printed "${mutant.expect}":\n${output.slice(-2000)}`,
+      };
+    return { mutant, verdict: 'killed', seconds: seconds(), evidence: line.replace(/\s*\([\d.]+ms\)$/, '') };
+  } finally {
+    if (file && original !== undefined) writeFileSync(file, original);
+  }
+}
+
+function main(): number {
+  const chosen = process.argv.slice(2);
+  const mutants = chosen.length ? MUTANTS.filter((m) => chosen.includes(m.id)) : MUTANTS;
+  if (mutants.length === 0) {
+    console.error(`no mutant named ${chosen.join(', ')}; known: ${MUTANTS.map((m) => m.id).join(', ')}`);
+    return 64;
+  }
+  const copy = copyCheckout();
+  const outcomes: Outcome[] = [];
+  try {
+    const buildError = build(copy);
+    if (buildError) throw new Error(`the unbroken copy does not build:\n${buildError}`);
+    // The baseline: each test green on the unbroken copy, so that red under a mutant is the mutant's doing.
+    const baseline = new Map<string, boolean>();
+    for (const mutant of mutants) {
+      if (mutant.command) continue; // Its baseline is the whole test command, which CI runs.
+      const key = `${mutant.test} ${(mutant.only ?? []).join('|')}`;
+      if (!baseline.has(key)) {
+        const { ok, output } = runTest(copy, mutant, false);
+        baseline.set(key, ok);
+        if (!ok) process.stderr.write(`baseline red: ${key}\n${output.slice(-3000)}\n`);
+        process.stderr.write(`baseline ${ok ? 'green' : 'RED'}: ${key}\n`);
+      }
+      if (!baseline.get(key)) {
+        outcomes.push({
+          mutant,
+          verdict: 'BASELINE RED',
+          seconds: 0,
+          evidence: 'the test fails without the mutant',
+        });
+      }
+    }
+    for (const mutant of mutants) {
+      if (outcomes.some((o) => o.mutant === mutant)) continue;
+      const outcome = tryMutant(copy, mutant);
+      outcomes.push(outcome);
+      process.stderr.write(
+        `${outcome.verdict}: ${mutant.id} (${outcome.seconds} s) ${outcome.evidence.split('\n')[0]}\n`,
+      );
+    }
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+  writeResults(outcomes.sort((a, b) => mutants.indexOf(a.mutant) - mutants.indexOf(b.mutant)));
+  return outcomes.every((o) => o.verdict === 'killed') ? 0 : 1;
+}
+
+function writeResults(outcomes: Outcome[]): void {
+  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  }).stdout.trim();
+  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'src', 'test'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  }).stdout.trim();
+  const cell = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
+  const rows = outcomes.map(
+    (o) =>
+      `| \`${o.mutant.id}\` | ${cell(o.mutant.claim)} | \`${o.mutant.test.replace(/^dist\//, '').replace(/\.js$/, '.ts')}\` | **${o.verdict}** (${o.seconds} s): ${cell(o.evidence.slice(0, 300))} |`,
+  );
+  const text = [
+    '# Mutants: each claim seen failing against broken code',
+    '',
+    `Written by \`sudo npm run mutants\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC at commit`,
+    `\`${commit}\`${dirty ? ' (with uncommitted changes)' : ''}. Each mutant (test/mutants/mutants.ts) breaks one claim in a copy`,
+    'of the checkout; its test passed on the unbroken copy first, and must go red with the line shown.',
+    '',
+    '| mutant | the claim it breaks | test | result |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
+  mkdirSync(join(repoRoot, 'test', 'mutants'), { recursive: true });
+  writeFileSync(join(repoRoot, 'test', 'mutants', 'RESULTS.md'), text);
+  process.stdout.write(text);
+}
+
+process.exitCode = main();
