@@ -49,7 +49,7 @@ function labTool(script: string, args: string[]): string {
 /** Runs lab.sh with arguments; throws with its output when it fails. */
 export const lab = (...args: string[]): string => labTool(labScript, args);
 
-/** Runs test/lab/systemd-host.sh (up, down, exec CMD…): the lab's host with systemd and firewalld. */
+/** Runs test/lab/systemd-host.sh (up [COUNT], down, reboot HOST, exec HOST -- CMD…): the lab's hosts with systemd and firewalld. */
 export const systemdHost = (...args: string[]): string =>
   labTool(join(repoRoot, 'test', 'lab', 'systemd-host.sh'), args).trim();
 
