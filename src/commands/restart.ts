@@ -4,7 +4,7 @@ import { onInterrupt } from '../interrupt.js';
 import type { Inventory } from '../inventory/types.js';
 import { collectStatus, type HostStatus } from '../ops/ensemble-status.js';
 import { askFourLetterWord } from '../ops/four-letter.js';
-import { runStartScript, stopServer, waitUntilServing } from '../ops/lifecycle.js';
+import { startServer, stopServer, waitUntilServing } from '../ops/lifecycle.js';
 import { findZookeeperHome } from '../ops/server-host.js';
 import { Fleet, type FleetHost } from '../run/fleet.js';
 import { color } from '../ui/colors.js';
@@ -60,7 +60,7 @@ async function restartOne(fleet: Fleet, host: FleetHost, timeoutSeconds: number)
   const began = Date.now();
   const home = await findZookeeperHome(executor);
   await stopServer(executor, cluster, home, timeoutSeconds);
-  await runStartScript(executor, home);
+  await startServer(executor, cluster, home);
   const mode = await waitUntilServing(executor, cluster, timeoutSeconds);
   const synced = await waitForSync(fleet, began + timeoutSeconds * 1000).catch((err: unknown) => {
     throw new HostError(
@@ -130,7 +130,7 @@ async function allAtOnce(fleet: Fleet, targets: string[], options: RestartOption
     if (!chosen.includes(host)) return;
     await fleet.runStep(host, 'restart', 'restart (all at once)', async () => {
       if (executor.dryRun) return { outcome: 'changed', detail: 'would restart' };
-      await runStartScript(executor, homes.get(host.spec.name) as string);
+      await startServer(executor, cluster, homes.get(host.spec.name) as string);
       return { outcome: 'changed', detail: `back as ${await waitUntilServing(executor, cluster, timeout)}` };
     });
   });

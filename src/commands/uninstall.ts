@@ -4,11 +4,13 @@ import { DATA_KEYS } from '../inventory/layout.js';
 import type { Inventory } from '../inventory/types.js';
 import { stopServer } from '../ops/lifecycle.js';
 import { checkHostLayout, dataInsideRelease } from '../plan/install-plan.js';
+import { unitStagedPath } from '../plan/probe.js';
 import { PURGEABLE, purgeCommand } from '../plan/purge.js';
 import type { PlannedStep } from '../plan/step.js';
 import { absoluteRemotePath, isWithin } from '../remote/paths.js';
 import { shellQuote } from '../remote/quote.js';
 import { checkedHostPath } from '../remote/safe-values.js';
+import { REMOVE_UNIT, UNIT_NAME, UNIT_PATH } from '../remote/service.js';
 import { removeProfileBlock } from '../render/profile.js';
 import type { HostExecutor } from '../run/executor.js';
 import { Fleet } from '../run/fleet.js';
@@ -26,19 +28,24 @@ interface Found {
   home: string;
   profile: string | undefined;
   release: string | undefined;
+  /** zkdeploy's systemd unit is installed (service: systemd); `root`: the SSH user is root. */
+  unit: boolean;
+  root: boolean;
 }
 
 async function look(executor: HostExecutor): Promise<Found> {
   const result = await executor.probe(
-    'printf "%s\\n" "$HOME"; if [ -f ~/.bash_profile ]; then echo present; base64 -w0 < ~/.bash_profile; echo; fi',
+    `printf "%s\\n" "$HOME"; [ -f ${shellQuote(UNIT_PATH)} ] && echo unit || echo none; id -u; if [ -f ~/.bash_profile ]; then echo present; base64 -w0 < ~/.bash_profile; echo; fi`,
   );
-  const [home = '', marker, encoded = ''] = result.stdout.split('\n');
+  const [home = '', unit, uid, marker, encoded = ''] = result.stdout.split('\n');
   const profile = marker === 'present' ? Buffer.from(encoded, 'base64').toString('utf8') : undefined;
   const release = /^# BEGIN zkdeploy[\s\S]*?^ZOOKEEPER_HOME=(.+)$/m.exec(profile ?? '')?.[1]?.trim();
   const fixProfile = 'fix the zkdeploy block in ~/.bash_profile, or remove the release by hand';
   return {
     home: checkedHostPath(executor.host, home, '$HOME', 'deploy as a user whose home is a plain path'),
     profile,
+    unit: unit === 'unit',
+    root: uid === '0',
     release:
       release === undefined
         ? undefined
@@ -76,6 +83,27 @@ function planUninstall(
   purge: boolean,
 ): PlannedStep[] {
   const steps: PlannedStep[] = [];
+  if (found.unit) {
+    // The server is stopped by now: the unit goes first, so nothing starts a removed release.
+    steps.push({
+      id: 'service',
+      title: `systemd unit ${UNIT_NAME}`,
+      change: true,
+      reason: 'disable and remove it',
+      actions: [
+        {
+          kind: 'asRoot',
+          commands: REMOVE_UNIT,
+          viaSudo: !found.root,
+          verify: `! [ -e ${shellQuote(UNIT_PATH)} ]`,
+        },
+        {
+          kind: 'exec',
+          command: `rm -f -- ${shellQuote(absoluteRemotePath(unitStagedPath(inventory.cluster), found.home))}`,
+        },
+      ],
+    });
+  }
   const step = (
     id: string,
     title: string,

@@ -1,8 +1,7 @@
 import type { Argv } from '../remote/become.js';
+import { SYSTEMCTL } from '../remote/service.js';
 
-// Programs by absolute path: what runs through sudo is exactly what a sudoers rule names (sudo also
-// matches /bin/x against /usr/bin/x by inode on usr-merged systems: RHEL 7+, Debian 10+, Ubuntu 20+).
-const SYSTEMCTL = '/usr/bin/systemctl';
+// Programs by absolute path, as in remote/service.ts.
 export const FIREWALL_CMD = '/usr/bin/firewall-cmd';
 const FIREWALL_OFFLINE_CMD = '/usr/bin/firewall-offline-cmd';
 

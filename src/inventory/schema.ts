@@ -134,6 +134,7 @@ export const inventorySchema = z.strictObject(
     ssh: section(SSH_SHAPE),
     zookeeper: section(ZOOKEEPER_SHAPE),
     firewall: z.unknown().optional(),
+    service: z.unknown().optional(),
     hosts: z.preprocess(
       absentIfNull,
       z

@@ -4,6 +4,12 @@
  */
 export type FirewallMode = 'disable' | 'open-ports' | 'skip';
 
+/**
+ * How the server runs: the guide's `zkServer.sh start`, or a systemd unit that zkdeploy writes and
+ * enables (the server restarted after a crash, started at boot).
+ */
+export type ServiceMode = 'zkServer.sh' | 'systemd';
+
 /** One ZooKeeper server host, as the inventory names it. */
 export interface HostSpec {
   /** The name in `server.N` lines, and the SSH target unless `address` is set. */
@@ -56,6 +62,7 @@ export interface ClusterSettings {
   /** Extra zoo.cfg settings, written after the ones above. */
   settings: Record<string, string>;
   firewall: FirewallMode;
+  service: ServiceMode;
 }
 
 /** A validated inventory: where it came from, the shared settings, the hosts in myid order of listing. */

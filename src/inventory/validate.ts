@@ -10,7 +10,7 @@ import {
   schemaProblems,
   UNSAFE_HINT,
 } from './schema.js';
-import type { ClusterSettings, FirewallMode, HostSpec, Inventory } from './types.js';
+import type { ClusterSettings, FirewallMode, HostSpec, Inventory, ServiceMode } from './types.js';
 
 // ZooKeeper's rules for an inventory whose shape schema.ts has checked: defaults, directories that
 // may hold its files, zoo.cfg settings zkdeploy owns, port clashes and duplicate hosts.
@@ -99,6 +99,7 @@ export function validateInventory(
     overrides.firewall ?? (document as { firewall?: unknown }).firewall,
     overrides,
   );
+  const service = serviceMode(r, (document as { service?: unknown }).service);
   if (!data) throw inventoryProblems(file, problems);
 
   const ssh = data.ssh ?? {};
@@ -138,6 +139,7 @@ export function validateInventory(
     javaHome: zk.javaHome,
     settings: readSettings(r, zk.settings ?? {}),
     firewall,
+    service,
   };
   checkPorts(r, cluster);
   const hosts = readHosts(r, data.hosts);
@@ -177,6 +179,17 @@ function firewallMode(r: Problems, value: unknown, overrides: InventoryOverrides
     'use "disable" (the guide\'s step 8), "open-ports" or "skip"',
   );
   return 'disable';
+}
+
+function serviceMode(r: Problems, value: unknown): ServiceMode {
+  if (value === undefined || value === null) return 'zkServer.sh';
+  if (value === 'zkServer.sh' || value === 'systemd') return value;
+  r.add(
+    'service',
+    `${describe(value)} is not a service mode`,
+    'use "zkServer.sh" (the guide\'s way, the default) or "systemd" (a unit that restarts the server and starts it at boot)',
+  );
+  return 'zkServer.sh';
 }
 
 /** The hosts in order: every one named (an empty name is a problem, never a host dropped), myid by position. */

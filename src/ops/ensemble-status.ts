@@ -3,6 +3,7 @@ import type { Fleet } from '../run/fleet.js';
 import type { HostMode } from '../zk/health.js';
 import { parseSrvr } from '../zk/srvr.js';
 import { askFourLetterWord } from './four-letter.js';
+import { runsUnderSystemd } from './lifecycle.js';
 
 /** One host's row in status. */
 export interface HostStatus {
@@ -14,6 +15,8 @@ export interface HostStatus {
   version?: string | undefined;
   build?: string | undefined;
   latency?: string | undefined;
+  /** How the server runs: under zkdeploy's systemd unit, or started by zkServer.sh (absent: down). */
+  service?: 'systemd' | 'zkServer.sh' | undefined;
   error?: string | undefined;
   /** What to do about the error, when zkdeploy knows. */
   fix?: string | undefined;
@@ -36,11 +39,16 @@ export async function collectStatus(fleet: Fleet): Promise<HostStatus[]> {
     fleet.hosts.map(async (host) => {
       const row = rows.get(host.spec.name);
       if (!host.executor || !row) return;
-      const answer = await askFourLetterWord(host.executor, port, 'srvr');
+      const [answer, underSystemd] = await Promise.all([
+        askFourLetterWord(host.executor, port, 'srvr'),
+        runsUnderSystemd(host.executor),
+      ]);
+      if (underSystemd) row.service = 'systemd';
       if (!answer.listening) {
         row.mode = 'down';
         return;
       }
+      row.service ??= 'zkServer.sh';
       const report = parseSrvr(answer.reply);
       Object.assign(row, {
         mode: report.mode ?? 'not-serving',

@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HostError } from '../errors.js';
 import type { ClusterSettings } from '../inventory/types.js';
+import type { Argv } from '../remote/become.js';
+import { START_UNIT, STOP_UNIT, UNIT_ACTIVE_COMMAND, UNIT_RUNNING } from '../remote/service.js';
 import type { HostExecutor } from '../run/executor.js';
 import { SERVING_MODES } from '../zk/health.js';
 import { parseSrvr } from '../zk/srvr.js';
@@ -55,8 +57,27 @@ export async function waitUntilServing(
   }
 }
 
-/** zkServer.sh start by full path (a non-login SSH shell has no ZOOKEEPER_HOME on its PATH). */
-export async function runStartScript(executor: HostExecutor, zookeeperHome: string): Promise<void> {
+/** Privileged commands on this host go through sudo unless the SSH user is root. */
+async function asRoot(executor: HostExecutor, argv: Argv): Promise<void> {
+  const root = (await executor.probe('id -u')).stdout.trim() === '0';
+  await executor.apply({ kind: 'asRoot', commands: [argv], viaSudo: !root });
+}
+
+/** How the server runs now: under zkdeploy's systemd unit, or not (zkServer.sh's, or down). */
+export async function runsUnderSystemd(executor: HostExecutor): Promise<boolean> {
+  return UNIT_RUNNING.has((await executor.probe(UNIT_ACTIVE_COMMAND)).stdout.trim());
+}
+
+/**
+ * Starts the server the inventory's way: `systemctl start` of zkdeploy's unit, or zkServer.sh start
+ * by full path (a non-login SSH shell has no ZOOKEEPER_HOME on its PATH).
+ */
+export async function startServer(
+  executor: HostExecutor,
+  cluster: ClusterSettings,
+  zookeeperHome: string,
+): Promise<void> {
+  if (cluster.service === 'systemd') return asRoot(executor, START_UNIT);
   await executor.run(`cd && ${zkServerScript(zookeeperHome)} start`, 'zkServer.sh start', {
     allowFailure: true,
   });
@@ -76,9 +97,13 @@ export async function stopServer(
     (await askFourLetterWord(executor, cluster.clientPort, 'srvr', 1000)).listening;
   if (!(await listening()) && !(await serverAlive(executor, cluster))) return false;
   if (executor.dryRun) return true;
-  await executor.run(`cd && ${zkServerScript(zookeeperHome)} stop`, 'zkServer.sh stop', {
-    allowFailure: true,
-  });
+  // However the inventory says to run it, a server systemd runs is stopped through systemd: it
+  // would restart one stopped behind its back, and zkServer.sh finds no pid file of it.
+  if (await runsUnderSystemd(executor)) await asRoot(executor, STOP_UNIT);
+  else
+    await executor.run(`cd && ${zkServerScript(zookeeperHome)} stop`, 'zkServer.sh stop', {
+      allowFailure: true,
+    });
   const deadline = Date.now() + timeoutSeconds * 1000;
   while (await listening()) {
     if (Date.now() > deadline) {

@@ -2,6 +2,7 @@ import { HostError } from '../errors.js';
 import type { ClusterSettings } from '../inventory/types.js';
 import { shellPath, shellQuote } from '../remote/quote.js';
 import { checkedHostPath } from '../remote/safe-values.js';
+import { UNIT_RUNNING_TEST } from '../remote/service.js';
 import type { HostExecutor } from '../run/executor.js';
 
 /** Prints ZOOKEEPER_HOME from zkdeploy's block in ~/.bash_profile (nothing when there is none). */
@@ -33,10 +34,13 @@ export function zkServerScript(zookeeperHome: string): string {
   return shellQuote(`${zookeeperHome}/bin/zkServer.sh`);
 }
 
-/** A shell test that is true while the server's JVM (from its pid file) is alive. */
+/**
+ * A shell test that is true while the server's JVM is alive: from zkServer.sh's pid file, or while
+ * systemd runs zkdeploy's unit (start-foreground writes no pid file), restarts included.
+ */
 export function serverAliveTest(cluster: ClusterSettings): string {
   const pidFile = shellPath(`${cluster.dataDir}/zookeeper_server.pid`);
-  return `{ [ -f ${pidFile} ] && kill -0 "$(cat ${pidFile})" 2>/dev/null; }`;
+  return `{ { [ -f ${pidFile} ] && kill -0 "$(cat ${pidFile})" 2>/dev/null; } || { ${UNIT_RUNNING_TEST}; }; }`;
 }
 
 /** Whether the server's JVM is alive on a host. */

@@ -1,6 +1,6 @@
 import type { HostExecutor } from '../run/executor.js';
 import type { Fleet, FleetHost } from '../run/fleet.js';
-import { runStartScript, servingMode, waitUntilServing } from './lifecycle.js';
+import { servingMode, startServer, waitUntilServing } from './lifecycle.js';
 import { findZookeeperHome, serverAlive } from './server-host.js';
 
 /**
@@ -14,7 +14,8 @@ export async function startStep(
   timeoutSeconds: number,
 ) {
   const { cluster } = fleet.inventory;
-  await fleet.runStep(host, 'start', 'zkServer.sh start', async () => {
+  const how = cluster.service === 'systemd' ? 'systemctl start zookeeper.service' : 'zkServer.sh start';
+  await fleet.runStep(host, 'start', how, async () => {
     const home = await findZookeeperHome(executor);
     const running = await servingMode(executor, cluster.clientPort);
     if (running) return { outcome: 'unchanged', detail: `already running, ${running}` };
@@ -23,7 +24,7 @@ export async function startStep(
       return alive
         ? { outcome: 'unchanged', detail: 'already running' }
         : { outcome: 'changed', detail: 'would start' };
-    if (!alive) await runStartScript(executor, home);
+    if (!alive) await startServer(executor, cluster, home);
     const mode = await waitUntilServing(executor, cluster, timeoutSeconds);
     return alive
       ? { outcome: 'unchanged', detail: `already running, now ${mode}` }

@@ -7,8 +7,10 @@ import type { HostSpec, Inventory } from '../inventory/types.js';
 import { absoluteRemotePath, isWithin } from '../remote/paths.js';
 import { shellQuote } from '../remote/quote.js';
 import { unsafeDirectory } from '../remote/safe-values.js';
+import { installUnit, UNIT_NAME, UNIT_PATH } from '../remote/service.js';
 import { renderJavaEnv, renderMyid } from '../render/java-env.js';
 import { applyProfileBlock, renderProfileBlock } from '../render/profile.js';
+import { renderUnit } from '../render/unit.js';
 import { renderZooCfg } from '../render/zoo-cfg.js';
 import type { ReleaseTarball } from '../tarball/inspect.js';
 import type { HostFacts, HostPaths } from './probe.js';
@@ -176,7 +178,49 @@ export function planInstall(
   if (firewall.action === 'none' || firewall.action === 'skip') firewallStep.note = firewall.message;
   if (firewall.action === 'skip') firewallStep.skipped = true;
   steps.push(firewallStep);
+  if (cluster.service === 'systemd') steps.push(serviceStep(inventory, paths, facts, release));
   return steps;
+}
+
+/**
+ * service: systemd: the unit written beside the releases, put in place as root, loaded and enabled;
+ * judged from what the host then reports (the unit there, enabled), never from exit codes alone.
+ */
+function serviceStep(inventory: Inventory, paths: HostPaths, facts: HostFacts, release: string): PlannedStep {
+  const abs = (path: string) => absoluteRemotePath(path, facts.home);
+  const content = renderUnit({
+    user: facts.user,
+    home: facts.home,
+    zookeeperHome: release,
+    serverLogDir: abs(inventory.cluster.serverLogDir),
+  });
+  const staged = abs(paths.unitStaged);
+  const change = facts.unit.content !== content || facts.unit.enabled !== 'enabled';
+  const planned = step('service', `systemd unit ${UNIT_NAME}, enabled`, change, {
+    reason:
+      facts.unit.content === undefined
+        ? 'not installed'
+        : facts.unit.content !== content
+          ? 'differs'
+          : `${facts.unit.enabled || 'not enabled'}`,
+    actions: [
+      { kind: 'write', path: staged, content },
+      {
+        kind: 'asRoot',
+        commands: installUnit(staged),
+        viaSudo: facts.uid !== 0,
+        verify: `cmp -s -- ${shellQuote(staged)} ${shellQuote(UNIT_PATH)} && systemctl is-enabled --quiet ${UNIT_NAME}`,
+      },
+    ],
+  });
+  if (facts.unit.content !== content)
+    planned.file = { path: UNIT_PATH, before: facts.unit.content, after: content };
+  if (!facts.firewall.systemd)
+    planned.failure = {
+      message: 'service: systemd, but systemd does not run this host (no /run/systemd/system)',
+      fix: "use service: zkServer.sh (the guide's way, the default) for this inventory",
+    };
+  return planned;
 }
 
 function step(

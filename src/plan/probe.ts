@@ -1,8 +1,9 @@
 import type { FirewallFacts } from '../firewall/decide.js';
 import { firewallProbe, parseFirewallFacts } from '../firewall/probe.js';
 import type { ClusterSettings } from '../inventory/types.js';
-import { shellPath } from '../remote/quote.js';
+import { shellPath, shellQuote } from '../remote/quote.js';
 import { decodeFileSection, fileSection, parseSections } from '../remote/sections.js';
+import { UNIT_NAME, UNIT_PATH } from '../remote/service.js';
 
 /** The managed files whose current content the probe brings back (for diffs and in-place edits). */
 export const PROBED_FILES = ['profile', 'zooCfg', 'javaEnv', 'myid'] as const;
@@ -14,6 +15,8 @@ export type ProbedDir = (typeof PROBED_DIRS)[number];
 export interface HostFacts {
   home: string;
   uid: number;
+  /** The SSH user's name on the host (the server runs as this user). */
+  user: string;
   /** `command -v java` in the non-login shell zkServer.sh runs in. */
   javaOnPath: string | undefined;
   /** Java's home as a login shell finds it, when the non-login PATH has none. */
@@ -25,6 +28,8 @@ export interface HostFacts {
   files: Record<ProbedFile, string | undefined>;
   dirs: Record<ProbedDir, boolean>;
   firewall: FirewallFacts;
+  /** zkdeploy's systemd unit as the host has it: its file, and `systemctl is-enabled` (empty without). */
+  unit: { content: string | undefined; enabled: string };
 }
 
 /** Where the managed things are, as remote paths (`~/…` allowed). */
@@ -32,9 +37,14 @@ export interface HostPaths {
   tarball: string;
   installDir: string;
   release: string;
+  /** The unit as install writes it (service: systemd), before it is put in place as root. */
+  unitStaged: string;
   files: Record<ProbedFile, string>;
   dirs: Record<ProbedDir, string>;
 }
+
+/** Where install writes the unit (service: systemd) before putting it in place as root. */
+export const unitStagedPath = (cluster: ClusterSettings) => `${cluster.installDir}/zookeeper.service`;
 
 /** The remote paths of a release: tarball in ~/setups as in the guide, release under installDir. */
 export function hostPaths(cluster: ClusterSettings, tarballName: string, releaseDir: string): HostPaths {
@@ -43,6 +53,7 @@ export function hostPaths(cluster: ClusterSettings, tarballName: string, release
     tarball: `~/setups/${tarballName}`,
     installDir: cluster.installDir,
     release,
+    unitStaged: unitStagedPath(cluster),
     files: {
       profile: '~/.bash_profile',
       zooCfg: `${release}/conf/zoo.cfg`,
@@ -61,6 +72,7 @@ export function probeScript(paths: HostPaths, peer?: string): string {
   const lines = [
     'echo @@home; printf "%s\\n" "$HOME"',
     'echo @@uid; id -u',
+    'echo @@user; id -un',
     'echo @@java; command -v java || true',
     'echo @@javaHomeFromLogin; command -v java >/dev/null || { j=$(bash -lc "command -v java" </dev/null 2>/dev/null | tail -n1); [ -n "$j" ] && dirname "$(dirname "$(readlink -f "$j")")"; } || true',
     `echo @@tarballSha256; sha256sum -- ${shellPath(paths.tarball)} 2>/dev/null | cut -d" " -f1`,
@@ -72,6 +84,8 @@ export function probeScript(paths: HostPaths, peer?: string): string {
       ([key, path]) => `echo @@dir:${key}; [ -d ${shellPath(path)} ] && echo yes || echo no`,
     ),
     ...firewallProbe(peer),
+    `echo @@file:unit; ${fileSection(shellQuote(UNIT_PATH))}`,
+    `echo @@unitEnabled; systemctl is-enabled ${UNIT_NAME} 2>/dev/null || true`,
   ];
   return lines.join('\n');
 }
@@ -88,6 +102,7 @@ export function parseProbe(output: string): HostFacts {
   return {
     home,
     uid,
+    user: s.get('user') ?? '',
     javaOnPath: optional('java'),
     javaHomeFromLogin: optional('javaHomeFromLogin'),
     tarballSha256: optional('tarballSha256'),
@@ -99,5 +114,6 @@ export function parseProbe(output: string): HostFacts {
       serverLogDir: s.get('dir:serverLogDir') === 'yes',
     },
     firewall: parseFirewallFacts(s, uid),
+    unit: { content: decodeFileSection(s.get('file:unit')), enabled: s.get('unitEnabled') ?? '' },
   };
 }

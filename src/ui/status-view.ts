@@ -9,7 +9,7 @@ export function renderStatus(rows: HostStatus[], health: Health): string {
   const paint = (mode: string) =>
     mode === 'leader' ? color.cyan(mode) : mode === 'follower' ? color.green(mode) : color.red(mode);
   const lines = [
-    ['host', 'myid', 'mode', 'zxid', 'conns', 'version'].map((h) => color.bold(h)),
+    ['host', 'myid', 'mode', 'zxid', 'conns', 'version', 'service'].map((h) => color.bold(h)),
     ...rows.map((r) => [
       r.name,
       String(r.myid),
@@ -17,6 +17,7 @@ export function renderStatus(rows: HostStatus[], health: Health): string {
       r.zxid ?? '-',
       r.connections?.toString() ?? '-',
       r.version ?? '-',
+      r.service ?? '-',
     ]),
   ];
   const errors = rows.flatMap((r) =>

@@ -34,7 +34,19 @@ describe('inventory validation', () => {
     assert.equal(inv.cluster.dataLogDir, '~/zookeeper/logs');
     assert.equal(inv.cluster.clientPort, 2181);
     assert.equal(inv.cluster.firewall, 'disable');
+    assert.equal(inv.cluster.service, 'zkServer.sh');
     assert.deepEqual(inv.warnings, []);
+  });
+
+  test('service: zkServer.sh (the default) or systemd; anything else named with both choices', () => {
+    assert.equal(
+      validateInventory({ ...valid(), service: 'systemd' }, 'inv.yaml').cluster.service,
+      'systemd',
+    );
+    assert.throws(
+      () => validateInventory({ ...valid(), service: 'upstart' }, 'inv.yaml'),
+      /service: string "upstart" is not a service mode[\s\S]*"zkServer\.sh"[\s\S]*"systemd"/,
+    );
   });
 
   test('javaHome: cluster-wide, and per host over it; absolute and plain only', () => {

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { validateInventory } from '../../src/inventory/validate.js';
 import { renderJavaEnv, renderMyid } from '../../src/render/java-env.js';
 import { applyProfileBlock, removeProfileBlock, renderProfileBlock } from '../../src/render/profile.js';
+import { renderUnit, unitWord } from '../../src/render/unit.js';
 import { renderZooCfg } from '../../src/render/zoo-cfg.js';
 
 const inventory = (zookeeper: Record<string, unknown> = {}) =>
@@ -140,5 +141,32 @@ describe('layout', () => {
     assert.doesNotThrow(() =>
       checkLayout(inventory({ dataDir: '~/zookeeper/zookeeper-3.4.9-data' }), 'zookeeper-3.4.9'),
     );
+  });
+});
+
+describe('the systemd unit (service: systemd)', () => {
+  const unit = renderUnit({
+    user: 'admin',
+    home: '/home/admin',
+    zookeeperHome: '/home/admin/zookeeper/zookeeper-3.4.9',
+    serverLogDir: '/home/admin/zookeeper/server-logs',
+  });
+
+  test('runs the release in the foreground as the SSH user, restarted on failure, enabled at boot', () => {
+    for (const line of [
+      'User=admin',
+      'WorkingDirectory=/home/admin',
+      `ExecStart=/bin/sh -c 'exec "$$0" start-foreground >>"$$1" 2>&1' /home/admin/zookeeper/zookeeper-3.4.9/bin/zkServer.sh /home/admin/zookeeper/server-logs/zookeeper.out`,
+      'Restart=on-failure',
+      'SuccessExitStatus=143',
+      'WantedBy=multi-user.target',
+    ])
+      assert.ok(unit.split('\n').includes(line), line);
+  });
+
+  test('a value systemd would read as more than a plain word is refused', () => {
+    for (const bad of ['/opt/zk 1', '/opt/%h', '/opt/$HOME', "/opt/'x'", '/opt/a\\b', '/opt/"x"'])
+      assert.throws(() => unitWord(bad), /not a plain word/, bad);
+    assert.equal(unitWord('/home/admin/zookeeper-3.4.9'), '/home/admin/zookeeper-3.4.9');
   });
 });
