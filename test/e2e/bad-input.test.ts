@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { scratchDir, zkdeploy } from '../helpers/cli.js';
-import { asAdmin, hostNumbers, lab, labTarball, markersOnHosts, requireLab } from '../helpers/lab.js';
+import { asAdmin, hostNumbers, lab, labKey, labTarball, markersOnHosts, requireLab } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
 
 const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
@@ -39,23 +39,31 @@ describe('bad input', () => {
     if (!requireLab(t)) return;
     // Relative names: run on a host they would land in its home (the commands' working directory),
     // run here in the scratch directory; both places are searched, and each host's /tmp too.
+    // Each attempt can log in (the lab's user and key): were a value let through, its commands
+    // would really run on the hosts, so the markers below are a check that can fail.
+    const login = `ssh:\n  user: admin\n  identity: ${labKey}\n`;
     const attempts = [
-      'hosts:\n  - name: "LZY-01$(touch pwned-name)"\n  - name: LZY-02\n  - name: LZY-03\n',
+      `${login}hosts:\n  - name: "LZY-01$(touch pwned-name)"\n  - name: LZY-02\n  - name: LZY-03\n`,
       'ssh:\n  user: "admin; touch pwned-user"\nhosts: [LZY-01, LZY-02, LZY-03]\n',
-      'zookeeper:\n  dataDir: "~/`touch pwned-path`"\nhosts: [LZY-01, LZY-02, LZY-03]\n',
-      'zookeeper:\n  settings:\n    x: "a\\ntouch /tmp/pwned-setting"\nhosts: [LZY-01, LZY-02, LZY-03]\n',
+      `${login}zookeeper:\n  dataDir: "~/\`touch pwned-path\`"\nhosts: [LZY-01, LZY-02, LZY-03]\n`,
+      `${login}zookeeper:\n  settings:\n    x: "a\\ntouch /tmp/pwned-setting"\nhosts: [LZY-01, LZY-02, LZY-03]\n`,
     ];
+    const results = [];
     for (const [i, text] of attempts.entries()) {
       const file = join(cwd.path, `evil-${i}.yaml`);
       writeFileSync(file, text);
-      const result = await run('install', '-i', file, '-t', labTarball());
-      assert.equal(result.code, 3, result.stderr);
-      assert.match(result.stderr, new RegExp(`evil-${i}\\.yaml: 1 problem`));
+      results.push(await run('install', '-i', file, '-t', labTarball()));
     }
+    // What ran is checked first: refusing a value is one defence, quoting it is the other, and this
+    // claim must fail even where a broken refusal still ends in exit 3.
     for (const name of ['name', 'user', 'path', 'setting'])
       assert.equal(existsSync(join(cwd.path, `pwned-${name}`)), false, `pwned-${name} here`);
     assert.equal(existsSync('/tmp/pwned-setting'), false);
     assert.deepEqual(markersOnHosts(), []);
+    for (const [i, result] of results.entries()) {
+      assert.equal(result.code, 3, result.stderr);
+      assert.match(result.stderr, new RegExp(`evil-${i}\\.yaml: 1 problem`));
+    }
     untouched();
   });
 

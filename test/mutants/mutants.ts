@@ -6,8 +6,11 @@ export interface Mutant {
   id: string;
   /** The claim this break takes away, as the README or SECURITY.md words it. */
   claim: string;
-  /** A text replacement in one file of the copy; `from` must occur exactly once (a stale mutant fails loudly). */
-  edit?: { file: string; from: string; to: string };
+  /**
+   * Text replacements in files of the copy, in order; each `from` must occur exactly once (a stale
+   * mutant fails loudly).
+   */
+  edits?: { file: string; from: string; to: string }[];
   /** Shell run in the copy after the build, before the test (a break the build cannot make). */
   afterBuild?: string;
   /** A command put out of reach of the test (its directory is left off PATH). */
@@ -19,6 +22,8 @@ export interface Mutant {
   command?: string;
   /** Text the failing run must print: the test that went red, or the refusal, not some other breakage. */
   expect: string;
+  /** Text the failure must also print: which assertion bit, where the test makes several. */
+  because?: string;
   /** Needs the lab (an end-to-end test). */
   lab: boolean;
   env?: Record<string, string>;
@@ -28,11 +33,13 @@ export const MUTANTS: Mutant[] = [
   {
     id: 'summary-drops-a-host',
     claim: '"nothing changed" is asserted on a summary table that has every host, never on empty output',
-    edit: {
-      file: 'src/ui/summary.ts',
-      from: 'for (const host of fleet.hosts) {\n    const cells',
-      to: 'for (const host of fleet.hosts.slice(0, -1)) {\n    const cells',
-    },
+    edits: [
+      {
+        file: 'src/ui/summary.ts',
+        from: 'for (const host of fleet.hosts) {\n    const cells',
+        to: 'for (const host of fleet.hosts.slice(0, -1)) {\n    const cells',
+      },
+    ],
     test: 'dist/test/e2e/install.test.js',
     only: ['cold install', 're-run'],
     expect: '✖ re-run: every step unchanged, nothing on the hosts modified',
@@ -41,7 +48,7 @@ export const MUTANTS: Mutant[] = [
   {
     id: 'extraction-keeps-session-umask',
     claim: "nothing zkdeploy writes is group- or world-writable, even under RHEL's umask 002",
-    edit: { file: 'src/plan/install-plan.ts', from: "    'umask 022',\n", to: "    'true',\n" },
+    edits: [{ file: 'src/plan/install-plan.ts', from: "    'umask 022',\n", to: "    'true',\n" }],
     test: 'dist/test/e2e/faults.test.js',
     only: ['umask 002'],
     expect: '✖ nothing zkdeploy writes is group- or world-writable',
@@ -50,7 +57,7 @@ export const MUTANTS: Mutant[] = [
   {
     id: 'verify-replication-accepts-stale-reads',
     claim: "verify's replication check fails on a stale read",
-    edit: { file: 'src/verify/checks.ts', from: 'if (!seen) throw', to: 'if (!seen && false) throw' },
+    edits: [{ file: 'src/verify/checks.ts', from: 'if (!seen) throw', to: 'if (!seen && false) throw' }],
     test: 'dist/test/unit/verify.test.js',
     only: ['replication'],
     expect: '✖ replication: a stale read through another server fails',
@@ -59,11 +66,13 @@ export const MUTANTS: Mutant[] = [
   {
     id: 'verify-watch-accepts-silence',
     claim: "verify's watch check fails when a watch never fires",
-    edit: {
-      file: 'src/verify/checks.ts',
-      from: "if (event !== 'NODE_DATA_CHANGED')",
-      to: "if (event !== 'NODE_DATA_CHANGED' && event !== undefined)",
-    },
+    edits: [
+      {
+        file: 'src/verify/checks.ts',
+        from: "if (event !== 'NODE_DATA_CHANGED')",
+        to: "if (event !== 'NODE_DATA_CHANGED' && event !== undefined)",
+      },
+    ],
     test: 'dist/test/unit/verify.test.js',
     only: ['watch'],
     expect: '✖ watch: a watch that never fires fails',
@@ -72,7 +81,7 @@ export const MUTANTS: Mutant[] = [
   {
     id: 'verify-lock-accepts-two-holders',
     claim: "verify's lock check fails when two clients hold the lock at once",
-    edit: { file: 'src/verify/checks.ts', from: 'if (bHolds) throw', to: 'if (bHolds && false) throw' },
+    edits: [{ file: 'src/verify/checks.ts', from: 'if (bHolds) throw', to: 'if (bHolds && false) throw' }],
     test: 'dist/test/unit/verify.test.js',
     only: ['lock'],
     expect: '✖ lock: two holders at once fail',
@@ -82,11 +91,13 @@ export const MUTANTS: Mutant[] = [
     id: 'hung-command-left-running',
     claim:
       "a command past --command-timeout is ended on the host by zkdeploy (its SSH session's processes killed)",
-    edit: {
-      file: 'src/remote/shell.ts',
-      from: "return `for p in $(pgrep -f '${pattern}');",
-      to: "return `for p in $(: '${pattern}');",
-    },
+    edits: [
+      {
+        file: 'src/remote/shell.ts',
+        from: "return `for p in $(pgrep -f '${pattern}');",
+        to: "return `for p in $(: '${pattern}');",
+      },
+    ],
     test: 'dist/test/e2e/faults.test.js',
     only: ['a remote command that hangs'],
     expect: '✖ a remote command that hangs on one host',
@@ -95,7 +106,9 @@ export const MUTANTS: Mutant[] = [
   {
     id: 'stale-lock-never-taken-over',
     claim: 'a stale lock (its process dead) is taken over',
-    edit: { file: 'src/run/lock.ts', from: '&& alive(owner.pid)) {', to: '&& (alive(owner.pid) || true)) {' },
+    edits: [
+      { file: 'src/run/lock.ts', from: '&& alive(owner.pid)) {', to: '&& (alive(owner.pid) || true)) {' },
+    ],
     test: 'dist/test/unit/lock.test.js',
     only: ['a lock left by a dead process is taken over'],
     expect: '✖ a lock left by a dead process is taken over',
@@ -104,11 +117,13 @@ export const MUTANTS: Mutant[] = [
   {
     id: 'stale-lock-takeover-drops-a-fresh-lock',
     claim: 'a takeover never removes a fresh lock another run took after the stale one was read',
-    edit: {
-      file: 'src/run/lock.ts',
-      from: 'if (readLock(aside) !== staleText) {',
-      to: 'if (readLock(aside) !== staleText && readLock(aside) === undefined) {',
-    },
+    edits: [
+      {
+        file: 'src/run/lock.ts',
+        from: 'if (readLock(aside) !== staleText) {',
+        to: 'if (readLock(aside) !== staleText && readLock(aside) === undefined) {',
+      },
+    ],
     test: 'dist/test/unit/lock.test.js',
     only: ['never removes a fresh lock'],
     expect: '✖ a takeover never removes a fresh lock',
@@ -136,11 +151,13 @@ export const MUTANTS: Mutant[] = [
   {
     id: 'exit-lock-contention-not-1',
     claim: 'exit 1 when another run holds the lock (README, exit codes)',
-    edit: {
-      file: 'src/run/lock.ts',
-      from: "ExitCode.failed,\n        'wait for it",
-      to: "ExitCode.no,\n        'wait for it",
-    },
+    edits: [
+      {
+        file: 'src/run/lock.ts',
+        from: "ExitCode.failed,\n        'wait for it",
+        to: "ExitCode.no,\n        'wait for it",
+      },
+    ],
     test: 'dist/test/e2e/faults.test.js',
     only: ['two runs at once'],
     expect: '✖ two runs at once',
@@ -149,11 +166,13 @@ export const MUTANTS: Mutant[] = [
   {
     id: 'exit-status-unhealthy-not-2',
     claim: 'exit 2 when status finds the ensemble unhealthy (README, exit codes)',
-    edit: {
-      file: 'src/commands/status.ts',
-      from: 'health.healthy ? ExitCode.ok : ExitCode.no',
-      to: 'ExitCode.ok',
-    },
+    edits: [
+      {
+        file: 'src/commands/status.ts',
+        from: 'health.healthy ? ExitCode.ok : ExitCode.no',
+        to: 'ExitCode.ok',
+      },
+    ],
     test: 'dist/test/e2e/exit-codes.test.js',
     expect: '✖ 0 and 2: done or healthy is 0',
     lab: true,
@@ -161,11 +180,13 @@ export const MUTANTS: Mutant[] = [
   {
     id: 'exit-bad-input-not-3',
     claim: 'exit 3 for bad input, nothing touched (README, exit codes)',
-    edit: {
-      file: 'src/errors.ts',
-      from: 'super(message, ExitCode.badInput, fix);',
-      to: 'super(message, ExitCode.failed, fix);',
-    },
+    edits: [
+      {
+        file: 'src/errors.ts',
+        from: 'super(message, ExitCode.badInput, fix);',
+        to: 'super(message, ExitCode.failed, fix);',
+      },
+    ],
     test: 'dist/test/e2e/exit-codes.test.js',
     only: ['3: bad input'],
     expect: '✖ 3: bad input',
@@ -174,11 +195,13 @@ export const MUTANTS: Mutant[] = [
   {
     id: 'exit-usage-not-64',
     claim: 'exit 64 for usage errors (README, exit codes)',
-    edit: {
-      file: 'src/errors.ts',
-      from: 'super(message, ExitCode.usage, fix);',
-      to: 'super(message, ExitCode.failed, fix);',
-    },
+    edits: [
+      {
+        file: 'src/errors.ts',
+        from: 'super(message, ExitCode.usage, fix);',
+        to: 'super(message, ExitCode.failed, fix);',
+      },
+    ],
     test: 'dist/test/e2e/exit-codes.test.js',
     only: ['64: usage'],
     expect: '✖ 64: usage',
@@ -187,14 +210,53 @@ export const MUTANTS: Mutant[] = [
   {
     id: 'reset-kills-only-admin',
     claim: "lab reset returns every host to what up left (root's processes included), or fails loudly",
-    edit: {
-      file: 'test/lab/lab.sh',
-      from: `[[ "$keep" == *" $pid "* ]] || kill -KILL "$pid" 2>/dev/null || true`,
-      to: `[[ "$keep" == *" $pid "* ]] || [ "$(ps -o user= -p "$pid")" != admin ] || kill -KILL "$pid" 2>/dev/null || true`,
-    },
+    edits: [
+      {
+        file: 'test/lab/lab.sh',
+        from: `[[ "$keep" == *" $pid "* ]] || kill -KILL "$pid" 2>/dev/null || true`,
+        to: `[[ "$keep" == *" $pid "* ]] || [ "$(ps -o user= -p "$pid")" != admin ] || kill -KILL "$pid" 2>/dev/null || true`,
+      },
+    ],
     test: 'dist/test/lab/lab.test.js',
     only: ['reset returns every host'],
     expect: '✖ reset returns every host to what up left',
+    lab: true,
+  },
+  {
+    id: 'injection-unchecked-and-unquoted',
+    claim: 'a value a shell would run never runs anywhere (refused, and quoted by one helper anyway)',
+    edits: [
+      {
+        file: 'src/remote/safe-values.ts',
+        from: 'export const REMOTE_PATH = new RegExp(`^(~|~/[${PATH_CHARS}]*|/[${PATH_CHARS}]*)$`);',
+        to: 'export const REMOTE_PATH = /^/;',
+      },
+      {
+        file: 'src/remote/quote.ts',
+        from: 'if (/^[A-Za-z0-9_./=:@%+,-]+$/.test(value)) return value;',
+        to: 'if (value) return value;',
+      },
+    ],
+    test: 'dist/test/e2e/bad-input.test.js',
+    only: ['values that a shell would run'],
+    expect: '✖ values that a shell would run are refused',
+    because: 'pwned-path',
+    lab: true,
+  },
+  {
+    id: 'sudo-password-on-a-command-line',
+    claim: 'passwords never appear on a command line, on this machine or on a host, while zkdeploy runs',
+    edits: [
+      {
+        file: 'src/ssh/session.ts',
+        from: 'this.client.exec(viaBash(command, tag), options,',
+        to: "this.client.exec(answer ? `bash -c 'sleep 2' ${answer.text}; ${viaBash(command, tag)}` : viaBash(command, tag), options,",
+      },
+    ],
+    test: 'dist/test/e2e/auth.test.js',
+    only: ['--verbose with both passwords'],
+    expect: '✖ --verbose with both passwords',
+    because: 'a password on a command line',
     lab: true,
   },
 ];

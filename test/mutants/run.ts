@@ -81,22 +81,23 @@ function runTest(copy: string, mutant: Mutant, broken: boolean): { ok: boolean; 
 function tryMutant(copy: string, mutant: Mutant): Outcome {
   const started = Date.now();
   const seconds = () => Math.round((Date.now() - started) / 1000);
-  let original: string | undefined;
-  const file = mutant.edit ? join(copy, mutant.edit.file) : undefined;
+  const originals = new Map<string, string>();
   try {
-    if (mutant.edit && file) {
-      original = readFileSync(file, 'utf8');
-      const count = original.split(mutant.edit.from).length - 1;
+    for (const edit of mutant.edits ?? []) {
+      const file = join(copy, edit.file);
+      const text = readFileSync(file, 'utf8');
+      if (!originals.has(file)) originals.set(file, text);
+      const count = text.split(edit.from).length - 1;
       if (count !== 1)
         return {
           mutant,
           verdict: 'STALE',
           seconds: 0,
-          evidence: `its text occurs ${count} times in ${mutant.edit.file}`,
+          evidence: `its text occurs ${count} times in ${edit.file}`,
         };
       writeFileSync(
         file,
-        original.replace(mutant.edit.from, () => mutant.edit?.to ?? ''),
+        text.replace(edit.from, () => edit.to),
       );
     }
     const buildError = build(copy);
@@ -104,22 +105,30 @@ function tryMutant(copy: string, mutant: Mutant): Outcome {
       return { mutant, verdict: 'STALE', seconds: seconds(), evidence: `does not build: ${buildError}` };
     if (mutant.afterBuild) execFileSync('bash', ['-c', mutant.afterBuild], { cwd: copy });
     const { ok, output } = runTest(copy, mutant, true);
+    // The whole run, for reading when a mutant survives (RESULTS.md keeps only its end).
+    writeFileSync(join(tmpdir(), `zkdeploy-mutant-${mutant.id}.log`), output);
     const line = output
       .split('\n')
       .find((l) => l.includes(mutant.expect))
       ?.trim();
-    if (ok || !line)
+    if (ok || !line || (mutant.because && !output.includes(mutant.because)))
       return {
         mutant,
         verdict: 'SURVIVED',
         seconds: seconds(),
         evidence: ok
           ? 'the test passed'
-          : `failed, but never printed "${mutant.expect}":\n${output.slice(-2000)}`,
+          : `failed, but not printing "${mutant.expect}"${mutant.because ? ` with "${mutant.because}"` : ''}:\n${output.slice(-2000)}`,
       };
-    return { mutant, verdict: 'killed', seconds: seconds(), evidence: line.replace(/\s*\([\d.]+ms\)$/, '') };
+    const evidence = line.replace(/\s*\([\d.]+ms\)$/, '');
+    return {
+      mutant,
+      verdict: 'killed',
+      seconds: seconds(),
+      evidence: mutant.because ? `${evidence} (${mutant.because})` : evidence,
+    };
   } finally {
-    if (file && original !== undefined) writeFileSync(file, original);
+    for (const [file, text] of originals) writeFileSync(file, text);
   }
 }
 
@@ -175,10 +184,14 @@ function writeResults(outcomes: Outcome[]): void {
     cwd: repoRoot,
     encoding: 'utf8',
   }).stdout.trim();
-  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'src', 'test'], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  }).stdout.trim();
+  const dirty = spawnSync(
+    'git',
+    ['status', '--porcelain', '--', 'src', 'test', ':!test/mutants/RESULTS.md'],
+    {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    },
+  ).stdout.trim();
   const cell = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
   const rows = outcomes.map(
     (o) =>
