@@ -259,4 +259,51 @@ export const MUTANTS: Mutant[] = [
     because: 'a password on a command line',
     lab: true,
   },
+  {
+    id: 'stop-dry-run-stops',
+    claim: 'a dry run changes nothing on any host (tested by a snapshot of everything zkdeploy could touch)',
+    edits: [{ file: 'src/ops/lifecycle.ts', from: '  if (executor.dryRun) return true;\n', to: '' }],
+    test: 'dist/test/e2e/dry-run.test.js',
+    expect: '✖ install, start, stop, restart, uninstall and uninstall --purge-data: exit 2, hosts untouched',
+    lab: true,
+  },
+  {
+    id: 'verify-sequential-accepts-any-order',
+    claim: "verify's sequential check fails when sequence numbers do not increase",
+    edits: [
+      {
+        file: 'src/verify/checks.ts',
+        from: 'if (!(number > last)) throw',
+        to: 'if (!(number > last) && false) throw',
+      },
+    ],
+    test: 'dist/test/unit/verify.test.js',
+    only: ['sequential'],
+    expect: '✖ sequential: numbers that do not increase fail',
+    lab: false,
+  },
+  {
+    id: 'exit-internal-not-70',
+    claim: 'exit 70 for an internal error, said to be a bug (README, exit codes)',
+    edits: [{ file: 'src/cli.ts', from: '  return ExitCode.internal;', to: '  return ExitCode.failed;' }],
+    test: 'dist/test/unit/cli-extras.test.js',
+    only: ['internal error'],
+    expect: '✖ an error that is not one of ours is an internal error',
+    lab: false,
+  },
+  {
+    id: 'exit-interrupted-not-130',
+    claim: 'exit 130 when interrupted, the lock released, nothing left running (README, exit codes)',
+    edits: [
+      {
+        file: 'src/cli.ts',
+        from: 'process.exit(ExitCode.interrupted)',
+        to: 'process.exit(ExitCode.failed)',
+      },
+    ],
+    test: 'dist/test/e2e/exit-codes.test.js',
+    only: ['130: interrupted \\(Ctrl-C\\) during an install'],
+    expect: '✖ 130: interrupted (Ctrl-C) during an install',
+    lab: true,
+  },
 ];
