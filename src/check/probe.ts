@@ -23,6 +23,7 @@ export interface CheckTargets {
 export function checkScript(t: CheckTargets): string {
   return [
     'echo @@uid; id -u',
+    'echo @@home; printf "%s\\n" "$HOME"',
     t.javaHome
       ? `j=${shellQuote(`${t.javaHome}/bin/java`)}; [ -x "$j" ] || j=`
       : 'j=$(command -v java || bash -lc "command -v java" </dev/null 2>/dev/null | tail -n1)',
@@ -76,6 +77,7 @@ export function parseCheckProbe(
     listening,
     zookeeperRunning: s.get('running') === 'yes',
     resolves: new Map(t.names.map((n) => [n, s.get(`resolve:${n}`) || undefined])),
+    home: s.get('home') ?? '',
   };
   return { facts, firewall: parseFirewallFacts(s, Number(s.get('uid'))) };
 }

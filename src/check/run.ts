@@ -2,7 +2,10 @@ import { type FirewallDecision, firewallFor, firewallPrivilegedCommands } from '
 import { javaHomeOf } from '../inventory/java-home.js';
 import { serverPorts } from '../inventory/ports.js';
 import { serverAliveTest } from '../ops/server-host.js';
+import { unitStagedPath } from '../plan/probe.js';
 import { type Argv, commandLine, sudo, sudoersRule } from '../remote/become.js';
+import { absoluteRemotePath } from '../remote/paths.js';
+import { servicePrivilegedCommands } from '../remote/service.js';
 import type { HostExecutor } from '../run/executor.js';
 import type { Fleet } from '../run/fleet.js';
 import type { ReleaseTarball } from '../tarball/inspect.js';
@@ -13,6 +16,7 @@ import {
   judgeJava,
   judgeNames,
   judgePorts,
+  judgeService,
   judgeSize,
 } from './judge.js';
 import { probeNetwork } from './network.js';
@@ -55,15 +59,23 @@ export async function runChecks(fleet: Fleet, tarball: ReleaseTarball | undefine
   const facts = new Map<string, CheckFacts>();
   const firewalls = new Map<string, FirewallDecision>();
   const becomes = new Map<string, CheckResult>();
+  const systemdHosts = new Map<string, boolean>();
   await fleet.eachHostMarkingFailures(async (host, executor) => {
     const targets = targetsFor(host.spec.name);
     const parsed = parseCheckProbe((await executor.probe(checkScript(targets))).stdout, targets);
     facts.set(host.spec.name, parsed.facts);
     const firewall = firewallFor(parsed.firewall, cluster, executor.become.password !== undefined);
     firewalls.set(host.spec.name, firewall);
+    systemdHosts.set(host.spec.name, parsed.firewall.systemd);
     if (fleet.becomeRequested) {
-      const needed = firewallPrivilegedCommands(cluster.firewall, parsed.firewall, Object.values(ports));
-      becomes.set(host.spec.name, await checkBecome(executor, needed, 'commands' in firewall));
+      const systemdUnit = cluster.service === 'systemd';
+      const needed = [
+        ...firewallPrivilegedCommands(cluster.firewall, parsed.firewall, Object.values(ports)),
+        ...(systemdUnit
+          ? servicePrivilegedCommands(absoluteRemotePath(unitStagedPath(cluster), parsed.facts.home))
+          : []),
+      ];
+      becomes.set(host.spec.name, await checkBecome(executor, needed, 'commands' in firewall || systemdUnit));
     }
   });
   const network = await probeNetwork(
@@ -113,6 +125,7 @@ export async function runChecks(fleet: Fleet, tarball: ReleaseTarball | undefine
       ),
       judgeFirewall(firewall),
     ];
+    if (cluster.service === 'systemd') results.push(judgeService(systemdHosts.get(name) ?? false));
     const become = becomes.get(name);
     if (become) results.push(become);
     // Reached and probed, then a later question failed (a timeout, a dropped connection).
@@ -141,7 +154,11 @@ async function checkBecome(
   const { become } = executor;
   const how = become.password === undefined ? 'without a password' : 'with the password given';
   if (needed.length === 0)
-    return { id: 'become', status: 'pass', message: 'nothing runs through sudo (--firewall skip)' };
+    return {
+      id: 'become',
+      status: 'pass',
+      message: 'nothing runs through sudo (--firewall skip, service: zkServer.sh)',
+    };
   const refused: string[] = [];
   for (const argv of needed) {
     const { command, answer } = sudo(become, argv, { list: true });

@@ -25,4 +25,6 @@ export interface CheckFacts {
   zookeeperRunning: boolean;
   /** Each server name → the address it resolves to on this host (undefined: does not resolve). */
   resolves: Map<string, string | undefined>;
+  /** The SSH user's home, for the exact paths of commands run as root (the unit's copy). */
+  home: string;
 }

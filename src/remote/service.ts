@@ -30,6 +30,11 @@ export const REMOVE_UNIT: Argv[] = [
   [SYSTEMCTL, 'daemon-reload'],
 ];
 
+/** Every command `service: systemd` runs as root: what `check --become` asks sudo about. */
+export function servicePrivilegedCommands(staged: string): Argv[] {
+  return [...installUnit(staged), START_UNIT, STOP_UNIT, ...REMOVE_UNIT];
+}
+
 /** Prints the unit's state (`active`, `activating` while systemd restarts it, …); nothing without systemd. */
 export const UNIT_ACTIVE_COMMAND = `systemctl is-active ${UNIT_NAME} 2>/dev/null || true`;
 /** The states in which systemd runs the server or is about to (Restart=on-failure between tries). */

@@ -7,6 +7,7 @@ import {
   judgeJava,
   judgeNames,
   judgePorts,
+  judgeService,
   judgeSize,
 } from '../../src/check/judge.js';
 import type { CheckFacts } from '../../src/check/types.js';
@@ -18,10 +19,18 @@ const facts = (over: Partial<CheckFacts> = {}): CheckFacts => ({
   listening: new Set(),
   zookeeperRunning: false,
   resolves: new Map(),
+  home: '/home/zk',
   ...over,
 });
 
 describe('preflight judgements', () => {
+  test('service: systemd passes where systemd runs, and fails with the fix where it does not', () => {
+    assert.equal(judgeService(true).status, 'pass');
+    const without = judgeService(false);
+    assert.equal(without.status, 'fail');
+    assert.match(without.fix ?? '', /service: zkServer\.sh/);
+  });
+
   test("Java's major version, old and new styles", () => {
     assert.equal(javaMajor('java version "1.8.0_292"'), 8);
     assert.equal(javaMajor('openjdk version "17.0.15" 2025-04-15'), 17);
