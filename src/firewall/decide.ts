@@ -23,6 +23,8 @@ export interface FirewallFacts {
    * (--ask-become-pass).
    */
   canSudo: boolean;
+  /** A sudo password was given (--ask-become-pass): the probe's `sudo -n` questions could not use it. */
+  passwordGiven?: boolean | undefined;
   isRoot: boolean;
   /** `firewall-cmd --list-ports` (runtime), when firewalld runs and could be asked. */
   runtimePorts?: string[] | undefined;
@@ -119,7 +121,11 @@ function decideOpenPorts(facts: FirewallFacts, running: boolean, ports: number[]
     message: `firewalld ${what} and this user cannot run sudo without a password`,
     fix: `pass --ask-become-pass, grant the commands \`zkdeploy check --become\` prints in sudoers, or open ${wanted.join(', ')} yourself (firewall-cmd --permanent --add-port=...; firewall-cmd --reload)`,
   });
-  if (!facts.canSudo && !facts.isRoot) return noSudo(running ? 'runs' : 'is installed');
+  // Ports listed through `sudo -n` with the very firewall-cmd commands install runs: proof enough
+  // under a narrow sudoers rule (which allows no `sudo true`).
+  const listed = facts.runtimePorts !== undefined && facts.permanentPorts !== undefined;
+  if (!facts.canSudo && !facts.isRoot && !(running && listed))
+    return noSudo(running ? 'runs' : 'is installed');
   if (!running) {
     // Ports for when it starts again: firewall-offline-cmd edits the permanent configuration only.
     return {
@@ -129,7 +135,16 @@ function decideOpenPorts(facts: FirewallFacts, running: boolean, ports: number[]
       privileged,
     };
   }
-  if (facts.runtimePorts === undefined || facts.permanentPorts === undefined) {
+  if (!listed) {
+    // `sudo -n` cannot ask with the password given: every port is added (firewall-cmd answers
+    // ALREADY_ENABLED for one that is open), then queried.
+    if (facts.passwordGiven)
+      return {
+        action: 'open',
+        message: `firewalld kept on; ${wanted.join(', ')} opened in its default zone (not listed first: sudo needs the password)`,
+        commands: openPorts(facts.zone, wanted),
+        privileged,
+      };
     return noSudo('runs but its ports could not be listed');
   }
   const zone = facts.zone;
@@ -178,7 +193,7 @@ export function firewallFor(
   sudoPassword: boolean,
 ): FirewallDecision {
   return decideFirewall(
-    { ...facts, canSudo: facts.canSudo || sudoPassword },
+    { ...facts, canSudo: facts.canSudo || sudoPassword, passwordGiven: sudoPassword },
     cluster.firewall,
     Object.values(serverPorts(cluster)),
   );

@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { assertNothingChanged, scratchDir, zkdeploy } from '../helpers/cli.js';
+import { assertNothingChanged, pairsWith, scratchDir, zkdeploy } from '../helpers/cli.js';
 import { hostIp, lab, labKey, labTarball, requireLab, systemdHost } from '../helpers/lab.js';
+import { zkdeployInTerminal } from '../helpers/terminal.js';
 
 const firewalldHost = hostIp(50); // SUBNET.60: LZY-S1, named by its address in the inventory
 const JAVA_HOME = '/usr/lib/jvm/java-17-openjdk-amd64';
@@ -105,5 +106,132 @@ describe('firewalld on a systemd host (the guide step 8)', () => {
     const again = await run('install');
     assert.equal(again.code, 0, again.stdout);
     assertNothingChanged(again.stdout, [...[1, 2, 3, 4].map(hostIp), firewalldHost]);
+  });
+
+  // The rule LZY-S1's admin has now, put back after each test that replaces it.
+  const labRule = () => systemdHost('exec', 'LZY-S1', '--', 'cat', '/etc/sudoers.d/zkdeploy');
+  const setRule = (rule: string) =>
+    systemdHost(
+      'exec',
+      'LZY-S1',
+      '--',
+      'bash',
+      '-c',
+      'printf "%s\\n" "$1" >/etc/sudoers.d/zkdeploy && visudo -cqf /etc/sudoers.d/zkdeploy',
+      '_',
+      rule,
+    );
+  const becomeFix = (stdout: string) =>
+    (JSON.parse(stdout) as CheckJson).hosts
+      .find((h) => h.name === firewalldHost)
+      ?.results.find((r) => r.id === 'become') as
+      | { status: string; message: string; fix?: string }
+      | undefined;
+  const listPorts = (permanent: boolean) =>
+    systemdHost(
+      'exec',
+      'LZY-S1',
+      '--',
+      'firewall-cmd',
+      ...(permanent ? ['--permanent'] : []),
+      '--list-ports',
+    );
+
+  test("--firewall open-ports: firewalld kept on, exactly the three ports opened in the interface's zone under the rule check --become prints, the ensemble whole", async (t) => {
+    if (!requireLab(t)) return;
+    // Continues from the test before: five servers serve. LZY-S1's firewalld comes back on (as an
+    // operator would turn it on again) with its server stopped, and ZooKeeper's ports closed.
+    const openPorts = join(cwd.path, 'open-ports.yaml');
+    writeFileSync(openPorts, `firewall: open-ports\n${readFileSync(inventory, 'utf8')}`);
+    assert.equal((await run('stop', '-i', openPorts, '--hosts', firewalldHost)).code, 0);
+    systemdHost('exec', 'LZY-S1', '--', 'systemctl', 'enable', '--now', 'firewalld');
+    assert.equal(listPorts(false), '');
+    const before = labRule();
+    try {
+      // The lab's rule allows no firewall-cmd: check --become names exactly what to grant.
+      const refused = await run('check', '--become', '--json', '-i', openPorts, '-t', labTarball());
+      assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+      const fix = becomeFix(refused.stdout)?.fix ?? '';
+      const rule =
+        /: (admin ALL=\(root\) NOPASSWD: \/usr\/bin\/firewall-cmd .*?); or pass --ask-become-pass$/.exec(
+          fix,
+        )?.[1];
+      assert.ok(rule, fix);
+      assert.doesNotMatch(rule, /systemctl/, 'open-ports never stops firewalld');
+      setRule(rule);
+      const granted = await run('check', '--become', '--json', '-i', openPorts, '-t', labTarball());
+      assert.equal(granted.code, 0, granted.stdout + granted.stderr);
+      assert.equal(becomeFix(granted.stdout)?.status, 'pass');
+
+      const installed = await run('install', '-i', openPorts, '-t', labTarball(), '--start');
+      assert.equal(installed.code, 0, installed.stdout + installed.stderr);
+      assert.deepEqual(pairsWith(installed.stdout, 'changed'), [
+        `${firewalldHost} firewall`,
+        `${firewalldHost} start`,
+      ]);
+      assert.equal(systemdHost('exec', 'LZY-S1', '--', 'systemctl', 'is-active', 'firewalld'), 'active');
+      // eth0 has no zone of its own: the default zone (public) holds exactly ZooKeeper's three ports,
+      // at runtime and permanently.
+      assert.equal(systemdHost('exec', 'LZY-S1', '--', 'firewall-cmd', '--get-default-zone'), 'public');
+      assert.equal(listPorts(false), '2181/tcp 2888/tcp 3888/tcp');
+      assert.equal(listPorts(true), '2181/tcp 2888/tcp 3888/tcp');
+      const status = await run('status', '-i', openPorts);
+      assert.match(status.stdout, /^healthy: 1 leader, 4 followers \(quorum 3 of 5\)$/m);
+      assertNothingChanged((await run('install', '-i', openPorts, '-t', labTarball())).stdout, [
+        ...[1, 2, 3, 4].map(hostIp),
+        firewalldHost,
+      ]);
+    } finally {
+      setRule(before);
+    }
+  });
+
+  test('--ask-become-pass: under a rule that asks for the password, install stops and disables firewalld with it, the password never shown', async (t) => {
+    if (!requireLab(t)) return;
+    // Continues from the test before: firewalld on with the ports open. The guide's way again, with
+    // a password: admin gets one, and the rule check --become prints for it (no NOPASSWD).
+    const becomePassword = 'lab-become-5c1e';
+    systemdHost('exec', 'LZY-S1', '--', 'bash', '-c', `echo admin:${becomePassword} | chpasswd`);
+    const before = labRule();
+    const withPassword = (args: string[], stdoutTo: string) =>
+      zkdeployInTerminal(
+        [...args, '-i', inventory, '--ask-become-pass'],
+        [{ prompt: /BECOME password.*: $/, answer: becomePassword }],
+        {
+          cwd: cwd.path,
+          stdoutTo,
+        },
+      );
+    try {
+      setRule('admin ALL=(root) /usr/bin/true');
+      const refusedOut = join(cwd.path, 'become-refused.json');
+      await withPassword(['check', '--become', '--json', '-t', labTarball()], refusedOut);
+      const fix = becomeFix(readFileSync(refusedOut, 'utf8'))?.fix ?? '';
+      const rule =
+        /: (admin ALL=\(root\) \/usr\/bin\/systemctl stop firewalld, \/usr\/bin\/systemctl disable firewalld); and check the sudo password$/.exec(
+          fix,
+        )?.[1];
+      assert.ok(rule, fix);
+      setRule(rule);
+      const installOut = join(cwd.path, 'install-with-password.txt');
+      const installed = await withPassword(['install'], installOut);
+      assert.equal(installed.code, 0, installed.output);
+      const stdout = readFileSync(installOut, 'utf8');
+      assert.deepEqual(pairsWith(stdout, 'changed'), [`${firewalldHost} firewall`]);
+      assert.ok(!`${installed.output}${stdout}`.includes(becomePassword), 'the password was shown');
+      assert.equal(
+        systemdHost(
+          'exec',
+          'LZY-S1',
+          '--',
+          'bash',
+          '-c',
+          'systemctl is-active firewalld; systemctl is-enabled firewalld; true',
+        ),
+        'inactive\ndisabled',
+      );
+    } finally {
+      setRule(before);
+    }
   });
 });

@@ -135,8 +135,19 @@ describe('firewalld decision (the guide step 8)', () => {
       const asRoot = decideFirewall(on({ isRoot: true, canSudo: false }), 'open-ports', zk);
       assert.match(lines(asRoot)[0] ?? '', /^\/usr\/bin\/firewall-cmd --add-port/);
       assert.ok('privileged' in asRoot && !asRoot.privileged);
-      const denied = decideFirewall(on({ canSudo: false }), 'open-ports', zk);
+      const unlisted = { runtimePorts: undefined, permanentPorts: undefined };
+      const denied = decideFirewall(on({ canSudo: false, ...unlisted }), 'open-ports', zk);
       assert.equal(denied.action, 'fail');
+      // A narrow rule allows no `sudo true`, but the ports were listed through it: enough.
+      assert.equal(decideFirewall(on({ canSudo: false }), 'open-ports', zk).action, 'open');
+      // With --ask-become-pass the probe's `sudo -n` could not list them: all three are added.
+      const withPassword = decideFirewall(
+        on({ canSudo: true, passwordGiven: true, ...unlisted }),
+        'open-ports',
+        zk,
+      );
+      assert.equal(withPassword.action, 'open');
+      assert.deepEqual(lines(withPassword), lines(decideFirewall(on({}), 'open-ports', zk)));
       assert.match('fix' in denied ? denied.fix : '', /2181\/tcp, 2888\/tcp, 3888\/tcp/);
       const stopped = decideFirewall(facts({ isActive: 'inactive', isEnabled: 'enabled' }), 'open-ports', zk);
       assert.deepEqual(lines(stopped), [
