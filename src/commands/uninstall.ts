@@ -10,7 +10,7 @@ import type { PlannedStep } from '../plan/step.js';
 import { absoluteRemotePath, isWithin } from '../remote/paths.js';
 import { shellQuote } from '../remote/quote.js';
 import { checkedHostPath } from '../remote/safe-values.js';
-import { REMOVE_UNIT, UNIT_NAME, UNIT_PATH } from '../remote/service.js';
+import { REMOVE_UNIT, UNIT_GONE, UNIT_MARK, UNIT_NAME, UNIT_PATH } from '../remote/service.js';
 import { removeProfileBlock } from '../render/profile.js';
 import type { HostExecutor } from '../run/executor.js';
 import { Fleet } from '../run/fleet.js';
@@ -28,14 +28,14 @@ interface Found {
   home: string;
   profile: string | undefined;
   release: string | undefined;
-  /** zkdeploy's systemd unit is installed (service: systemd); `root`: the SSH user is root. */
+  /** zkdeploy's own systemd unit is installed (its mark; another is never touched); `root`: the SSH user is root. */
   unit: boolean;
   root: boolean;
 }
 
 async function look(executor: HostExecutor): Promise<Found> {
   const result = await executor.probe(
-    `printf "%s\\n" "$HOME"; [ -f ${shellQuote(UNIT_PATH)} ] && echo unit || echo none; id -u; if [ -f ~/.bash_profile ]; then echo present; base64 -w0 < ~/.bash_profile; echo; fi`,
+    `printf "%s\\n" "$HOME"; head -c ${UNIT_MARK.length} ${shellQuote(UNIT_PATH)} 2>/dev/null | grep -qxF ${shellQuote(UNIT_MARK)} && echo unit || echo none; id -u; if [ -f ~/.bash_profile ]; then echo present; base64 -w0 < ~/.bash_profile; echo; fi`,
   );
   const [home = '', unit, uid, marker, encoded = ''] = result.stdout.split('\n');
   const profile = marker === 'present' ? Buffer.from(encoded, 'base64').toString('utf8') : undefined;
@@ -95,7 +95,7 @@ function planUninstall(
           kind: 'asRoot',
           commands: REMOVE_UNIT,
           viaSudo: !found.root,
-          verify: `! [ -e ${shellQuote(UNIT_PATH)} ]`,
+          verify: UNIT_GONE,
         },
         {
           kind: 'exec',

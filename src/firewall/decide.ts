@@ -1,6 +1,6 @@
 import { serverPorts } from '../inventory/ports.js';
 import type { ClusterSettings, FirewallMode } from '../inventory/types.js';
-import type { Argv } from '../remote/become.js';
+import type { Argv, Verify } from '../remote/become.js';
 import {
   DISABLE_FIREWALLD,
   listPorts,
@@ -43,7 +43,7 @@ export interface FirewallFacts {
 interface FirewallChange {
   message: string;
   commands: Argv[];
-  verify?: string;
+  verify?: Verify;
   privileged: boolean;
 }
 
@@ -104,7 +104,10 @@ export function decideFirewall(
     message: `firewalld ${running ? 'stopped and ' : ''}disabled`,
     commands: [...(running ? [STOP_FIREWALLD] : []), ...(startsAtBoot ? [DISABLE_FIREWALLD] : [])],
     // Success is judged by what systemctl reports afterwards, never by `disable`'s exit code.
-    verify: '! systemctl is-active --quiet firewalld && ! systemctl is-enabled --quiet firewalld',
+    verify: {
+      command: '! systemctl is-active --quiet firewalld && ! systemctl is-enabled --quiet firewalld',
+      expect: 'firewalld is stopped and disabled',
+    },
     privileged: !facts.isRoot,
   };
 }

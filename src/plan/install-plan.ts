@@ -7,7 +7,14 @@ import type { HostSpec, Inventory } from '../inventory/types.js';
 import { absoluteRemotePath, isWithin } from '../remote/paths.js';
 import { shellQuote } from '../remote/quote.js';
 import { unsafeDirectory } from '../remote/safe-values.js';
-import { installUnit, UNIT_NAME, UNIT_PATH } from '../remote/service.js';
+import {
+  installUnit,
+  isZkdeployUnit,
+  REMOVE_UNIT,
+  UNIT_GONE,
+  UNIT_NAME,
+  UNIT_PATH,
+} from '../remote/service.js';
 import { renderJavaEnv, renderMyid } from '../render/java-env.js';
 import { applyProfileBlock, renderProfileBlock } from '../render/profile.js';
 import { renderUnit } from '../render/unit.js';
@@ -179,6 +186,7 @@ export function planInstall(
   if (firewall.action === 'skip') firewallStep.skipped = true;
   steps.push(firewallStep);
   if (cluster.service === 'systemd') steps.push(serviceStep(inventory, paths, facts, release));
+  else if (isZkdeployUnit(facts.unit.content)) steps.push(unitRemovalStep(facts));
   return steps;
 }
 
@@ -209,7 +217,10 @@ function serviceStep(inventory: Inventory, paths: HostPaths, facts: HostFacts, r
         kind: 'asRoot',
         commands: installUnit(staged),
         viaSudo: facts.uid !== 0,
-        verify: `cmp -s -- ${shellQuote(staged)} ${shellQuote(UNIT_PATH)} && systemctl is-enabled --quiet ${UNIT_NAME}`,
+        verify: {
+          command: `cmp -s -- ${shellQuote(staged)} ${shellQuote(UNIT_PATH)} && systemctl is-enabled --quiet ${UNIT_NAME}`,
+          expect: `${UNIT_PATH} is the unit written and ${UNIT_NAME} is enabled`,
+        },
       },
     ],
   });
@@ -220,6 +231,31 @@ function serviceStep(inventory: Inventory, paths: HostPaths, facts: HostFacts, r
       message: 'service: systemd, but systemd does not run this host (no /run/systemd/system)',
       fix: "use service: zkServer.sh (the guide's way, the default) for this inventory",
     };
+  else if (facts.unit.content !== undefined && !isZkdeployUnit(facts.unit.content))
+    planned.failure = {
+      message: `${UNIT_PATH} is there and is not zkdeploy's: left alone`,
+      fix: `move it aside (it may run another ZooKeeper), or use service: zkServer.sh`,
+    };
+  return planned;
+}
+
+/**
+ * Back to service: zkServer.sh: zkdeploy's unit is disabled and removed. A server it runs keeps
+ * running (systemd keeps a loaded unit until it stops); the next restart rolls it onto zkServer.sh.
+ */
+function unitRemovalStep(facts: HostFacts): PlannedStep {
+  const planned = step('service', `systemd unit ${UNIT_NAME} removed (service: zkServer.sh)`, true, {
+    reason: 'zkdeploy installed it for service: systemd',
+    actions: [
+      {
+        kind: 'asRoot',
+        commands: REMOVE_UNIT,
+        viaSudo: facts.uid !== 0,
+        verify: UNIT_GONE,
+      },
+    ],
+  });
+  planned.file = { path: UNIT_PATH, before: facts.unit.content, after: '' };
   return planned;
 }
 

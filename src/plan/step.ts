@@ -1,4 +1,4 @@
-import type { Argv } from '../remote/become.js';
+import type { Argv, Verify } from '../remote/become.js';
 
 /** What applying a step does on its host; the executor is the only thing that carries these out. */
 export type Action =
@@ -7,9 +7,10 @@ export type Action =
   | { kind: 'exec'; command: string }
   /**
    * Commands run as root, each one exactly: through sudo (with the --ask-become-pass password, in a
-   * terminal for `requiretty`) unless the SSH user is root; then `verify`, unprivileged, judges.
+   * terminal for `requiretty`) unless the SSH user is root; then `verify`, unprivileged, judges
+   * from what the host reports.
    */
-  | { kind: 'asRoot'; commands: Argv[]; viaSudo: boolean; verify?: string | undefined };
+  | { kind: 'asRoot'; commands: Argv[]; viaSudo: boolean; verify?: Verify | undefined };
 
 /** One step for one host, decided from probed facts: whether it changes anything, why, and how. */
 export interface PlannedStep {

@@ -10,6 +10,12 @@ export interface Become {
 /** One program with its arguments, the program by absolute path. */
 export type Argv = readonly string[];
 
+/** A shell test run after commands as root, judging from what the host reports, and what it asserts. */
+export interface Verify {
+  command: string;
+  expect: string;
+}
+
 /** An argv as one shell command line, every word quoted. */
 export function commandLine(argv: Argv): string {
   return argv.map(shellQuote).join(' ');

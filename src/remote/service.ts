@@ -1,10 +1,15 @@
-import type { Argv } from './become.js';
+import type { Argv, Verify } from './become.js';
+import { shellQuote } from './quote.js';
 
 // Programs by absolute path: what runs through sudo is exactly what a sudoers rule names (sudo also
 // matches /bin/x against /usr/bin/x by inode on usr-merged systems: RHEL 7+, Debian 10+, Ubuntu 20+).
 export const SYSTEMCTL = '/usr/bin/systemctl';
 const INSTALL = '/usr/bin/install';
 const RM = '/usr/bin/rm';
+
+/** How every unit zkdeploy writes begins (templates/zookeeper.service): nothing else is ever removed. */
+export const UNIT_MARK = '# Managed by zkdeploy';
+export const isZkdeployUnit = (content: string | undefined) => content?.startsWith(UNIT_MARK) ?? false;
 
 /** The systemd unit `service: systemd` runs the server under. */
 export const UNIT_NAME = 'zookeeper.service';
@@ -42,3 +47,9 @@ export const UNIT_RUNNING = new Set(['active', 'activating', 'reloading', 'deact
 
 /** A shell test that is true while systemd runs (or restarts) the server's unit. */
 export const UNIT_RUNNING_TEST = `case "$(${UNIT_ACTIVE_COMMAND})" in active|activating|reloading|deactivating) true ;; *) false ;; esac`;
+
+/** After the unit's removal: the file is gone. */
+export const UNIT_GONE: Verify = {
+  command: `! [ -e ${shellQuote(UNIT_PATH)} ]`,
+  expect: `${UNIT_PATH} is gone`,
+};

@@ -98,7 +98,7 @@ export class HostExecutor {
             terminal: { answer },
           });
         }
-        if (action.verify) await this.run(action.verify, 'checking the result');
+        if (action.verify) await this.run(action.verify.command, `check that ${action.verify.expect}`);
         return;
       case 'write':
         await this.writeFile(action.path, action.content);

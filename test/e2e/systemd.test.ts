@@ -13,6 +13,10 @@ const NAMES = ['LZY-S1', 'LZY-S2', 'LZY-S3'];
 // Named by address in the inventory (the hosts resolve no lab names): SUBNET.60-62.
 const ADDRESSES = [50, 51, 52].map(hostIp);
 
+interface CheckJson {
+  hosts: { name: string; results: { id: string; status: string; message: string }[] }[];
+}
+
 interface StatusJson {
   healthy: boolean;
   hosts: { name: string; mode: string; service?: string; zxid?: string }[];
@@ -61,6 +65,21 @@ describe('service: systemd (supervised servers on systemd hosts)', () => {
       ['zkServer.sh', 'zkServer.sh', 'zkServer.sh'],
     );
 
+    // The lab's rule (test/lab/systemd-host.sh, README) is exactly what check --become asks about.
+    const become = await run('check', '--become', '--json', '-i', inventory);
+    assert.equal(become.code, 0, become.stdout + become.stderr);
+    for (const host of (JSON.parse(become.stdout) as CheckJson).hosts) {
+      const result = (id: string) => host.results.find((r) => r.id === id);
+      assert.equal(result('service')?.status, 'pass', host.name);
+      assert.match(
+        result('become')?.message ?? '',
+        /sudo to root without a password allows each of the 10 commands zkdeploy may run as root/,
+      );
+    }
+    assert.match(
+      (await run('check', '--become', '-i', inventory)).stdout,
+      /^host\s+ssh\s+java\s+disk\s+ports\s+names\s+network\s+firewall\s+service\s+become$/m,
+    );
     const plan = await run('plan', '-i', inventory);
     assert.equal(plan.code, 2, plan.stdout);
     assert.match(plan.stdout, /service.*systemd unit zookeeper\.service, enabled/);
@@ -149,5 +168,61 @@ describe('service: systemd (supervised servers on systemd hosts)', () => {
     }
     assertNothingChanged((await run('uninstall', '-i', inventory)).stdout, ADDRESSES);
     assert.ok(readFileSync(inventory, 'utf8').startsWith('service: systemd'));
+  });
+
+  test('back from systemd to zkServer.sh: install removes the unit, the servers keep serving, restart rolls them off it', async (t) => {
+    if (!requireLab(t)) return;
+    const again = await run('install', '-i', inventory, '--start');
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    assert.ok(await healthyUnderSystemd());
+    const removed = await run('install', '-i', guideWay);
+    assert.equal(removed.code, 0, removed.stdout + removed.stderr);
+    assert.deepEqual(pairsWith(removed.stdout, 'changed'), ADDRESSES.map((a) => `${a} service`).sort());
+    for (const name of NAMES)
+      assert.equal(
+        inHost(name, 'test -e /etc/systemd/system/zookeeper.service && echo there || echo gone'),
+        'gone',
+      );
+    // systemd keeps running a loaded unit whose file is gone: nothing stopped yet.
+    assert.ok((await status()).healthy);
+    const restarted = await run('restart', '-i', guideWay);
+    assert.equal(restarted.code, 0, restarted.stdout + restarted.stderr);
+    const after = JSON.parse((await run('status', '--json', '-i', guideWay)).stdout) as StatusJson;
+    assert.ok(after.healthy);
+    assert.deepEqual(
+      after.hosts.map((h) => h.service),
+      ['zkServer.sh', 'zkServer.sh', 'zkServer.sh'],
+    );
+    assertNothingChanged((await run('install', '-i', guideWay)).stdout, ADDRESSES);
+  });
+
+  test("a unit that is not zkdeploy's is never replaced or removed", async (t) => {
+    if (!requireLab(t)) return;
+    const theirs = "[Unit]\nDescription=an operator's own ZooKeeper\n[Service]\nExecStart=/bin/true\n";
+    systemdHost(
+      'exec',
+      'LZY-S1',
+      '--',
+      'bash',
+      '-c',
+      'printf "%s" "$1" >/etc/systemd/system/zookeeper.service',
+      '_',
+      theirs,
+    );
+    const refused = await run('install', '-i', inventory);
+    assert.equal(refused.code, 1, refused.stdout);
+    assert.match(refused.stdout, /zookeeper\.service is there and is not zkdeploy's: left alone/);
+    assert.deepEqual(pairsWith(refused.stdout, 'failed'), [`${ADDRESSES[0]} service`]);
+    // Back to zkServer.sh: zkdeploy's units (on the two other hosts) go, the operator's stays.
+    const back = await run('install', '-i', guideWay);
+    assert.deepEqual(
+      pairsWith(back.stdout, 'changed'),
+      ADDRESSES.slice(1).map((a) => `${a} service`),
+    );
+    assert.equal((await run('uninstall', '-i', guideWay)).code, 0);
+    assert.match(
+      inHost('LZY-S1', 'cat /etc/systemd/system/zookeeper.service'),
+      /an operator's own ZooKeeper/,
+    );
   });
 });

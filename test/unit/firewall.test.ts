@@ -45,10 +45,10 @@ describe('firewalld decision (the guide step 8)', () => {
       ['/usr/bin/systemctl', 'stop', 'firewalld'],
       ['/usr/bin/systemctl', 'disable', 'firewalld'],
     ]);
-    assert.equal(
-      d.verify,
-      '! systemctl is-active --quiet firewalld && ! systemctl is-enabled --quiet firewalld',
-    );
+    assert.deepEqual(d.verify, {
+      command: '! systemctl is-active --quiet firewalld && ! systemctl is-enabled --quiet firewalld',
+      expect: 'firewalld is stopped and disabled',
+    });
   });
 
   test('stopped but enabled: only disabled; as root without sudo', () => {
