@@ -306,4 +306,50 @@ export const MUTANTS: Mutant[] = [
     expect: '✖ 130: interrupted (Ctrl-C) during an install',
     lab: true,
   },
+  {
+    id: 'open-ports-needs-sudo-true',
+    claim: '--firewall open-ports works under the narrow sudoers rule check --become prints (no `sudo true`)',
+    edits: [
+      {
+        file: 'src/firewall/decide.ts',
+        from: 'if (!facts.canSudo && !facts.isRoot && !(running && listed))',
+        to: 'if (!facts.canSudo && !facts.isRoot)',
+      },
+    ],
+    test: 'dist/test/e2e/firewalld.test.js',
+    expect: '✖ --firewall open-ports',
+    lab: true,
+  },
+  {
+    id: 'unit-without-restart',
+    claim: 'service: systemd: a server killed with SIGKILL comes back by itself',
+    edits: [{ file: 'templates/zookeeper.service', from: 'Restart=on-failure\n', to: '' }],
+    test: 'dist/test/e2e/systemd.test.js',
+    expect: '✖ a server killed with SIGKILL comes back by itself',
+    lab: true,
+  },
+  {
+    id: 'unit-not-enabled',
+    claim: 'service: systemd: the unit is enabled (started at boot), judged by what systemctl reports',
+    edits: [{ file: 'src/remote/service.ts', from: "    [SYSTEMCTL, 'enable', UNIT_NAME],\n", to: '' }],
+    test: 'dist/test/e2e/systemd.test.js',
+    expect: '✖ from zkServer.sh to systemd',
+    because:
+      'check that /etc/systemd/system/zookeeper.service is the unit written and zookeeper.service is enabled failed',
+    lab: true,
+  },
+  {
+    id: 'foreign-unit-taken',
+    claim: "only a unit carrying zkdeploy's mark is ever replaced or removed",
+    edits: [
+      {
+        file: 'src/remote/service.ts',
+        from: 'content?.startsWith(UNIT_MARK) ?? false',
+        to: 'content !== undefined',
+      },
+    ],
+    test: 'dist/test/e2e/systemd.test.js',
+    expect: "✖ a unit that is not zkdeploy's is never replaced or removed",
+    lab: true,
+  },
 ];
