@@ -1,5 +1,6 @@
 import { stopServer } from '../ops/lifecycle.js';
 import { findZookeeperHome } from '../ops/server-host.js';
+import { UNIT_NAME } from '../remote/service.js';
 import { Fleet } from '../run/fleet.js';
 import { stepSummary } from '../ui/summary.js';
 import { exitCodeOf, type HostOptions, lockedContext } from './common.js';
@@ -19,16 +20,21 @@ export async function stop(options: StopOptions): Promise<number> {
   const fleet = await Fleet.open(inventory, settings, hosts);
   try {
     await fleet.eachHostMarkingFailures(async (host, executor) => {
-      await fleet.runStep(host, 'stop', 'zkServer.sh stop', async () => {
-        const stopped = await stopServer(
-          executor,
-          cluster,
-          await findZookeeperHome(executor),
-          options.timeout ?? 30,
-        );
-        if (!stopped) return { outcome: 'unchanged', detail: 'not running' };
-        return { outcome: 'changed', detail: executor.dryRun ? 'would stop' : 'stopped' };
-      });
+      await fleet.runStep(
+        host,
+        'stop',
+        cluster.service === 'systemd' ? `systemctl stop ${UNIT_NAME}` : 'zkServer.sh stop',
+        async () => {
+          const stopped = await stopServer(
+            executor,
+            cluster,
+            await findZookeeperHome(executor),
+            options.timeout ?? 30,
+          );
+          if (!stopped) return { outcome: 'unchanged', detail: 'not running' };
+          return { outcome: 'changed', detail: executor.dryRun ? 'would stop' : 'stopped' };
+        },
+      );
     });
   } finally {
     await fleet.close();

@@ -1,3 +1,4 @@
+import { UNIT_NAME } from '../remote/service.js';
 import type { HostExecutor } from '../run/executor.js';
 import type { Fleet, FleetHost } from '../run/fleet.js';
 import { servingMode, startServer, waitUntilServing } from './lifecycle.js';
@@ -14,7 +15,7 @@ export async function startStep(
   timeoutSeconds: number,
 ) {
   const { cluster } = fleet.inventory;
-  const how = cluster.service === 'systemd' ? 'systemctl start zookeeper.service' : 'zkServer.sh start';
+  const how = cluster.service === 'systemd' ? `systemctl start ${UNIT_NAME}` : 'zkServer.sh start';
   await fleet.runStep(host, 'start', how, async () => {
     const home = await findZookeeperHome(executor);
     const running = await servingMode(executor, cluster.clientPort);
