@@ -139,6 +139,8 @@ function main(): number {
     console.error(`no mutant named ${chosen.join(', ')}; known: ${MUTANTS.map((m) => m.id).join(', ')}`);
     return 64;
   }
+  // What is tested is the checkout as copied now: its commit, and whether it had changes on top.
+  const tested = checkoutState();
   const copy = copyCheckout();
   const outcomes: Outcome[] = [];
   try {
@@ -175,23 +177,23 @@ function main(): number {
   } finally {
     rmSync(copy, { recursive: true, force: true });
   }
-  writeResults(outcomes.sort((a, b) => mutants.indexOf(a.mutant) - mutants.indexOf(b.mutant)));
+  writeResults(
+    outcomes.sort((a, b) => mutants.indexOf(a.mutant) - mutants.indexOf(b.mutant)),
+    tested,
+  );
   return outcomes.every((o) => o.verdict === 'killed') ? 0 : 1;
 }
 
-function writeResults(outcomes: Outcome[]): void {
-  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  }).stdout.trim();
-  const dirty = spawnSync(
-    'git',
-    ['status', '--porcelain', '--', 'src', 'test', ':!test/mutants/RESULTS.md'],
-    {
-      cwd: repoRoot,
-      encoding: 'utf8',
-    },
-  ).stdout.trim();
+function checkoutState(): { commit: string; dirty: boolean } {
+  const git = (...args: string[]) =>
+    spawnSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).stdout.trim();
+  return {
+    commit: git('rev-parse', '--short', 'HEAD'),
+    dirty: git('status', '--porcelain', '--', ...COPIED, ':!test/mutants/RESULTS.md') !== '',
+  };
+}
+
+function writeResults(outcomes: Outcome[], { commit, dirty }: { commit: string; dirty: boolean }): void {
   const cell = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
   const rows = outcomes.map(
     (o) =>
