@@ -6,7 +6,7 @@ import { fingerprint, KnownHosts } from './host-keys.js';
 import { describeIdentity, type Identity } from './identities.js';
 import { knownHostsName } from './known-hosts.js';
 import { SshSession, type SshTarget } from './session.js';
-import { connectionFailure } from './ssh-errors.js';
+import { closedDuringLogin, connectionFailure } from './ssh-errors.js';
 
 // The connection policy: which host keys are trusted (known_hosts, or accepted new when asked; a
 // changed one never), which credentials are offered in what order, and the deadlines of getting there.
@@ -111,6 +111,10 @@ function handshake(
       const tried = [...options.identities.map(describeIdentity), ...(options.password ? ['password'] : [])];
       reject(refusal ?? connectionFailure(target, err, tried));
     });
+    // sshd may close the connection during login with no SSH error at all (PAM refusing the account:
+    // /run/nologin while a host boots, an expired account): ssh2 then only closes, and its ready
+    // timer goes with the socket. Without this the connection would be awaited for ever.
+    client.once('close', () => reject(refusal ?? closedDuringLogin(target)));
     client.connect(config);
   });
 }

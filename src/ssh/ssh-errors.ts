@@ -2,6 +2,15 @@ import { HostError } from '../errors.js';
 import type { SshTarget } from './session.js';
 
 /** An ssh2 connection error as a HostError that says what happened and what to do. */
+/** The host's sshd closed the connection before the login completed, saying nothing. */
+export function closedDuringLogin(target: SshTarget): HostError {
+  return new HostError(
+    target.name,
+    `${target.user}@${target.address}:${target.port} closed the connection during login`,
+    `look in the host's auth log: sshd or PAM refused ${target.user} (e.g. /run/nologin while it boots, an expired account, AllowUsers)`,
+  );
+}
+
 export function connectionFailure(
   target: SshTarget,
   err: Error & { level?: string; code?: string },

@@ -133,6 +133,23 @@ describe('service: systemd (supervised servers on systemd hosts)', () => {
     assert.equal(inHost('LZY-S3', 'systemctl is-active firewalld || true'), 'inactive');
   });
 
+  test('a host whose sshd closes every login (PAM: /run/nologin, as while it boots) is named, never waited for', async (t) => {
+    if (!requireLab(t)) return;
+    inHost('LZY-S3', 'touch /run/nologin');
+    try {
+      const result = await run('status', '--json', '-i', inventory);
+      assert.equal(result.code, 2, result.stdout + result.stderr);
+      const row = (JSON.parse(result.stdout) as StatusJson & { hosts: { error?: string }[] }).hosts[2];
+      assert.equal(row?.mode, 'unreachable');
+      assert.ok(
+        row?.error?.includes(`admin@${ADDRESSES[2]}:22 closed the connection during login`),
+        row?.error,
+      );
+    } finally {
+      inHost('LZY-S3', 'rm -f /run/nologin');
+    }
+  });
+
   test('stop and start go through systemd; a stopped server stays stopped; status names the service', async (t) => {
     if (!requireLab(t)) return;
     const stopped = await run('stop', '-i', inventory);
