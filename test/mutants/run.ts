@@ -6,7 +6,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
   cpSync,
-  mkdirSync,
+  existsSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -65,13 +65,18 @@ function runTest(copy: string, mutant: Mutant, broken: boolean): { ok: boolean; 
   if (hidden) env.PATH = hidden;
   const args = ['--test', '--test-concurrency=1', '--test-reporter=spec'];
   for (const name of mutant.only ?? []) args.push(`--test-name-pattern=${name}`);
+  // timeout(1) ends the test's whole process group, zkdeploy runs it started included.
+  const limit = ['timeout', '-k', '10', '900'];
   const child = mutant.command
-    ? spawnSync('bash', ['-c', mutant.command], { cwd: copy, env, encoding: 'utf8', timeout: 900_000 })
-    : spawnSync(process.execPath, [...args, mutant.test], {
+    ? spawnSync(limit[0] as string, [...limit.slice(1), 'bash', '-c', mutant.command], {
         cwd: copy,
         env,
         encoding: 'utf8',
-        timeout: 900_000,
+      })
+    : spawnSync(limit[0] as string, [...limit.slice(1), process.execPath, ...args, mutant.test], {
+        cwd: copy,
+        env,
+        encoding: 'utf8',
       });
   if (hidden) rmSync(hidden, { recursive: true, force: true });
   if (mutant.lab) execFileSync('bash', [labScript, 'reset'], { stdio: 'ignore' });
@@ -193,26 +198,39 @@ function checkoutState(): { commit: string; dirty: boolean } {
   };
 }
 
+const RESULTS = join(repoRoot, 'test', 'mutants', 'RESULTS.md');
+
+/**
+ * Writes this run's rows into RESULTS.md, keeping the rows of mutants it did not run (each row says
+ * when and at which commit it ran), in the order of mutants.ts; rows of removed mutants go.
+ */
 function writeResults(outcomes: Outcome[], { commit, dirty }: { commit: string; dirty: boolean }): void {
   const cell = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
-  const rows = outcomes.map(
-    (o) =>
-      `| \`${o.mutant.id}\` | ${cell(o.mutant.claim)} | \`${o.mutant.test.replace(/^dist\//, '').replace(/\.js$/, '.ts')}\` | **${o.verdict}** (${o.seconds} s): ${cell(o.evidence.slice(0, 300))} |`,
-  );
+  const when = `${commit}${dirty ? '+changes' : ''}, ${new Date().toISOString().slice(0, 10)}`;
+  const rows = new Map<string, string>();
+  if (existsSync(RESULTS))
+    for (const line of readFileSync(RESULTS, 'utf8').split('\n')) {
+      const id = /^\| `([\w-]+)`\s+\|/.exec(line)?.[1];
+      if (id) rows.set(id, line);
+    }
+  for (const o of outcomes)
+    rows.set(
+      o.mutant.id,
+      `| \`${o.mutant.id}\` | ${cell(o.mutant.claim)} | \`${o.mutant.test.replace(/^dist\//, '').replace(/\.js$/, '.ts')}\` | **${o.verdict}** (${o.seconds} s): ${cell(o.evidence.slice(0, 300))} | ${when} |`,
+    );
   const text = [
     '# Mutants: each claim seen failing against broken code',
     '',
-    `Written by \`sudo npm run mutants\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC at commit`,
-    `\`${commit}\`${dirty ? ' (with uncommitted changes)' : ''}. Each mutant (test/mutants/mutants.ts) breaks one claim in a copy`,
-    'of the checkout; its test passed on the unbroken copy first, and must go red with the line shown.',
+    'Written by `sudo npm run mutants` (`-- ID…` reruns some and keeps the other rows). Each mutant',
+    '(test/mutants/mutants.ts) breaks one claim in a copy of the checkout; its test passed on the',
+    'unbroken copy first, and must go red with the line shown.',
     '',
-    '| mutant | the claim it breaks | test | result |',
-    '| --- | --- | --- | --- |',
-    ...rows,
+    '| mutant | the claim it breaks | test | result | run at |',
+    '| --- | --- | --- | --- | --- |',
+    ...MUTANTS.flatMap((m) => rows.get(m.id) ?? []),
     '',
   ].join('\n');
-  mkdirSync(join(repoRoot, 'test', 'mutants'), { recursive: true });
-  writeFileSync(join(repoRoot, 'test', 'mutants', 'RESULTS.md'), text);
+  writeFileSync(RESULTS, text);
   process.stdout.write(text);
 }
 
