@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { assertNothingChanged, pairsWith, scratchDir, zkdeploy } from '../helpers/cli.js';
-import { hostIp, lab, labKey, labTarball, requireLab, systemdHost } from '../helpers/lab.js';
+import { hostIp, inSystemdHost, lab, labKey, labTarball, requireLab, systemdHost } from '../helpers/lab.js';
 import { zkdeployInTerminal } from '../helpers/terminal.js';
 
 const firewalldHost = hostIp(50); // SUBNET.60: LZY-S1, named by its address in the inventory
@@ -36,6 +36,8 @@ describe('firewalld on a systemd host (the guide step 8)', () => {
     systemdHost('down');
     lab('reset');
   });
+  const firewalldState = () =>
+    inSystemdHost('LZY-S1', 'systemctl is-active firewalld; systemctl is-enabled firewalld; true');
   const network = (json: CheckJson, host: string) =>
     json.hosts.find((h) => h.name === host)?.results.find((r) => r.id === 'network');
 
@@ -88,17 +90,7 @@ describe('firewalld on a systemd host (the guide step 8)', () => {
       installed.stdout,
       new RegExp(`^${firewalldHost.replaceAll('.', '\\.')}(\\s+changed){9}$`, 'm'),
     );
-    assert.equal(
-      systemdHost(
-        'exec',
-        'LZY-S1',
-        '--',
-        'bash',
-        '-c',
-        'systemctl is-active firewalld; systemctl is-enabled firewalld; true',
-      ),
-      'inactive\ndisabled',
-    );
+    assert.equal(firewalldState(), 'inactive\ndisabled');
     const status = await run('status');
     assert.equal(status.code, 0, status.stdout);
     assert.match(status.stdout, /^healthy: 1 leader, 4 followers \(quorum 3 of 5\)$/m);
@@ -111,14 +103,9 @@ describe('firewalld on a systemd host (the guide step 8)', () => {
   // The rule LZY-S1's admin has now, put back after each test that replaces it.
   const labRule = () => systemdHost('exec', 'LZY-S1', '--', 'cat', '/etc/sudoers.d/zkdeploy');
   const setRule = (rule: string) =>
-    systemdHost(
-      'exec',
+    inSystemdHost(
       'LZY-S1',
-      '--',
-      'bash',
-      '-c',
       'printf "%s\\n" "$1" >/etc/sudoers.d/zkdeploy && visudo -cqf /etc/sudoers.d/zkdeploy',
-      '_',
       rule,
     );
   const becomeFix = (stdout: string) =>
@@ -191,7 +178,7 @@ describe('firewalld on a systemd host (the guide step 8)', () => {
     // Continues from the test before: firewalld on with the ports open. The guide's way again, with
     // a password: admin gets one, and the rule check --become prints for it (no NOPASSWD).
     const becomePassword = 'lab-become-5c1e';
-    systemdHost('exec', 'LZY-S1', '--', 'bash', '-c', `echo admin:${becomePassword} | chpasswd`);
+    inSystemdHost('LZY-S1', 'echo "admin:$1" | chpasswd', becomePassword);
     const before = labRule();
     const withPassword = (args: string[], stdoutTo: string) =>
       zkdeployInTerminal(
@@ -219,17 +206,7 @@ describe('firewalld on a systemd host (the guide step 8)', () => {
       const stdout = readFileSync(installOut, 'utf8');
       assert.deepEqual(pairsWith(stdout, 'changed'), [`${firewalldHost} firewall`]);
       assert.ok(!`${installed.output}${stdout}`.includes(becomePassword), 'the password was shown');
-      assert.equal(
-        systemdHost(
-          'exec',
-          'LZY-S1',
-          '--',
-          'bash',
-          '-c',
-          'systemctl is-active firewalld; systemctl is-enabled firewalld; true',
-        ),
-        'inactive\ndisabled',
-      );
+      assert.equal(firewalldState(), 'inactive\ndisabled');
     } finally {
       setRule(before);
     }

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { assertNothingChanged, pairsWith, scratchDir, until, zkdeploy } from '../helpers/cli.js';
-import { hostIp, lab, labKey, labTarball, requireLab, systemdHost } from '../helpers/lab.js';
+import { hostIp, inSystemdHost, lab, labKey, labTarball, requireLab, systemdHost } from '../helpers/lab.js';
 
 const JAVA_HOME = '/usr/lib/jvm/java-17-openjdk-amd64';
 const NAMES = ['LZY-S1', 'LZY-S2', 'LZY-S3'];
@@ -27,9 +27,8 @@ describe('service: systemd (supervised servers on systemd hosts)', () => {
   const run = (...args: string[]) => zkdeploy(args, { cwd: cwd.path });
   const guideWay = join(cwd.path, 'guide-way.yaml');
   const inventory = join(cwd.path, 'systemd.yaml');
-  const inHost = (name: string, script: string) => systemdHost('exec', name, '--', 'bash', '-c', script);
   const serverPid = (name: string) =>
-    inHost(name, 'systemctl show -p MainPID --value zookeeper.service 2>/dev/null || true');
+    inSystemdHost(name, 'systemctl show -p MainPID --value zookeeper.service 2>/dev/null || true');
   const status = async () => {
     const result = await run('status', '--json', '-i', inventory);
     return JSON.parse(result.stdout) as StatusJson;
@@ -88,9 +87,9 @@ describe('service: systemd (supervised servers on systemd hosts)', () => {
     assert.equal(installed.code, 0, installed.stdout + installed.stderr);
     assert.deepEqual(pairsWith(installed.stdout, 'changed'), ADDRESSES.map((a) => `${a} service`).sort());
     for (const name of NAMES) {
-      assert.equal(inHost(name, 'systemctl is-enabled zookeeper.service'), 'enabled', name);
+      assert.equal(inSystemdHost(name, 'systemctl is-enabled zookeeper.service'), 'enabled', name);
       // Installed, not started: the servers zkServer.sh started still serve until restart rolls them.
-      assert.equal(inHost(name, 'systemctl is-active zookeeper.service || true'), 'inactive', name);
+      assert.equal(inSystemdHost(name, 'systemctl is-active zookeeper.service || true'), 'inactive', name);
     }
     assertNothingChanged((await run('install', '-i', inventory)).stdout, ADDRESSES);
 
@@ -100,11 +99,11 @@ describe('service: systemd (supervised servers on systemd hosts)', () => {
     assert.ok(after, 'not every server runs under systemd after the rolling restart');
     for (const name of NAMES) {
       assert.equal(
-        inHost(name, 'ps -o user= -p "$(systemctl show -p MainPID --value zookeeper.service)"'),
+        inSystemdHost(name, 'ps -o user= -p "$(systemctl show -p MainPID --value zookeeper.service)"'),
         'admin',
       );
       // zkServer.sh's pid file is gone with the server it named; nothing else runs a JVM.
-      assert.equal(inHost(name, 'pgrep -c java'), '1', name);
+      assert.equal(inSystemdHost(name, 'pgrep -c java'), '1', name);
     }
   });
 
@@ -112,13 +111,13 @@ describe('service: systemd (supervised servers on systemd hosts)', () => {
     if (!requireLab(t)) return;
     const killed = serverPid('LZY-S2');
     assert.match(killed, /^[1-9]\d*$/);
-    inHost('LZY-S2', `kill -KILL ${killed}`);
+    inSystemdHost('LZY-S2', `kill -KILL ${killed}`);
     await until(
       async () => !['0', killed].includes(serverPid('LZY-S2')) && Boolean(await healthyUnderSystemd()),
       'LZY-S2 back under systemd, the ensemble healthy',
       60_000,
     );
-    assert.match(inHost('LZY-S2', 'systemctl show -p NRestarts --value zookeeper.service'), /^[1-9]/);
+    assert.match(inSystemdHost('LZY-S2', 'systemctl show -p NRestarts --value zookeeper.service'), /^[1-9]/);
   });
 
   test('a rebooted host starts its server at boot, and it rejoins', async (t) => {
@@ -130,12 +129,12 @@ describe('service: systemd (supervised servers on systemd hosts)', () => {
       90_000,
     );
     // firewalld, stopped and disabled by install (the guide's step 8), stayed off across the reboot.
-    assert.equal(inHost('LZY-S3', 'systemctl is-active firewalld || true'), 'inactive');
+    assert.equal(inSystemdHost('LZY-S3', 'systemctl is-active firewalld || true'), 'inactive');
   });
 
   test('a host whose sshd closes every login (PAM: /run/nologin, as while it boots) is named, never waited for', async (t) => {
     if (!requireLab(t)) return;
-    inHost('LZY-S3', 'touch /run/nologin');
+    inSystemdHost('LZY-S3', 'touch /run/nologin');
     try {
       const result = await run('status', '--json', '-i', inventory);
       assert.equal(result.code, 2, result.stdout + result.stderr);
@@ -146,7 +145,7 @@ describe('service: systemd (supervised servers on systemd hosts)', () => {
         row?.error,
       );
     } finally {
-      inHost('LZY-S3', 'rm -f /run/nologin');
+      inSystemdHost('LZY-S3', 'rm -f /run/nologin');
     }
   });
 
@@ -157,7 +156,7 @@ describe('service: systemd (supervised servers on systemd hosts)', () => {
     // Inactive with result "success": a clean stop, which Restart=on-failure never restarts.
     for (const name of NAMES)
       assert.equal(
-        inHost(
+        inSystemdHost(
           name,
           'systemctl show -p ActiveState --value zookeeper.service; systemctl show -p Result --value zookeeper.service',
         ),
@@ -177,11 +176,11 @@ describe('service: systemd (supervised servers on systemd hosts)', () => {
     assert.equal(removed.code, 0, removed.stdout + removed.stderr);
     for (const name of NAMES) {
       assert.equal(
-        inHost(name, 'test -e /etc/systemd/system/zookeeper.service && echo there || echo gone'),
+        inSystemdHost(name, 'test -e /etc/systemd/system/zookeeper.service && echo there || echo gone'),
         'gone',
       );
-      assert.equal(inHost(name, 'pgrep -c java || true'), '0');
-      assert.equal(inHost(name, 'cat ~admin/zookeeper/data/myid'), String(NAMES.indexOf(name) + 1));
+      assert.equal(inSystemdHost(name, 'pgrep -c java || true'), '0');
+      assert.equal(inSystemdHost(name, 'cat ~admin/zookeeper/data/myid'), String(NAMES.indexOf(name) + 1));
     }
     assertNothingChanged((await run('uninstall', '-i', inventory)).stdout, ADDRESSES);
     assert.ok(readFileSync(inventory, 'utf8').startsWith('service: systemd'));
@@ -197,7 +196,7 @@ describe('service: systemd (supervised servers on systemd hosts)', () => {
     assert.deepEqual(pairsWith(removed.stdout, 'changed'), ADDRESSES.map((a) => `${a} service`).sort());
     for (const name of NAMES)
       assert.equal(
-        inHost(name, 'test -e /etc/systemd/system/zookeeper.service && echo there || echo gone'),
+        inSystemdHost(name, 'test -e /etc/systemd/system/zookeeper.service && echo there || echo gone'),
         'gone',
       );
     // systemd keeps running a loaded unit whose file is gone: nothing stopped yet.
@@ -216,16 +215,7 @@ describe('service: systemd (supervised servers on systemd hosts)', () => {
   test("a unit that is not zkdeploy's is never replaced or removed", async (t) => {
     if (!requireLab(t)) return;
     const theirs = "[Unit]\nDescription=an operator's own ZooKeeper\n[Service]\nExecStart=/bin/true\n";
-    systemdHost(
-      'exec',
-      'LZY-S1',
-      '--',
-      'bash',
-      '-c',
-      'printf "%s" "$1" >/etc/systemd/system/zookeeper.service',
-      '_',
-      theirs,
-    );
+    inSystemdHost('LZY-S1', 'printf "%s" "$1" >/etc/systemd/system/zookeeper.service', theirs);
     const refused = await run('install', '-i', inventory);
     assert.equal(refused.code, 1, refused.stdout);
     assert.match(refused.stdout, /zookeeper\.service is there and is not zkdeploy's: left alone/);
@@ -238,7 +228,7 @@ describe('service: systemd (supervised servers on systemd hosts)', () => {
     );
     assert.equal((await run('uninstall', '-i', guideWay)).code, 0);
     assert.match(
-      inHost('LZY-S1', 'cat /etc/systemd/system/zookeeper.service'),
+      inSystemdHost('LZY-S1', 'cat /etc/systemd/system/zookeeper.service'),
       /an operator's own ZooKeeper/,
     );
   });

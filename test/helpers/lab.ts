@@ -53,6 +53,10 @@ export const lab = (...args: string[]): string => labTool(labScript, args);
 export const systemdHost = (...args: string[]): string =>
   labTool(join(repoRoot, 'test', 'lab', 'systemd-host.sh'), args).trim();
 
+/** A bash script as root inside a systemd host (LZY-S1 …), with its arguments as $1…. */
+export const inSystemdHost = (name: string, script: string, ...args: string[]): string =>
+  systemdHost('exec', name, '--', 'bash', '-c', script, '_', ...args);
+
 /** Grants the lab's zkpass exactly these sudoers lines (visudo-checked by the lab), until revokeSudo. */
 export function grantSudo(lines: string[]): void {
   const result = spawnSync('bash', [labScript, 'sudoers', 'grant'], {
