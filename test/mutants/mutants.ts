@@ -352,4 +352,19 @@ export const MUTANTS: Mutant[] = [
     expect: "✖ a unit that is not zkdeploy's is never replaced or removed",
     lab: true,
   },
+  {
+    id: 'probe-writes',
+    claim: 'the probes only read (so plan and a dry run change nothing): a probe that chmods is caught',
+    edits: [
+      {
+        file: 'src/plan/probe.ts',
+        from: "'echo @@uid; id -u',",
+        to: "'echo @@uid; id -u; chmod 600 ~/.bash_profile',",
+      },
+    ],
+    test: 'dist/test/unit/probe.test.js',
+    only: ['the probe scripts only read'],
+    expect: '✖ the probe scripts only read',
+    lab: false,
+  },
 ];
