@@ -63,6 +63,19 @@ describe('edges', () => {
       /refusing to remove \/home\/admin\/zookeeper: ZOOKEEPER_HOME/,
     );
     assert.equal(asAdmin(2, 'ls ~/zookeeper | sort').trim().split('\n').includes(`${releaseName}`), true);
+    // A directory outside the install dir, even one that looks like a release (it has the stamp):
+    // only the "inside the install dir" rule stands between it and rm -rf.
+    asAdmin(
+      2,
+      'mkdir -p ~/elsewhere && touch ~/elsewhere/.zkdeploy-release ~/elsewhere/keep && sed -i "s|^ZOOKEEPER_HOME=.*|ZOOKEEPER_HOME=/home/admin/elsewhere|" ~/.bash_profile',
+    );
+    const outside = await run('uninstall', '--hosts', 'LZY-02');
+    assert.equal(outside.code, 1, outside.stdout + outside.stderr);
+    assert.match(
+      outside.stdout + outside.stderr,
+      /refusing to remove \/home\/admin\/elsewhere: ZOOKEEPER_HOME/,
+    );
+    assert.equal(asAdmin(2, 'ls ~/elsewhere').trim(), 'keep');
     assert.equal(
       (await run('install', '-i', lzy, '-t', labTarball())).code,
       0,

@@ -367,4 +367,59 @@ export const MUTANTS: Mutant[] = [
     expect: '✖ the probe scripts only read',
     lab: false,
   },
+  {
+    id: 'purge-without-yes',
+    claim: 'a purge declined at its prompt changes nothing',
+    edits: [
+      {
+        file: 'src/commands/uninstall.ts',
+        from: "if (answer.trim() !== 'purge') throw",
+        to: "if (answer.trim() === 'never typed') throw",
+      },
+    ],
+    test: 'dist/test/e2e/edges.test.js',
+    only: ['logs of servers that never ran', 'a purge declined'],
+    expect: '✖ a purge declined at its prompt changes nothing',
+    lab: true,
+  },
+  {
+    id: 'release-path-trusted',
+    claim:
+      'uninstall refuses a release directory read back from a host that is not a release inside the install dir',
+    edits: [
+      {
+        file: 'src/commands/uninstall.ts',
+        from: '!isWithin(release, installDir) ||',
+        to: "!isWithin(release, '/') ||",
+      },
+    ],
+    test: 'dist/test/e2e/edges.test.js',
+    only: ['logs of servers that never ran', 'uninstall refuses a release directory'],
+    expect: '✖ uninstall refuses a release directory read back from a host',
+    lab: true,
+  },
+  {
+    id: 'changed-host-key-accepted',
+    claim: 'a changed host key is always refused, StrictHostKeyChecking no included',
+    edits: [
+      {
+        file: 'src/ssh/handshake.ts',
+        from: "if (verdict === 'unknown' && options.acceptNewHostKeys) {",
+        to: "if ((verdict === 'unknown' || verdict === 'changed') && options.acceptNewHostKeys) {",
+      },
+    ],
+    test: 'dist/test/e2e/ssh-trust.test.js',
+    only: ['StrictHostKeyChecking no'],
+    expect: '✖ a changed host key is refused under StrictHostKeyChecking no',
+    lab: true,
+  },
+  {
+    id: 'init-force-ignored',
+    claim: 'init never writes over a file, except with --force',
+    edits: [{ file: 'src/commands/init.ts', from: '&& !options.force)', to: '&& true)' }],
+    test: 'dist/test/unit/cli-extras.test.js',
+    only: ['init writes a commented inventory'],
+    expect: '✖ init writes a commented inventory',
+    lab: false,
+  },
 ];
