@@ -422,4 +422,61 @@ export const MUTANTS: Mutant[] = [
     expect: '✖ init writes a commented inventory',
     lab: false,
   },
+  {
+    id: 'plan-host-failure-not-1',
+    claim: 'plan exits 1 when a host fails (unreachable), not 2',
+    edits: [
+      { file: 'src/commands/plan.ts', from: 'if (fleet.failed.length > 0) return ExitCode.failed;', to: '' },
+    ],
+    test: 'dist/test/e2e/edges.test.js',
+    only: ['logs of servers that never ran', 'a host unreachable: plan fails on it'],
+    expect: '✖ a host unreachable: plan fails on it (1)',
+    lab: true,
+  },
+  {
+    id: 'logs-silent-when-none',
+    claim: 'logs of servers that never ran: each host says it has none',
+    edits: [
+      {
+        file: 'src/commands/logs.ts',
+        from: '{ echo ${shellQuote(`no server log in ${serverLogDir}`)} >&2; exit 3; }',
+        to: "{ : ${shellQuote('')}; exit 0; }",
+      },
+    ],
+    test: 'dist/test/e2e/edges.test.js',
+    only: ['logs of servers that never ran'],
+    expect: '✖ logs of servers that never ran',
+    lab: true,
+  },
+  {
+    id: 'network-blame-dropped',
+    claim: 'check names a port closed to the other hosts on its host, and fails it (install refused)',
+    edits: [
+      {
+        file: 'src/check/network-judge.ts',
+        from: "        status: 'fail',\n        message: problems.join('; '),",
+        to: "        status: 'pass',\n        message: problems.join('; '),",
+      },
+    ],
+    test: 'dist/test/e2e/check.test.js',
+    only: ['a clean lab passes', "one host's election port closed"],
+    expect: "✖ one host's election port closed to its peers",
+    lab: true,
+  },
+  {
+    id: 'encrypted-key-skipped-silently',
+    claim:
+      'an encrypted key named with --identity and no terminal to ask its passphrase is bad input (exit 3), never skipped',
+    edits: [
+      {
+        file: 'src/ssh/unlock.ts',
+        from: '      if (id.required)\n',
+        to: '      if (id.required && false)\n',
+      },
+    ],
+    test: 'dist/test/e2e/auth.test.js',
+    only: ['an encrypted key'],
+    expect: '✖ an encrypted key: its passphrase is asked once',
+    lab: true,
+  },
 ];
