@@ -54,6 +54,33 @@ describe('service: systemd (supervised servers on systemd hosts)', () => {
     lab('reset');
   });
 
+  test("the guide's symptom: firewalld left up on every host, the servers start but never form an ensemble; install's step 8 then lets them", async (t) => {
+    if (!requireLab(t)) return;
+    const leftUp = await run(
+      'install',
+      '-i',
+      guideWay,
+      '--firewall',
+      'skip',
+      '--skip-check',
+      '--start',
+      '--timeout',
+      '10',
+    );
+    assert.equal(leftUp.code, 1, leftUp.stdout + leftUp.stderr);
+    const raw = await run('status', '--raw', '-i', guideWay);
+    assert.equal(raw.code, 2, raw.stdout);
+    // As the guide warns: zkServer.sh status on each host cannot get an answer from its server.
+    for (const address of ADDRESSES)
+      assert.match(
+        raw.stdout,
+        new RegExp(
+          `${address.replaceAll('.', '\\.')}[\\s\\S]*?Error contacting service\\. It is probably not running\\.`,
+        ),
+      );
+    for (const name of NAMES) assert.equal(inSystemdHost(name, 'systemctl is-active firewalld'), 'active');
+  });
+
   test('from zkServer.sh to systemd: install plans and enables the unit, restart rolls each server onto it', async (t) => {
     if (!requireLab(t)) return;
     const started = await run('install', '-i', guideWay, '--start');
