@@ -1,6 +1,6 @@
 import type { FirewallDecision } from '../firewall/decide.js';
 import { commandLine } from '../remote/become.js';
-import { UNIT_NAME } from '../remote/service.js';
+import { NO_SYSTEMD, UNIT_NAME } from '../remote/service.js';
 import type { CheckFacts, CheckResult, DiskFacts } from './types.js';
 
 const MiB = 1024;
@@ -156,7 +156,6 @@ export function agreedAddresses(all: Map<string, CheckFacts>): Map<string, strin
   return agreed;
 }
 
-/** What install will do about firewalld here. */
 /** service: systemd needs a host that boots systemd; install puts the unit in place and enables it. */
 export function judgeService(systemd: boolean): CheckResult {
   return systemd
@@ -165,14 +164,10 @@ export function judgeService(systemd: boolean): CheckResult {
         status: 'pass',
         message: `systemd runs here: install puts ${UNIT_NAME} in place and enables it`,
       }
-    : {
-        id: 'service',
-        status: 'fail',
-        message: 'service: systemd, but systemd does not run this host (no /run/systemd/system)',
-        fix: "use service: zkServer.sh (the guide's way, the default) for this inventory",
-      };
+    : { id: 'service', status: 'fail', ...NO_SYSTEMD };
 }
 
+/** What install will do about firewalld here. */
 export function judgeFirewall(decision: FirewallDecision): CheckResult {
   switch (decision.action) {
     case 'fail':

@@ -10,6 +10,7 @@ import { unsafeDirectory } from '../remote/safe-values.js';
 import {
   installUnit,
   isZkdeployUnit,
+  NO_SYSTEMD,
   REMOVE_UNIT,
   UNIT_GONE,
   UNIT_NAME,
@@ -226,11 +227,7 @@ function serviceStep(inventory: Inventory, paths: HostPaths, facts: HostFacts, r
   });
   if (facts.unit.content !== content)
     planned.file = { path: UNIT_PATH, before: facts.unit.content, after: content };
-  if (!facts.firewall.systemd)
-    planned.failure = {
-      message: 'service: systemd, but systemd does not run this host (no /run/systemd/system)',
-      fix: "use service: zkServer.sh (the guide's way, the default) for this inventory",
-    };
+  if (!facts.firewall.systemd) planned.failure = { ...NO_SYSTEMD };
   else if (facts.unit.content !== undefined && !isZkdeployUnit(facts.unit.content))
     planned.failure = {
       message: `${UNIT_PATH} is there and is not zkdeploy's: left alone`,

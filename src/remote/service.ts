@@ -46,7 +46,13 @@ export const UNIT_ACTIVE_COMMAND = `systemctl is-active ${UNIT_NAME} 2>/dev/null
 export const UNIT_RUNNING = new Set(['active', 'activating', 'reloading', 'deactivating']);
 
 /** A shell test that is true while systemd runs (or restarts) the server's unit. */
-export const UNIT_RUNNING_TEST = `case "$(${UNIT_ACTIVE_COMMAND})" in active|activating|reloading|deactivating) true ;; *) false ;; esac`;
+export const UNIT_RUNNING_TEST = `case "$(${UNIT_ACTIVE_COMMAND})" in ${[...UNIT_RUNNING].join('|')}) true ;; *) false ;; esac`;
+
+/** Where service: systemd cannot be: check and install say the same. */
+export const NO_SYSTEMD = {
+  message: 'service: systemd, but systemd does not run this host (no /run/systemd/system)',
+  fix: "use service: zkServer.sh (the guide's way, the default) for this inventory",
+};
 
 /** After the unit's removal: the file is gone. */
 export const UNIT_GONE: Verify = {

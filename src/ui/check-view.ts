@@ -8,9 +8,16 @@ const paint = (status: string) =>
 /** The host × check table, then every warning and failure with its fix. */
 export function renderCheck(report: CheckReport): string {
   // service (service: systemd) and become (--become) only where some host was checked for them.
-  const ids = ['ssh', 'java', 'disk', 'ports', 'names', 'network', 'firewall', 'service', 'become'].filter(
-    (id) => id === 'ssh' || report.hosts.some((h) => h.results.some((r) => r.id === id)),
-  );
+  const ids = [
+    'ssh',
+    'java',
+    'disk',
+    'ports',
+    'names',
+    'network',
+    'firewall',
+    ...['service', 'become'].filter((id) => report.hosts.some((h) => h.results.some((r) => r.id === id))),
+  ];
   const rows = [
     ['host', ...ids].map((h) => color.bold(h)),
     ...report.hosts.map((h) => [
