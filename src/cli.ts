@@ -138,6 +138,29 @@ const COMMANDS: CommandSpec[] = [
     load: async () => (await import('./commands/restart.js')).restart,
   },
   {
+    name: 'upgrade',
+    description: "rolling upgrade to the tarball's release: followers first, the leader last, data archived",
+    connects: true,
+    options: [
+      option('-t, --tarball <file>', 'the release to upgrade to (apache-zookeeper-X.Y.Z-bin.tar.gz)'),
+      seconds('how long each host may take to stop, serve again and sync', 120),
+      dryRun('run the preflight and show the order, change nothing'),
+    ],
+    load: async () => (await import('./commands/upgrade.js')).upgrade,
+  },
+  {
+    name: 'rollback',
+    description:
+      'roll back to the release the last upgrade left, the same way (restoring data only if it must)',
+    connects: true,
+    options: [
+      option('-y, --yes', 'do not ask before restoring the archived data'),
+      seconds('how long each host may take to stop, serve again and sync', 120),
+      dryRun('run the preflight and show the order, change nothing'),
+    ],
+    load: async () => (await import('./commands/rollback.js')).rollback,
+  },
+  {
     name: 'uninstall',
     description: 'stop the servers, remove the release and the profile block; data is kept',
     connects: true,
@@ -185,6 +208,17 @@ const COMMANDS: CommandSpec[] = [
       }),
     ],
     load: async () => (await import('./commands/status.js')).status,
+  },
+  {
+    name: 'history',
+    description: 'the audit log: every command that changed the hosts, when, by whom, and how it ended',
+    connects: false,
+    options: [
+      INVENTORY,
+      JSON_OUTPUT,
+      option('-n, --lines <n>', 'the last N commands', { parse: positiveInt, defaultValue: 20 }),
+    ],
+    load: async () => (await import('./commands/history.js')).history,
   },
   {
     name: 'connect-string',

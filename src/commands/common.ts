@@ -1,16 +1,19 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ExitCode, InputError } from '../errors.js';
+import { ExitCode, InputError, UsageError, ZkdeployError } from '../errors.js';
 import { didYouMean } from '../inventory/did-you-mean.js';
 import { expandLocalHome, loadInventory, resolveInventoryPath } from '../inventory/load.js';
 import { rememberedTarball } from '../inventory/memory.js';
 import type { HostSpec, Inventory } from '../inventory/types.js';
 import type { Fleet, FleetOptions } from '../run/fleet.js';
+import { appendHistory } from '../run/history.js';
 import { lockInventory } from '../run/lock.js';
 import { loadSshConfig } from '../ssh/ssh-config.js';
 import { discoverTarball, releasePlaces } from '../tarball/discover.js';
 import { progressView } from '../ui/progress-view.js';
 import { askHidden } from '../ui/prompt.js';
+import { renderRefusals } from '../ui/upgrade-view.js';
+import type { Refusal } from '../upgrade/preflight.js';
 
 /** Options every command that reaches hosts accepts. */
 export interface HostOptions {
@@ -162,6 +165,16 @@ export function exitCodeOf(fleet: Fleet, dryRun: boolean | undefined): number {
   return dryRun && changes ? ExitCode.no : ExitCode.ok;
 }
 
+/**
+ * How a command that changes hosts ends: its exit code, and (unless a dry run) one record in the
+ * inventory's audit log of what it did on each host.
+ */
+export function finish(command: string, fleet: Fleet, dryRun: boolean | undefined): number {
+  const code = exitCodeOf(fleet, dryRun);
+  if (!dryRun) appendHistory(command, fleet, code);
+  return code;
+}
+
 export interface InstallOptions extends HostOptions {
   tarball?: string;
   firewall?: string;
@@ -172,4 +185,24 @@ export interface InstallOptions extends HostOptions {
   start?: boolean;
   /** Seconds to wait for every server to serve, with start. */
   timeout?: number;
+}
+
+/** Refuses --hosts: an upgrade is the whole ensemble's, one server after the other. */
+export function refuseHostsOption(command: string, hosts: string | undefined): void {
+  if (hosts !== undefined) {
+    throw new UsageError(
+      `${command} works on the whole ensemble, one server at a time; --hosts is not for it`,
+      `run zkdeploy ${command} without --hosts`,
+    );
+  }
+}
+
+/** Stops with the refusals: bad input (exit 3) when each is the tarball's or inventory's, else exit 1. */
+export function refuse(command: string, refusals: Refusal[]): never {
+  process.stdout.write(renderRefusals(refusals));
+  throw new ZkdeployError(
+    `${command} refused: ${refusals.length === 1 ? 'a preflight check failed' : `${refusals.length} preflight checks failed`}; nothing was changed`,
+    refusals.every((r) => r.badInput) ? ExitCode.badInput : ExitCode.failed,
+    'fix what each line above names, then run it again',
+  );
 }

@@ -11,7 +11,7 @@ import { inspectTarball } from '../tarball/inspect.js';
 import { renderCheck } from '../ui/check-view.js';
 import { startedStatus } from '../ui/status-view.js';
 import { stepSummary } from '../ui/summary.js';
-import { exitCodeOf, type InstallOptions, lockedContext, tarballPath } from './common.js';
+import { finish, type InstallOptions, lockedContext, tarballPath } from './common.js';
 
 /** The guide's steps 1-8 on every host at once: probe, plan, apply what differs. */
 export async function install(options: InstallOptions): Promise<number> {
@@ -62,5 +62,5 @@ export async function install(options: InstallOptions): Promise<number> {
   rememberInstall({ inventory: inventory.path, tarball: tarball.path });
   process.stdout.write(stepSummary(options.start ? 'install --start' : 'install', fleet));
   process.stdout.write(status);
-  return exitCodeOf(fleet, false);
+  return finish('install', fleet, false);
 }

@@ -1,18 +1,16 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ExitCode, HostError, ZkdeployError } from '../errors.js';
 import { onInterrupt } from '../interrupt.js';
 import type { Inventory } from '../inventory/types.js';
 import { collectStatus, type HostStatus } from '../ops/ensemble-status.js';
-import { askFourLetterWord } from '../ops/four-letter.js';
 import { startServer, stopServer, waitUntilServing } from '../ops/lifecycle.js';
+import { rollOneAtATime, waitForSync } from '../ops/rolling.js';
 import { findZookeeperHome } from '../ops/server-host.js';
 import { Fleet, type FleetHost } from '../run/fleet.js';
 import { color } from '../ui/colors.js';
 import { renderStatus } from '../ui/status-view.js';
 import { stepSummary } from '../ui/summary.js';
 import { judgeHealth } from '../zk/health.js';
-import { syncedFollowers } from '../zk/mntr.js';
-import { exitCodeOf, type HostOptions, lockedContext } from './common.js';
+import { finish, type HostOptions, lockedContext } from './common.js';
 
 export interface RestartOptions extends HostOptions {
   timeout?: number;
@@ -21,39 +19,7 @@ export interface RestartOptions extends HostOptions {
   parallel?: boolean;
 }
 
-/** The next host of a rolling restart: a non-leader in inventory order, the leader only when it is the last. */
-export function nextToRestart(
-  remaining: readonly string[],
-  modes: ReadonlyMap<string, string>,
-): string | undefined {
-  return remaining.find((name) => modes.get(name) !== 'leader') ?? remaining[0];
-}
-
-/**
- * Waits until every host serves again and the leader counts every follower as synced (`mntr`, where
- * the version and whitelist allow; else one leader and all followers serving is enough).
- */
-async function waitForSync(fleet: Fleet, deadline: number): Promise<string> {
-  const followersWanted = fleet.hosts.length - 1;
-  for (;;) {
-    const rows = await collectStatus(fleet);
-    const leader = rows.find((r) => r.mode === 'leader');
-    const followers = rows.filter((r) => r.mode === 'follower').length;
-    if (leader && followers === followersWanted) {
-      const executor = fleet.hosts.find((h) => h.spec.name === leader.name)?.executor;
-      const answer = executor
-        ? await askFourLetterWord(executor, fleet.inventory.cluster.clientPort, 'mntr', 1000)
-        : undefined;
-      const synced = answer?.listening ? syncedFollowers(answer.reply) : undefined;
-      if (synced === undefined) return `leader ${leader.name}, ${followers} followers`;
-      if (synced >= followersWanted) return `leader ${leader.name} counts ${synced} synced`;
-    }
-    if (Date.now() > deadline) throw new Error('the ensemble did not get every follower synced in time');
-    await sleep(100);
-  }
-}
-
-async function restartOne(fleet: Fleet, host: FleetHost, timeoutSeconds: number): Promise<string> {
+async function restartOne(fleet: Fleet, host: FleetHost, timeoutSeconds: number) {
   const executor = host.executor;
   if (!executor) throw host.error ?? new Error('not connected');
   const { cluster } = fleet.inventory;
@@ -68,52 +34,10 @@ async function restartOne(fleet: Fleet, host: FleetHost, timeoutSeconds: number)
       `back as ${mode}, but ${err instanceof Error ? err.message : String(err)}`,
     );
   });
-  return `back as ${mode} in ${((Date.now() - began) / 1000).toFixed(1)}s; ${synced}`;
-}
-
-function modesOf(rows: HostStatus[]): Map<string, string> {
-  return new Map(rows.map((r) => [r.name, r.mode]));
-}
-
-async function rolling(fleet: Fleet, targets: string[], options: RestartOptions): Promise<string[]> {
-  const remaining = [...targets];
-  const order: string[] = [];
-  while (remaining.length > 0) {
-    const modes = modesOf(await collectStatus(fleet));
-    const name = nextToRestart(remaining, modes) as string;
-    remaining.splice(remaining.indexOf(name), 1);
-    const host = fleet.hosts.find((h) => h.spec.name === name) as FleetHost;
-    const position = `${order.length + 1}/${targets.length}`;
-    order.push(`${name}${modes.get(name) === 'leader' ? ' (leader)' : ''}`);
-    if (options.dryRun) {
-      fleet.record(host, {
-        id: 'restart',
-        title: `restart ${position}`,
-        outcome: 'changed',
-        detail: `would restart (${modes.get(name)})`,
-      });
-      continue;
-    }
-    try {
-      await fleet.runStep(host, 'restart', `restart ${position} (${modes.get(name)})`, async () => ({
-        outcome: 'changed',
-        detail: await restartOne(fleet, host, options.timeout ?? 60),
-      }));
-    } catch (err: unknown) {
-      host.error = err instanceof Error ? err : new Error(String(err));
-      for (const left of remaining) {
-        const skipped = fleet.hosts.find((h) => h.spec.name === left) as FleetHost;
-        fleet.record(skipped, {
-          id: 'restart',
-          title: 'restart',
-          outcome: 'skipped',
-          detail: `not restarted: aborted at ${name}`,
-        });
-      }
-      break;
-    }
-  }
-  return order;
+  return {
+    outcome: 'changed' as const,
+    detail: `back as ${mode} in ${((Date.now() - began) / 1000).toFixed(1)}s; ${synced}`,
+  };
 }
 
 async function allAtOnce(fleet: Fleet, targets: string[], options: RestartOptions): Promise<void> {
@@ -176,12 +100,17 @@ export async function restart(options: RestartOptions): Promise<number> {
     const before = await collectStatus(fleet);
     if (!judgeHealth(before.map((r) => r.mode)).healthy && !options.force) refuseUnhealthy(inventory, before);
     if (options.parallel) await allAtOnce(fleet, targets, options);
-    else order = await rolling(fleet, targets, options);
+    else
+      order = await rollOneAtATime(fleet, targets, {
+        id: 'restart',
+        dryRun: options.dryRun,
+        work: (host) => restartOne(fleet, host, options.timeout ?? 60),
+      });
   } finally {
     unregister();
     await fleet.close();
   }
   if (order.length > 0) process.stdout.write(`${color.bold('order:')} ${order.join(' → ')}\n\n`);
   process.stdout.write(stepSummary(options.dryRun ? 'restart --dry-run' : 'restart', fleet));
-  return exitCodeOf(fleet, options.dryRun);
+  return finish('restart', fleet, options.dryRun);
 }

@@ -2,7 +2,7 @@ import { startStep } from '../ops/start-step.js';
 import { Fleet } from '../run/fleet.js';
 import { startedStatus } from '../ui/status-view.js';
 import { stepSummary } from '../ui/summary.js';
-import { exitCodeOf, type HostOptions, lockedContext } from './common.js';
+import { finish, type HostOptions, lockedContext } from './common.js';
 
 export interface StartOptions extends HostOptions {
   /** Seconds to wait for every server to serve. */
@@ -24,5 +24,5 @@ export async function start(options: StartOptions): Promise<number> {
   }
   process.stdout.write(stepSummary(options.dryRun ? 'start --dry-run' : 'start', fleet));
   process.stdout.write(status);
-  return exitCodeOf(fleet, Boolean(options.dryRun));
+  return finish('start', fleet, Boolean(options.dryRun));
 }

@@ -1,13 +1,12 @@
 import { ExitCode } from '../errors.js';
+import { collectDrift } from '../ops/config-drift.js';
 import { collectStatus, type HostStatus } from '../ops/ensemble-status.js';
-import { findZookeeperHome, ZOOKEEPER_HOME_COMMAND, zkServerScript } from '../ops/server-host.js';
-import { shellPath } from '../remote/quote.js';
-import { decodeFileSection, fileSection, parseSections } from '../remote/sections.js';
-import { renderZooCfg } from '../render/zoo-cfg.js';
+import { findZookeeperHome, zkServerScript } from '../ops/server-host.js';
 import { Fleet } from '../run/fleet.js';
+import { lockHolder } from '../run/lock.js';
 import { color } from '../ui/colors.js';
 import { renderStatus } from '../ui/status-view.js';
-import { findDrift, type HostConfig } from '../zk/drift.js';
+import { mixedReleases } from '../zk/drift.js';
 import { judgeHealth } from '../zk/health.js';
 import { parseStatusOutput } from '../zk/srvr.js';
 import { type HostOptions, readContext } from './common.js';
@@ -15,31 +14,6 @@ import { type HostOptions, readContext } from './common.js';
 export interface StatusOptions extends HostOptions {
   json?: boolean;
   raw?: boolean;
-}
-
-/** Drift: each connected host's zoo.cfg and myid against the inventory, and the hosts against each other. */
-export async function collectDrift(fleet: Fleet): Promise<{ host: string; message: string }[]> {
-  const { cluster, hosts } = fleet.inventory;
-  const configs: HostConfig[] = [];
-  await fleet.eachHostMarkingFailures(async (host, executor) => {
-    const script = [
-      'echo @@home; printf "%s\\n" "$HOME"',
-      `h=$(${ZOOKEEPER_HOME_COMMAND})`,
-      `echo @@zooCfg; [ -n "$h" ] && ${fileSection('"$h/conf/zoo.cfg"')}`,
-      `echo @@myid; ${fileSection(shellPath(`${cluster.dataDir}/myid`))}`,
-    ].join('\n');
-    const found = parseSections((await executor.probe(script)).stdout);
-    const home = found.get('home') ?? '';
-    configs.push({
-      name: host.spec.name,
-      zooCfg: decodeFileSection(found.get('zooCfg')),
-      myid: decodeFileSection(found.get('myid')),
-      expectedZooCfg: renderZooCfg(cluster, hosts, home),
-      expectedMyid: host.spec.myid,
-    });
-  });
-  const order = fleet.hosts.map((h) => h.spec.name);
-  return findDrift(configs.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name)));
 }
 
 async function rawStatus(fleet: Fleet): Promise<HostStatus[]> {
@@ -79,6 +53,9 @@ export async function status(options: StatusOptions): Promise<number> {
     rows.map((r) => r.mode),
     inventory.hosts.length,
   );
+  const holder = lockHolder(inventory.path);
+  const rolling = holder && ['upgrade', 'rollback'].includes(holder.command) ? holder : undefined;
+  drift.push(...mixedReleases(rows, rolling?.command));
   if (options.json) {
     process.stdout.write(
       `${JSON.stringify({ healthy: health.healthy, summary: health.summary, quorumSize: health.quorumSize, hosts: rows, drift }, null, 2)}\n`,
@@ -87,6 +64,10 @@ export async function status(options: StatusOptions): Promise<number> {
     process.stdout.write(`\n${health.healthy ? color.green(health.summary) : color.red(health.summary)}\n`);
   } else {
     process.stdout.write(renderStatus(rows, health));
+    if (rolling)
+      process.stdout.write(
+        `\n${color.yellow(`${rolling.command} in progress (pid ${rolling.pid}): the servers may run different releases meanwhile`)}\n`,
+      );
     if (drift.length > 0) {
       const lines = drift.map((d) => color.yellow(`  ${d.host}: ${d.message}`));
       process.stdout.write(`\n${color.yellow('drift:')}\n${lines.join('\n')}\n`);

@@ -3,7 +3,7 @@ import { findZookeeperHome } from '../ops/server-host.js';
 import { UNIT_NAME } from '../remote/service.js';
 import { Fleet } from '../run/fleet.js';
 import { stepSummary } from '../ui/summary.js';
-import { exitCodeOf, type HostOptions, lockedContext } from './common.js';
+import { finish, type HostOptions, lockedContext } from './common.js';
 
 export interface StopOptions extends HostOptions {
   /** Seconds to wait for each client port to close. */
@@ -40,5 +40,5 @@ export async function stop(options: StopOptions): Promise<number> {
     await fleet.close();
   }
   process.stdout.write(stepSummary(options.dryRun ? 'stop --dry-run' : 'stop', fleet));
-  return exitCodeOf(fleet, options.dryRun);
+  return finish('stop', fleet, options.dryRun);
 }

@@ -15,7 +15,7 @@ import { removeProfileBlock } from '../render/profile.js';
 import type { HostExecutor } from '../run/executor.js';
 import { Fleet } from '../run/fleet.js';
 import { stepSummary } from '../ui/summary.js';
-import { exitCodeOf, type HostOptions, lockedContext } from './common.js';
+import { finish, type HostOptions, lockedContext } from './common.js';
 
 export interface UninstallOptions extends HostOptions {
   purgeData?: boolean;
@@ -216,5 +216,5 @@ export async function uninstall(options: UninstallOptions): Promise<number> {
     process.stdout.write(
       `kept: ${inventory.cluster.dataDir}, ${inventory.cluster.dataLogDir}, ${inventory.cluster.serverLogDir} (--purge-data removes them)\n`,
     );
-  return exitCodeOf(fleet, options.dryRun);
+  return finish('uninstall', fleet, options.dryRun);
 }

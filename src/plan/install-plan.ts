@@ -113,17 +113,7 @@ export function planInstall(
     }),
   );
 
-  steps.push(
-    fileStep(
-      'profile',
-      'ZOOKEEPER_HOME and PATH in ~/.bash_profile',
-      abs(paths.files.profile),
-      facts.files.profile,
-      {
-        content: applyProfileBlock(facts.files.profile, renderProfileBlock(release)),
-      },
-    ),
-  );
+  steps.push(profileStep(paths, facts, release));
 
   const missingDirs = Object.entries(paths.dirs).filter(
     ([key]) => !facts.dirs[key as keyof typeof facts.dirs],
@@ -142,25 +132,7 @@ export function planInstall(
   );
 
   // A fresh extraction has no conf/zoo.cfg or conf/java.env: what the probe read is about to go.
-  const inRelease = (current: string | undefined) => (extracting ? undefined : current);
-  steps.push(
-    fileStep('zoo.cfg', 'conf/zoo.cfg', abs(paths.files.zooCfg), inRelease(facts.files.zooCfg), {
-      content: renderZooCfg(cluster, inventory.hosts, facts.home),
-    }),
-  );
-  // The inventory's Java home wins; else java on zkServer.sh's PATH needs none, else a login shell's.
-  const javaHome = javaHomeOf(host, cluster) ?? (facts.javaOnPath ? undefined : facts.javaHomeFromLogin);
-  steps.push(
-    fileStep(
-      'java.env',
-      'conf/java.env (server log dir, heap, Java)',
-      abs(paths.files.javaEnv),
-      inRelease(facts.files.javaEnv),
-      {
-        content: renderJavaEnv({ serverLogDir: abs(cluster.serverLogDir), javaHome, heap: cluster.heap }),
-      },
-    ),
-  );
+  steps.push(...confSteps(inventory, host, paths, facts, extracting));
   steps.push(
     fileStep('myid', `data/myid = ${host.myid}`, abs(paths.files.myid), facts.files.myid, {
       content: renderMyid(host.myid),
@@ -186,9 +158,77 @@ export function planInstall(
   if (firewall.action === 'none' || firewall.action === 'skip') firewallStep.note = firewall.message;
   if (firewall.action === 'skip') firewallStep.skipped = true;
   steps.push(firewallStep);
-  if (cluster.service === 'systemd') steps.push(serviceStep(inventory, paths, facts, release));
-  else if (isZkdeployUnit(facts.unit.content)) steps.push(unitRemovalStep(facts));
+  steps.push(...serviceSteps(inventory, paths, facts, release));
   return steps;
+}
+
+/**
+ * What makes a host run the release at `paths.release` at its next start: the profile's
+ * ZOOKEEPER_HOME, the release's conf/zoo.cfg and conf/java.env, and the unit (service: systemd).
+ * Upgrade and rollback switch a host with these once its server has stopped.
+ */
+export function planSwitch(
+  inventory: Inventory,
+  paths: HostPaths,
+  facts: HostFacts,
+  host: HostSpec,
+): PlannedStep[] {
+  const release = absoluteRemotePath(paths.release, facts.home);
+  checkHostLayout(inventory, host, facts.home, release);
+  return [
+    profileStep(paths, facts, release),
+    ...confSteps(inventory, host, paths, facts, false),
+    ...serviceSteps(inventory, paths, facts, release),
+  ];
+}
+
+function profileStep(paths: HostPaths, facts: HostFacts, release: string): PlannedStep {
+  return fileStep(
+    'profile',
+    'ZOOKEEPER_HOME and PATH in ~/.bash_profile',
+    absoluteRemotePath(paths.files.profile, facts.home),
+    facts.files.profile,
+    { content: applyProfileBlock(facts.files.profile, renderProfileBlock(release)) },
+  );
+}
+
+/** conf/zoo.cfg and conf/java.env of the release; `extracting`: what the probe read there is about to go. */
+function confSteps(
+  inventory: Inventory,
+  host: HostSpec,
+  paths: HostPaths,
+  facts: HostFacts,
+  extracting: boolean,
+): PlannedStep[] {
+  const { cluster } = inventory;
+  const abs = (path: string) => absoluteRemotePath(path, facts.home);
+  const inRelease = (current: string | undefined) => (extracting ? undefined : current);
+  // The inventory's Java home wins; else java on zkServer.sh's PATH needs none, else a login shell's.
+  const javaHome = javaHomeOf(host, cluster) ?? (facts.javaOnPath ? undefined : facts.javaHomeFromLogin);
+  return [
+    fileStep('zoo.cfg', 'conf/zoo.cfg', abs(paths.files.zooCfg), inRelease(facts.files.zooCfg), {
+      content: renderZooCfg(cluster, inventory.hosts, facts.home),
+    }),
+    fileStep(
+      'java.env',
+      'conf/java.env (server log dir, heap, Java)',
+      abs(paths.files.javaEnv),
+      inRelease(facts.files.javaEnv),
+      {
+        content: renderJavaEnv({ serverLogDir: abs(cluster.serverLogDir), javaHome, heap: cluster.heap }),
+      },
+    ),
+  ];
+}
+
+function serviceSteps(
+  inventory: Inventory,
+  paths: HostPaths,
+  facts: HostFacts,
+  release: string,
+): PlannedStep[] {
+  if (inventory.cluster.service === 'systemd') return [serviceStep(inventory, paths, facts, release)];
+  return isZkdeployUnit(facts.unit.content) ? [unitRemovalStep(facts)] : [];
 }
 
 /**

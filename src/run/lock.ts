@@ -50,17 +50,32 @@ function alive(pid: number): boolean {
   }
 }
 
+const lockFile = (inventoryPath: string, dir: string) =>
+  join(dir, `${createHash('sha256').update(inventoryPath).digest('hex').slice(0, 16)}.lock`);
+const LOCK_DIR = join(homedir(), '.zkdeploy', 'locks');
+
+/** The command that holds this machine's lock on an inventory now (a live holder), if any. */
+export function lockHolder(
+  inventoryPath: string,
+  dir = LOCK_DIR,
+): { pid: number; command: string } | undefined {
+  try {
+    const owner = JSON.parse(readLock(lockFile(inventoryPath, dir)) ?? '') as Partial<LockOwner>;
+    if (typeof owner.pid === 'number' && alive(owner.pid))
+      return { pid: owner.pid, command: owner.command ?? '?' };
+  } catch {
+    // No lock, or an unreadable one: nobody holds it.
+  }
+  return undefined;
+}
+
 /**
  * Takes this machine's lock on an inventory for a command that changes hosts, released when the
  * process exits. A live holder is named and nothing is touched; a dead one's lock is taken over.
  */
-export function lockInventory(
-  inventoryPath: string,
-  command: string,
-  dir = join(homedir(), '.zkdeploy', 'locks'),
-): void {
+export function lockInventory(inventoryPath: string, command: string, dir = LOCK_DIR): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const file = join(dir, `${createHash('sha256').update(inventoryPath).digest('hex').slice(0, 16)}.lock`);
+  const file = lockFile(inventoryPath, dir);
   const token = randomBytes(8).toString('hex');
   const mine: LockOwner = { pid: process.pid, command, since: new Date().toISOString(), token };
   const text = `${JSON.stringify({ ...mine, inventory: inventoryPath })}\n`;

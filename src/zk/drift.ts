@@ -63,3 +63,25 @@ export function findDrift(hosts: HostConfig[]): { host: string; message: string 
   }
   return drift;
 }
+
+/**
+ * Servers answering with different releases: drift, unless an upgrade or rollback is rolling them
+ * (`rolling` names it). One line for the ensemble, on the first host of the odd release out.
+ */
+export function mixedReleases(
+  rows: readonly { name: string; version?: string | undefined }[],
+  rolling: string | undefined,
+): { host: string; message: string }[] {
+  const byVersion = new Map<string, string[]>();
+  for (const row of rows)
+    if (row.version) byVersion.set(row.version, [...(byVersion.get(row.version) ?? []), row.name]);
+  if (byVersion.size < 2 || rolling) return [];
+  const groups = [...byVersion].sort((a, b) => a[1].length - b[1].length);
+  const odd = groups[0] as [string, string[]];
+  return [
+    {
+      host: odd[1][0] as string,
+      message: `mixed releases outside an upgrade: ${groups.map(([v, names]) => `${v} on ${names.join(', ')}`).join('; ')}; finish it with zkdeploy upgrade --tarball, or go back with zkdeploy rollback`,
+    },
+  ];
+}

@@ -16,7 +16,7 @@ const LAYERS: string[][] = [
   ['plan', 'zk'],
   ['run'],
   ['ops'],
-  ['check', 'verify'],
+  ['check', 'verify', 'upgrade'],
   ['ui', 'help-examples.ts'],
   ['commands'],
   ['completion.ts', 'cli.ts'],

@@ -1,0 +1,239 @@
+import { createInterface } from 'node:readline/promises';
+import { ExitCode, UsageError } from '../errors.js';
+import { onInterrupt } from '../interrupt.js';
+import { collectStatus } from '../ops/ensemble-status.js';
+import { startServer, stopServer, waitUntilServing } from '../ops/lifecycle.js';
+import { rollOneAtATime, waitForSync } from '../ops/rolling.js';
+import { findZookeeperHome } from '../ops/server-host.js';
+import { hostPaths } from '../plan/probe.js';
+import { absoluteRemotePath } from '../remote/paths.js';
+import type { HostExecutor } from '../run/executor.js';
+import { Fleet, type FleetHost } from '../run/fleet.js';
+import { color } from '../ui/colors.js';
+import { startedStatus } from '../ui/status-view.js';
+import { stepSummary } from '../ui/summary.js';
+import { renderPreflight } from '../ui/upgrade-view.js';
+import { archivePath, restoreCommand } from '../upgrade/archive.js';
+import type { UpgradeFacts, UpgradeRecord } from '../upgrade/host-state.js';
+import { dataZxid, probeUpgrade, rollHost, switchTo } from '../upgrade/roll.js';
+import { preflightRollback } from '../upgrade/rollback-preflight.js';
+import { lastZxid, logsAfter, readLogs } from '../upgrade/txn-logs.js';
+import { unreadableTypes } from '../zk/release.js';
+import { hexZxid } from '../zk/txn-log.js';
+import { finish, type HostOptions, lockedContext, refuse, refuseHostsOption } from './common.js';
+
+export interface RollbackOptions extends HostOptions {
+  yes?: boolean;
+  timeout?: number;
+}
+
+/** What the data written since the upgrade holds, on one host: how much, and what the old release cannot load. */
+interface SinceUpgrade {
+  host: string;
+  transactions: number;
+  lastZxid: bigint;
+  unreadable: Map<string, number>;
+}
+
+async function scanSinceUpgrade(
+  executor: HostExecutor,
+  host: string,
+  dataLogDir: string,
+  facts: UpgradeFacts,
+  record: UpgradeRecord,
+): Promise<SinceUpgrade> {
+  const since = BigInt(record.zxid);
+  const records = (await readLogs(executor, dataLogDir, logsAfter(facts.logs, since))).filter(
+    (r) => r.zxid > since,
+  );
+  return {
+    host,
+    transactions: records.length,
+    lastZxid: records.length > 0 ? lastZxid(records, []) : since,
+    unreadable: unreadableTypes(records, record.fromVersion),
+  };
+}
+
+function describeLoss(scans: SinceUpgrade[], record: Pick<UpgradeRecord, 'from' | 'to'>): string {
+  const lines = scans
+    .filter((s) => s.transactions > 0)
+    .sort((a, b) => a.host.localeCompare(b.host))
+    .map((s) => {
+      const types = [...s.unreadable].map(([type, n]) => `${type} ×${n}`).join(', ');
+      return `  ${s.host}: ${s.transactions} transactions since its archive, up to ${hexZxid(s.lastZxid)}${types ? `; ${record.from} cannot load: ${types}` : ''}`;
+    });
+  return `${color.yellow(`${record.to} has written transactions ${record.from} cannot load. Rolling back means restoring the data archived before the upgrade, on every server at once (downtime), and losing what was written since:`)}\n${lines.join('\n')}\n`;
+}
+
+async function confirmRestore(options: RollbackOptions): Promise<void> {
+  if (options.yes || options.dryRun) return;
+  if (!process.stdin.isTTY) {
+    throw new UsageError(
+      'rollback must restore the archived data (see above) and there is no terminal to confirm on',
+      'add --yes if that is what you want; or stay on the new release',
+    );
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const answer = await rl.question('Type "restore" to stop every server and restore the archived data: ');
+  rl.close();
+  if (answer.trim() !== 'restore') throw new UsageError('restore not confirmed: nothing was changed');
+}
+
+/**
+ * Every server at once: stopped, its data directories put back from the upgrade's archives (what is
+ * there now is moved aside, never deleted), switched to the old release, and started.
+ */
+async function restoreAll(fleet: Fleet, record: UpgradeRecord, timeout: number): Promise<void> {
+  const { cluster } = fleet.inventory;
+  const paths = hostPaths(cluster, `${record.from}.tar.gz`, record.from);
+  await fleet.eachHostMarkingFailures(async (host, executor) => {
+    await fleet.runStep(host, 'stop', 'stop', async () => {
+      const stopped = await stopServer(executor, cluster, await findZookeeperHome(executor), timeout);
+      return { outcome: stopped ? 'changed' : 'unchanged', detail: stopped ? 'stopped' : 'not running' };
+    });
+  });
+  await fleet.eachHostMarkingFailures(async (host, executor) => {
+    await fleet.runStep(host, 'restore', 'restore the archived data', async () => {
+      const facts = await probeUpgrade(executor, cluster);
+      const own = facts.record as UpgradeRecord;
+      const now = await dataZxid(executor, cluster, facts);
+      const dataDir = absoluteRemotePath(cluster.dataDir, facts.home);
+      const logDir = absoluteRemotePath(cluster.dataLogDir, facts.home);
+      await executor.run(
+        restoreCommand(dataDir, own.dataArchive, archivePath(dataDir, now)),
+        `restoring ${dataDir}`,
+      );
+      if (logDir !== dataDir)
+        await executor.run(
+          restoreCommand(logDir, own.logArchive, archivePath(logDir, now)),
+          `restoring ${logDir}`,
+        );
+      await switchTo(fleet, host, executor, paths);
+      return {
+        outcome: 'changed',
+        detail: `data of zxid ${own.zxid} restored; what was there is kept as ${archivePath(dataDir, now)}`,
+      };
+    });
+  });
+  if (fleet.failed.length > 0) return;
+  await fleet.eachHostMarkingFailures(async (host, executor) => {
+    await fleet.runStep(host, 'start', `start ${record.from}`, async () => {
+      await startServer(
+        executor,
+        cluster,
+        absoluteRemotePath(paths.release, (await probeUpgrade(executor, cluster)).home),
+      );
+      return { outcome: 'changed', detail: `started, ${await waitUntilServing(executor, cluster, timeout)}` };
+    });
+  });
+  if (fleet.failed.length === 0) await waitForSync(fleet, Date.now() + timeout * 1000);
+}
+
+/**
+ * Back to the release the last upgrade left, the way it came: one server at a time, followers first,
+ * the leader last, each archived and switched. Where the new release has written transactions the
+ * old one cannot load, a roll would start servers that cannot read their log: then, after saying
+ * what would be lost and a confirmation, every server's archived data is restored instead.
+ */
+export async function rollback(options: RollbackOptions): Promise<number> {
+  refuseHostsOption('rollback', options.hosts);
+  const { inventory, fleet: settings } = lockedContext('rollback', options);
+  const { cluster } = inventory;
+  const timeout = options.timeout ?? 120;
+  const fleet = await Fleet.open(inventory, settings);
+  let order: string[] = [];
+  let status = '';
+  const unregister = onInterrupt(() => {
+    process.stderr.write(
+      'zkdeploy: rollback interrupted: a server may be left stopped or switched; `zkdeploy rollback` again continues\n',
+    );
+  });
+  try {
+    const facts = new Map<string, UpgradeFacts>();
+    const [rows] = await Promise.all([
+      collectStatus(fleet),
+      fleet.eachHostMarkingFailures(async (host, executor) => {
+        facts.set(host.spec.name, await probeUpgrade(executor, cluster));
+      }),
+    ]);
+    const preflight = preflightRollback(
+      cluster,
+      rows.map((row) => ({ name: row.name, status: row, facts: facts.get(row.name) })),
+    );
+    const record = preflight.record;
+    if (preflight.refusals.length > 0 || !record) refuse('rollback', preflight.refusals);
+    const rolling = preflight.hosts.filter((h) => h.action === 'roll');
+    const scans: SinceUpgrade[] = [];
+    await fleet.eachHostMarkingFailures(async (host, executor) => {
+      const found = facts.get(host.spec.name) as UpgradeFacts;
+      if (rolling.some((h) => h.name === host.spec.name) && found.record)
+        scans.push(await scanSinceUpgrade(executor, host.spec.name, cluster.dataLogDir, found, found.record));
+    });
+    if (fleet.failed.length > 0)
+      refuse(
+        'rollback',
+        fleet.failed.map((h) => ({
+          host: h.spec.name,
+          message: h.error?.message ?? '',
+          fix: 'reach every host first',
+        })),
+      );
+    process.stdout.write(
+      renderPreflight(
+        `rollback ${record.toVersion} → ${record.fromVersion} (${record.from})`,
+        preflight.hosts,
+      ),
+    );
+    const toDo = preflight.hosts.filter((h) => h.action !== 'done');
+    if (toDo.length === 0) {
+      process.stdout.write(color.green(`every server runs ${record.from} already: nothing to do\n`));
+      return ExitCode.ok;
+    }
+    const mustRestore = scans.some((s) => s.unreadable.size > 0);
+    if (mustRestore) {
+      process.stdout.write(describeLoss(scans, record));
+      await confirmRestore(options);
+      const full = facts.get(fleet.hosts[0]?.spec.name ?? '')?.record as UpgradeRecord;
+      if (options.dryRun) {
+        for (const host of fleet.hosts)
+          fleet.record(host, {
+            id: 'restore',
+            title: 'restore',
+            outcome: 'changed',
+            detail: 'would restore the archived data',
+          });
+      } else await restoreAll(fleet, full, timeout);
+    } else {
+      if (!preflight.quorum) {
+        refuse('rollback', [
+          {
+            message: 'the ensemble has no quorum: a rolling rollback needs one',
+            fix: 'bring the servers back first (zkdeploy start; zkdeploy status)',
+          },
+        ]);
+      }
+      const paths = hostPaths(cluster, `${record.from}.tar.gz`, record.from);
+      const targets = [...toDo.filter((h) => h.action === 'start'), ...rolling].map((h) => h.name);
+      order = await rollOneAtATime(fleet, targets, {
+        id: 'rollback',
+        dryRun: options.dryRun,
+        work: (host: FleetHost) =>
+          rollHost(fleet, host, {
+            paths,
+            releaseDir: record.from,
+            version: record.fromVersion,
+            why: `before rolling back ${record.toVersion} → ${record.fromVersion}`,
+            timeoutSeconds: timeout,
+          }),
+      });
+    }
+    if (!options.dryRun) status = await startedStatus(fleet);
+  } finally {
+    unregister();
+    await fleet.close();
+  }
+  if (order.length > 0) process.stdout.write(`${color.bold('order:')} ${order.join(' → ')}\n\n`);
+  process.stdout.write(stepSummary(options.dryRun ? 'rollback --dry-run' : 'rollback', fleet));
+  process.stdout.write(status);
+  return finish('rollback', fleet, options.dryRun);
+}

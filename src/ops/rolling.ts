@@ -1,0 +1,99 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { StepOutcome } from '../plan/step.js';
+import type { Fleet, FleetHost } from '../run/fleet.js';
+import { syncedFollowers } from '../zk/mntr.js';
+import { collectStatus, type HostStatus } from './ensemble-status.js';
+import { askFourLetterWord } from './four-letter.js';
+
+/** The next host of a rolling restart: a non-leader in inventory order, the leader only when it is the last. */
+export function nextToRestart(
+  remaining: readonly string[],
+  modes: ReadonlyMap<string, string>,
+): string | undefined {
+  return remaining.find((name) => modes.get(name) !== 'leader') ?? remaining[0];
+}
+
+/**
+ * Waits until every host serves again and the leader counts every follower as synced (`mntr`, where
+ * the version and whitelist allow; else one leader and all followers serving is enough).
+ */
+export async function waitForSync(fleet: Fleet, deadline: number): Promise<string> {
+  const followersWanted = fleet.hosts.length - 1;
+  for (;;) {
+    const rows = await collectStatus(fleet);
+    const leader = rows.find((r) => r.mode === 'leader');
+    const followers = rows.filter((r) => r.mode === 'follower').length;
+    if (leader && followers === followersWanted) {
+      const executor = fleet.hosts.find((h) => h.spec.name === leader.name)?.executor;
+      const answer = executor
+        ? await askFourLetterWord(executor, fleet.inventory.cluster.clientPort, 'mntr', 1000)
+        : undefined;
+      const synced = answer?.listening ? syncedFollowers(answer.reply) : undefined;
+      if (synced === undefined) return `leader ${leader.name}, ${followers} followers`;
+      if (synced >= followersWanted) return `leader ${leader.name} counts ${synced} synced`;
+    }
+    if (Date.now() > deadline) throw new Error('the ensemble did not get every follower synced in time');
+    await sleep(100);
+  }
+}
+
+function modesOf(rows: HostStatus[]): Map<string, string> {
+  return new Map(rows.map((r) => [r.name, r.mode]));
+}
+
+/** One host's turn in a rolling change, and the step it is shown as. */
+export interface RollingWork {
+  /** The step's id in the summary: restart, upgrade, rollback. */
+  id: string;
+  dryRun?: boolean | undefined;
+  work: (host: FleetHost) => Promise<{ outcome: Exclude<StepOutcome, 'failed'>; detail: string }>;
+}
+
+/**
+ * Works on the targets one at a time, followers first and the leader last (asked anew before each
+ * turn: the leader may move). The first failure stops the roll there: that host keeps its error and
+ * the ones not reached are reported skipped. Returns the order taken.
+ */
+export async function rollOneAtATime(
+  fleet: Fleet,
+  targets: string[],
+  rolling: RollingWork,
+): Promise<string[]> {
+  const remaining = [...targets];
+  const order: string[] = [];
+  while (remaining.length > 0) {
+    const modes = modesOf(await collectStatus(fleet));
+    const name = nextToRestart(remaining, modes) as string;
+    remaining.splice(remaining.indexOf(name), 1);
+    const host = fleet.hosts.find((h) => h.spec.name === name) as FleetHost;
+    const position = `${order.length + 1}/${targets.length}`;
+    order.push(`${name}${modes.get(name) === 'leader' ? ' (leader)' : ''}`);
+    if (rolling.dryRun) {
+      fleet.record(host, {
+        id: rolling.id,
+        title: `${rolling.id} ${position}`,
+        outcome: 'changed',
+        detail: `would ${rolling.id} (${modes.get(name)})`,
+      });
+      continue;
+    }
+    try {
+      await fleet.runStep(host, rolling.id, `${rolling.id} ${position} (${modes.get(name)})`, () =>
+        rolling.work(host),
+      );
+    } catch (err: unknown) {
+      host.error = err instanceof Error ? err : new Error(String(err));
+      for (const left of remaining) {
+        const skipped = fleet.hosts.find((h) => h.spec.name === left) as FleetHost;
+        fleet.record(skipped, {
+          id: rolling.id,
+          title: rolling.id,
+          outcome: 'skipped',
+          detail: `not reached: stopped at ${name}`,
+        });
+      }
+      break;
+    }
+  }
+  return order;
+}

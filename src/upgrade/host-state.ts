@@ -1,0 +1,113 @@
+import { ZOOKEEPER_HOME_COMMAND } from '../ops/server-host.js';
+import { shellPath } from '../remote/quote.js';
+import { decodeFileSection, fileSection, parseSections } from '../remote/sections.js';
+import { zxidOfFileName } from '../zk/txn-log.js';
+
+/**
+ * What an upgrade leaves on each host (`<installDir>/.zkdeploy-upgrade`), written when the host's
+ * data is archived and before it switches: where it came from and went, and where its data was
+ * archived, so that a re-run continues and `rollback` knows the way back from any machine.
+ */
+export interface UpgradeRecord {
+  /** Release directories (under installDir): the one left, and the one switched to. */
+  from: string;
+  to: string;
+  fromVersion: string;
+  toVersion: string;
+  /** The last zxid in the data when it was archived, and the archives' absolute paths. */
+  zxid: string;
+  dataArchive: string;
+  logArchive: string;
+  at: string;
+}
+
+const RECORD_KEYS = [
+  'from',
+  'to',
+  'fromVersion',
+  'toVersion',
+  'zxid',
+  'dataArchive',
+  'logArchive',
+  'at',
+] as const;
+
+export const recordPath = (installDir: string) => `${installDir}/.zkdeploy-upgrade`;
+
+export function formatRecord(record: UpgradeRecord): string {
+  return RECORD_KEYS.map((key) => `${key}=${record[key]}\n`).join('');
+}
+
+/** The record's text, or undefined when it lacks a key (a damaged record is no record). */
+export function parseRecord(text: string | undefined): UpgradeRecord | undefined {
+  if (text === undefined) return undefined;
+  const values = new Map(
+    text
+      .split('\n')
+      .filter((line) => line.includes('='))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)] as const),
+  );
+  if (!RECORD_KEYS.every((key) => values.get(key))) return undefined;
+  return Object.fromEntries(RECORD_KEYS.map((key) => [key, values.get(key)])) as unknown as UpgradeRecord;
+}
+
+/** One host as an upgrade or rollback sees it: one read-only round trip. */
+export interface UpgradeFacts {
+  home: string;
+  /** ZOOKEEPER_HOME from zkdeploy's profile block: the release this host runs (or will at its next start). */
+  zookeeperHome: string;
+  record: UpgradeRecord | undefined;
+  /** Snapshot and transaction log files in version-2, by name. */
+  snapshots: string[];
+  logs: string[];
+  /** KiB the transaction logs take on disk (sparse files counted by their blocks), and free beside them. */
+  logKiB: number;
+  freeKiB: number;
+  /** TCP ports something listens on. */
+  listening: Set<number>;
+}
+
+/** The probe's shell script for one host. */
+export function upgradeProbeScript(cluster: {
+  installDir: string;
+  dataDir: string;
+  dataLogDir: string;
+}): string {
+  const data = shellPath(`${cluster.dataDir}/version-2`);
+  const logs = shellPath(`${cluster.dataLogDir}/version-2`);
+  return [
+    'echo @@home; printf "%s\\n" "$HOME"',
+    `echo @@zookeeperHome; ${ZOOKEEPER_HOME_COMMAND}`,
+    `echo @@record; ${fileSection(shellPath(recordPath(cluster.installDir)))}`,
+    `echo @@snapshots; ls -- ${data} 2>/dev/null | grep '^snapshot\\.' || true`,
+    `echo @@logs; ls -- ${logs} 2>/dev/null | grep '^log\\.' || true`,
+    `echo @@logKiB; du -sk -- ${logs} 2>/dev/null | cut -f1`,
+    `echo @@freeKiB; df -Pk -- ${shellPath(cluster.dataLogDir)} 2>/dev/null | awk 'NR==2 {print $4}'`,
+    'echo @@listening; cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk \'$4 == "0A" {split($2, a, ":"); print a[2]}\' | sort -u',
+  ].join('\n');
+}
+
+const namesOf = (text: string | undefined, kind: 'log' | 'snapshot') =>
+  (text ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((name) => name.startsWith(`${kind}.`) && zxidOfFileName(name) !== undefined);
+
+export function parseUpgradeProbe(output: string): UpgradeFacts {
+  const s = parseSections(output);
+  return {
+    home: s.get('home') ?? '',
+    zookeeperHome: s.get('zookeeperHome') ?? '',
+    record: parseRecord(decodeFileSection(s.get('record'))),
+    snapshots: namesOf(s.get('snapshots'), 'snapshot'),
+    logs: namesOf(s.get('logs'), 'log'),
+    logKiB: Number(s.get('logKiB')) || 0,
+    freeKiB: Number(s.get('freeKiB')) || 0,
+    listening: new Set(
+      (s.get('listening') ?? '')
+        .split('\n')
+        .filter(Boolean)
+        .map((hex) => Number.parseInt(hex, 16)),
+    ),
+  };
+}
