@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import { ExitCode, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { onInterrupt } from '../interrupt.js';
 import { collectStatus } from '../ops/ensemble-status.js';
 import { startServer, stopServer, waitUntilServing } from '../ops/lifecycle.js';
@@ -187,7 +187,7 @@ export async function rollback(options: RollbackOptions): Promise<number> {
     const toDo = preflight.hosts.filter((h) => h.action !== 'done');
     if (toDo.length === 0) {
       process.stdout.write(color.green(`every server runs ${record.from} already: nothing to do\n`));
-      return ExitCode.ok;
+      return finish('rollback', fleet, options.dryRun);
     }
     const mustRestore = scans.some((s) => s.unreadable.size > 0);
     if (mustRestore) {

@@ -6,7 +6,6 @@ import { Fleet } from '../run/fleet.js';
 import { lockHolder } from '../run/lock.js';
 import { color } from '../ui/colors.js';
 import { renderStatus } from '../ui/status-view.js';
-import { mixedReleases } from '../zk/drift.js';
 import { judgeHealth } from '../zk/health.js';
 import { parseStatusOutput } from '../zk/srvr.js';
 import { type HostOptions, readContext } from './common.js';
@@ -40,12 +39,14 @@ async function rawStatus(fleet: Fleet): Promise<HostStatus[]> {
 /** Every host's mode, and whether the ensemble is healthy: exit 0 when it is, 2 when not. */
 export async function status(options: StatusOptions): Promise<number> {
   const { inventory, fleet: settings, hosts } = readContext(options, { progress: false });
+  const holder = lockHolder(inventory.path);
+  const rolling = holder && ['upgrade', 'rollback'].includes(holder.command) ? holder : undefined;
   const fleet = await Fleet.open(inventory, settings, hosts);
   let rows: HostStatus[];
   let drift: { host: string; message: string }[] = [];
   try {
     if (options.raw) rows = await rawStatus(fleet);
-    else [rows, drift] = await Promise.all([collectStatus(fleet), collectDrift(fleet)]);
+    else [rows, drift] = await Promise.all([collectStatus(fleet), collectDrift(fleet, rolling?.command)]);
   } finally {
     await fleet.close();
   }
@@ -53,9 +54,6 @@ export async function status(options: StatusOptions): Promise<number> {
     rows.map((r) => r.mode),
     inventory.hosts.length,
   );
-  const holder = lockHolder(inventory.path);
-  const rolling = holder && ['upgrade', 'rollback'].includes(holder.command) ? holder : undefined;
-  drift.push(...mixedReleases(rows, rolling?.command));
   if (options.json) {
     process.stdout.write(
       `${JSON.stringify({ healthy: health.healthy, summary: health.summary, quorumSize: health.quorumSize, hosts: rows, drift }, null, 2)}\n`,

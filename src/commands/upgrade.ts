@@ -1,5 +1,5 @@
 import { runChecks } from '../check/run.js';
-import { ExitCode, InputError, UsageError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { onInterrupt } from '../interrupt.js';
 import { collectDrift } from '../ops/config-drift.js';
 import { collectStatus } from '../ops/ensemble-status.js';
@@ -70,7 +70,7 @@ export async function upgrade(options: UpgradeOptions): Promise<number> {
     const facts = new Map<string, UpgradeFacts>();
     const [rows, drift, report] = await Promise.all([
       collectStatus(fleet),
-      collectDrift(fleet),
+      collectDrift(fleet, 'upgrade'),
       runChecks(fleet, tarball),
       fleet.eachHostMarkingFailures(async (host, executor) => {
         facts.set(host.spec.name, await probeUpgrade(executor, cluster));
@@ -111,7 +111,7 @@ export async function upgrade(options: UpgradeOptions): Promise<number> {
     const toDo = preflight.hosts.filter((h) => h.action !== 'done');
     if (toDo.length === 0) {
       process.stdout.write(color.green(`every server runs ${version} already: nothing to do\n`));
-      return ExitCode.ok;
+      return finish('upgrade', fleet, options.dryRun);
     }
 
     if (!options.dryRun) {

@@ -2,11 +2,18 @@ import { shellPath } from '../remote/quote.js';
 import { decodeFileSection, fileSection, parseSections } from '../remote/sections.js';
 import { renderZooCfg } from '../render/zoo-cfg.js';
 import type { Fleet } from '../run/fleet.js';
-import { findDrift, type HostConfig } from '../zk/drift.js';
+import { findDrift, type HostConfig, mixedReleases } from '../zk/drift.js';
 import { ZOOKEEPER_HOME_COMMAND } from './server-host.js';
 
-/** Drift: each connected host's zoo.cfg and myid against the inventory, and the hosts against each other. */
-export async function collectDrift(fleet: Fleet): Promise<{ host: string; message: string }[]> {
+/**
+ * Drift: each connected host's zoo.cfg and myid against the inventory, and the hosts against each
+ * other, their release directories included unless `rolling` names the upgrade or rollback that
+ * is moving them from one release to the other.
+ */
+export async function collectDrift(
+  fleet: Fleet,
+  rolling?: string,
+): Promise<{ host: string; message: string }[]> {
   const { cluster, hosts } = fleet.inventory;
   const configs: HostConfig[] = [];
   await fleet.eachHostMarkingFailures(async (host, executor) => {
@@ -15,6 +22,7 @@ export async function collectDrift(fleet: Fleet): Promise<{ host: string; messag
       `h=$(${ZOOKEEPER_HOME_COMMAND})`,
       `echo @@zooCfg; [ -n "$h" ] && ${fileSection('"$h/conf/zoo.cfg"')}`,
       `echo @@myid; ${fileSection(shellPath(`${cluster.dataDir}/myid`))}`,
+      'echo @@release; printf "%s\\n" "${h##*/}"',
     ].join('\n');
     const found = parseSections((await executor.probe(script)).stdout);
     const home = found.get('home') ?? '';
@@ -24,8 +32,10 @@ export async function collectDrift(fleet: Fleet): Promise<{ host: string; messag
       myid: decodeFileSection(found.get('myid')),
       expectedZooCfg: renderZooCfg(cluster, hosts, home),
       expectedMyid: host.spec.myid,
+      release: found.get('release') || undefined,
     });
   });
   const order = fleet.hosts.map((h) => h.spec.name);
-  return findDrift(configs.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name)));
+  configs.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+  return [...findDrift(configs), ...mixedReleases(configs, rolling)];
 }

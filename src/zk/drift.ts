@@ -7,6 +7,8 @@ export interface HostConfig {
   myid: string | undefined;
   expectedZooCfg: string;
   expectedMyid: number;
+  /** The release directory the host is set to run (ZOOKEEPER_HOME's name), when zkdeploy set one. */
+  release?: string | undefined;
 }
 
 /** zoo.cfg as key/value lines in order, duplicates kept (unlike an ini reader, which merges them). */
@@ -65,16 +67,17 @@ export function findDrift(hosts: HostConfig[]): { host: string; message: string 
 }
 
 /**
- * Servers answering with different releases: drift, unless an upgrade or rollback is rolling them
- * (`rolling` names it). One line for the ensemble, on the first host of the odd release out.
+ * Hosts set to run different releases (the release directories their ZOOKEEPER_HOME names): drift,
+ * unless an upgrade or rollback is rolling them (`rolling` names it). One line for the ensemble, on
+ * the first host of the odd release out.
  */
 export function mixedReleases(
-  rows: readonly { name: string; version?: string | undefined }[],
+  hosts: readonly { name: string; release?: string | undefined }[],
   rolling: string | undefined,
 ): { host: string; message: string }[] {
   const byVersion = new Map<string, string[]>();
-  for (const row of rows)
-    if (row.version) byVersion.set(row.version, [...(byVersion.get(row.version) ?? []), row.name]);
+  for (const host of hosts)
+    if (host.release) byVersion.set(host.release, [...(byVersion.get(host.release) ?? []), host.name]);
   if (byVersion.size < 2 || rolling) return [];
   const groups = [...byVersion].sort((a, b) => a[1].length - b[1].length);
   const odd = groups[0] as [string, string[]];

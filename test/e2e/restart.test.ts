@@ -2,11 +2,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { labSuite } from '../helpers/cli.js';
 import { hostIp, hostName, hostNumbers, labTarball, releaseHome, requireLab } from '../helpers/lab.js';
+import { startLiveWriter } from '../helpers/live-writer.js';
 import { repoRoot } from '../helpers/paths.js';
-import { connectedServer, srvrMode, zk, zkClient } from '../helpers/zk-client.js';
+import { srvrMode, zk } from '../helpers/zk-client.js';
 
 const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
 
@@ -17,64 +17,19 @@ describe('restart', () => {
     if (!requireLab(t)) return;
     assert.equal((await run('install', '-i', inventory, '-t', labTarball())).code, 0);
     assert.equal((await run('start')).code, 0);
-    const names = new Map(hostNumbers().map((n) => [hostIp(n), hostName(n)]));
-    const modesNow = () => Promise.all(hostNumbers().map((n) => srvrMode(hostIp(n), 2181, 200)));
-    const leaderBefore = hostName((await modesNow()).indexOf('leader') + 1);
-
-    // A writer like an application's: one write in flight at a time, about 40 a second, each retried
-    // on ConnectionLoss as ZooKeeper's client contract asks (what Curator does for every call).
-    const client = await zkClient(hostNumbers().map((n) => `${hostIp(n)}:2181`));
-    await zk.mkdirp(client, '/restart-test');
-    const acked: string[] = [];
-    const failed: { at: number; server: string; error: string }[] = [];
-    const connectionLosses: { at: number; server: string }[] = [];
-    let writing = true;
-    const writer = (async () => {
-      for (let i = 0; writing; i++) {
-        const at = Date.now();
-        const server = names.get(connectedServer(client) ?? '') ?? '?';
-        const name = `w-${String(i).padStart(6, '0')}`;
-        try {
-          const lost = await zk.createRetrying(client, `/restart-test/${name}`, String(i));
-          for (let k = 0; k < lost; k++) connectionLosses.push({ at, server });
-          acked.push(name);
-        } catch (err: unknown) {
-          failed.push({ at, server, error: String(err) });
-        }
-        await sleep(25);
-      }
-    })();
-
-    // Every 50 ms, each server's mode straight from its client port: when each was down, and leader gaps.
-    const down = new Map<string, { from: number; to: number }[]>();
-    let watching = true;
-    let lastLeader = Date.now();
-    let longestGap = 0;
-    const watcher = (async () => {
-      while (watching) {
-        const modes = await modesNow();
-        const now = Date.now();
-        modes.forEach((mode, i) => {
-          const spans = down.get(hostName(i + 1)) ?? [];
-          const open = spans.at(-1);
-          if (mode === 'none' && (!open || open.to !== Number.POSITIVE_INFINITY))
-            spans.push({ from: now, to: Number.POSITIVE_INFINITY });
-          if (mode !== 'none' && open && open.to === Number.POSITIVE_INFINITY) open.to = now;
-          down.set(hostName(i + 1), spans);
-        });
-        if (modes.includes('leader')) {
-          longestGap = Math.max(longestGap, now - lastLeader);
-          lastLeader = now;
-        }
-        await sleep(50);
-      }
-    })();
-
+    const leaderBefore = hostName(
+      (await Promise.all(hostNumbers().map((n) => srvrMode(hostIp(n), 2181, 200)))).indexOf('leader') + 1,
+    );
+    const writer = await startLiveWriter('/restart-test');
     const result = await run('restart');
-    await sleep(1000);
-    writing = false;
-    watching = false;
-    await Promise.all([writer, watcher]);
+    const {
+      acked,
+      failed,
+      connectionLosses,
+      down,
+      longestLeaderGap: longestGap,
+      client,
+    } = await writer.stop();
     const stored = new Set(await zk.children(client, '/restart-test'));
     client.close();
 

@@ -1,0 +1,247 @@
+// The guide's 3.4.9 ensemble upgraded to 3.8.0 and rolled back, one server at a time, under a client
+// writing throughout: no write fails, none is lost on any server; the snapshot-less data of a young
+// ensemble's leader is found and handled; a server that cannot start stops the roll, and a re-run
+// finishes it; a rollback that 3.4.9 cannot load restores the archives, after saying what is lost.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { labSuite } from '../helpers/cli.js';
+import {
+  asAdmin,
+  hostIp,
+  hostName,
+  hostNumbers,
+  inHost,
+  labTarball,
+  lzyHosts,
+  requireLab,
+} from '../helpers/lab.js';
+import { childrenOnEachServer, startLiveWriter, type WriterReport } from '../helpers/live-writer.js';
+import { labScript, repoRoot } from '../helpers/paths.js';
+import { until } from '../helpers/wait.js';
+import { srvrMode } from '../helpers/zk-client.js';
+
+const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
+const old = labTarball('zookeeper-3.4.9.tar.gz');
+const target = labTarball('apache-zookeeper-3.8.0-bin.tar.gz');
+const modes = () => Promise.all(hostNumbers().map((n) => srvrMode(hostIp(n), 2181, 300)));
+/** Each server's version as its srvr reports it, read on the host. */
+const versions = () =>
+  hostNumbers().map(
+    (n) =>
+      /Zookeeper version: ([\d.]+)/.exec(
+        inHost(n, 'exec 3<>/dev/tcp/127.0.0.1/2181 && printf srvr >&3 && cat <&3 || true'),
+      )?.[1] ?? 'none',
+  );
+
+/** Every acknowledged write is on every server; none failed. */
+async function assertNothingLost(report: WriterReport, path: string): Promise<void> {
+  assert.ok(report.acked.length > 100, `the client wrote throughout (${report.acked.length} acknowledged)`);
+  assert.deepEqual(report.failed, [], 'a write failed (after the ConnectionLoss retries)');
+  await until(
+    async () => [...(await childrenOnEachServer(path)).values()].every((s) => s.size >= report.acked.length),
+    'every server to have caught up',
+    20_000,
+  );
+  for (const [server, children] of await childrenOnEachServer(path)) {
+    assert.deepEqual(
+      report.acked.filter((name) => !children.has(name)),
+      [],
+      `an acknowledged write is missing on ${server}`,
+    );
+  }
+}
+
+describe('upgrade and rollback', () => {
+  const { run } = labSuite();
+
+  test('3.4.9 → 3.8.0 and back, each under ~40 writes/s: no write fails, none is lost on any server, the leader last', async (t) => {
+    if (!requireLab(t)) return;
+    assert.equal((await run('install', '-i', inventory, '-t', old, '--start')).code, 0);
+    const leader = hostName((await modes()).indexOf('leader') + 1);
+    const writer = await startLiveWriter('/upgrade-test');
+
+    // A young 3.4.9 ensemble: its leader has written transaction logs and never a snapshot.
+    assert.equal(
+      asAdmin(Number(leader.slice(-2)), 'ls ~/zookeeper/data/version-2 | grep -c snapshot || true').trim(),
+      '0',
+    );
+    const dry = await run('upgrade', '-t', target, '--dry-run');
+    assert.equal(dry.code, 2, dry.stdout + dry.stderr);
+    assert.match(dry.stdout, /^upgrade 3\.4\.9 → 3\.8\.0 \(apache-zookeeper-3\.8\.0-bin\)$/m);
+    assert.match(
+      dry.stdout,
+      new RegExp(
+        `^${leader}\\s+leader\\s+3\\.4\\.9\\s+stop, archive, switch, start\\s+none: trust\\.empty once`,
+        'm',
+      ),
+    );
+    assert.deepEqual(
+      versions(),
+      lzyHosts.map(() => '3.4.9'),
+      'the dry run changed a server',
+    );
+
+    const up = await run('upgrade', '-t', target);
+    const upReport = await writer.stop();
+    upReport.client.close();
+    assert.equal(up.code, 0, up.stdout + up.stderr);
+    assert.match(up.stdout, new RegExp(`^order: (LZY-0\\d → ){4}${leader} \\(leader\\)$`, 'm'));
+    assert.match(
+      up.stderr,
+      new RegExp(
+        `${leader} .*no snapshot, only transaction logs: started once with snapshot\\.trust\\.empty=true, wrote snapshot\\.`,
+      ),
+    );
+    assert.deepEqual(
+      versions(),
+      lzyHosts.map(() => '3.8.0'),
+    );
+    for (const n of hostNumbers()) {
+      assert.equal(
+        asAdmin(n, 'grep -c trust.empty ~/zookeeper/apache-zookeeper-3.8.0-bin/conf/zoo.cfg || true').trim(),
+        '0',
+        `${hostName(n)} kept snapshot.trust.empty`,
+      );
+      assert.match(asAdmin(n, 'ls ~/zookeeper'), /^zookeeper-3\.4\.9$/m, 'the old release directory is kept');
+      assert.match(
+        asAdmin(n, 'cat ~/zookeeper/data.zxid-*/.zkdeploy-archive'),
+        /before upgrading 3\.4\.9 → 3\.8\.0; zxid 0x/,
+      );
+    }
+    await assertNothingLost(upReport, '/upgrade-test');
+    const status = await run('status');
+    assert.equal(status.code, 0, status.stdout);
+    assert.doesNotMatch(status.stdout, /drift/);
+
+    const again = await run('upgrade', '-t', target);
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    assert.match(again.stdout, /every server runs 3\.8\.0 already: nothing to do/);
+
+    const back = await startLiveWriter('/rollback-test');
+    const down = await run('rollback');
+    const backReport = await back.stop();
+    backReport.client.close();
+    assert.equal(down.code, 0, down.stdout + down.stderr);
+    assert.match(down.stdout, /^rollback 3\.8\.0 → 3\.4\.9 \(zookeeper-3\.4\.9\)$/m);
+    assert.match(down.stdout, /^order: (LZY-0\d → ){4}LZY-0\d \(leader\)$/m);
+    assert.deepEqual(
+      versions(),
+      lzyHosts.map(() => '3.4.9'),
+    );
+    await assertNothingLost(backReport, '/rollback-test');
+    await assertNothingLost(upReport, '/upgrade-test');
+
+    const history = JSON.parse((await run('history', '--json')).stdout) as {
+      command: string;
+      argv: string[];
+      exitCode: number;
+      inventoryDigest: string;
+      hosts: { name: string; steps: { id: string; outcome: string }[] }[];
+    }[];
+    const upgrades = history.filter((r) => r.command === 'upgrade');
+    assert.deepEqual(
+      upgrades.map((r) => r.exitCode),
+      [0, 0],
+    );
+    assert.deepEqual(upgrades[0]?.argv, ['upgrade', '-t', target]);
+    assert.match(upgrades[0]?.inventoryDigest ?? '', /^[0-9a-f]{64}$/);
+    assert.deepEqual(
+      upgrades[0]?.hosts.map((h) => h.steps.map((s) => `${s.id}:${s.outcome}`).join(' ')),
+      lzyHosts.map(() => 'stage:changed upgrade:changed'),
+    );
+    assert.deepEqual(
+      history.map((r) => r.command),
+      ['install', 'upgrade', 'upgrade', 'rollback'],
+    );
+    t.diagnostic(
+      `upgrade: ${upReport.acked.length} writes, 0 failed, 0 lost, ${upReport.connectionLosses.length} ConnectionLoss retried, longest without a leader ${upReport.longestLeaderGap} ms; rollback: ${backReport.acked.length} writes, 0 failed, 0 lost, ${backReport.connectionLosses.length} retried, longest without a leader ${backReport.longestLeaderGap} ms`,
+    );
+  });
+
+  test('a server that cannot start stops the upgrade there, with its log; a re-run finishes it', async (t) => {
+    if (!requireLab(t)) return;
+    assert.equal((await run('status')).code, 0);
+    // The first follower in the inventory's order is the first to go: another process takes its
+    // election port the moment its 3.4.9 server lets go of it, so 3.8.0 cannot bind it and exits.
+    const now = await modes();
+    const victim = hostNumbers().find((n) => now[n - 1] === 'follower') as number;
+    const flag = `/tmp/zkdeploy-test-release-3888-${process.pid}`;
+    const squatter = spawn(
+      'bash',
+      [
+        labScript,
+        'exec',
+        hostName(victim),
+        '--',
+        'perl',
+        '-MIO::Socket::INET',
+        '-e',
+        `for (1..1200) { my $s = IO::Socket::INET->new(LocalAddr => '${hostIp(victim)}', LocalPort => 3888, Listen => 1, ReuseAddr => 1); if ($s) { print "bound\\n"; for (1..1200) { exit 0 if -e '${flag}'; select(undef, undef, undef, 0.1) } exit 0 } select(undef, undef, undef, 0.05) }`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      const failed = await run('upgrade', '-t', target, '--timeout', '30');
+      assert.equal(failed.code, 1, failed.stdout + failed.stderr);
+      assert.match(failed.stdout, new RegExp(`^${hostName(victim)}\\s+\\S+\\s+failed$`, 'm'));
+      assert.match(failed.stdout, new RegExp(`${hostName(victim)}: the server exited during start`));
+      assert.match(
+        failed.stdout,
+        /last lines of the server log:[\s\S]*(BindException|Address already in use)/,
+      );
+      for (const name of lzyHosts.filter((h) => h !== hostName(victim)))
+        assert.match(
+          failed.stdout,
+          new RegExp(`^${name}\\s+\\S+\\s+skipped$`, 'm'),
+          'a host after the failed one was upgraded',
+        );
+      // The others still serve, and status says the releases are mixed outside an upgrade.
+      const status = await run('status');
+      assert.equal(status.code, 2, status.stdout);
+      assert.match(status.stdout, /mixed releases outside an upgrade: /);
+    } finally {
+      inHost(victim, `touch ${flag}`);
+      await new Promise((resolve) => squatter.once('exit', resolve));
+      inHost(victim, `rm -f ${flag}`);
+    }
+    const rerun = await run('upgrade', '-t', target);
+    assert.equal(rerun.code, 0, rerun.stdout + rerun.stderr);
+    assert.match(rerun.stdout, new RegExp(`^${hostName(victim)}\\s+down\\s+-\\s+switched, down: start`, 'm'));
+    assert.match(rerun.stdout, new RegExp(`^order: ${hostName(victim)} → `, 'm'));
+    assert.deepEqual(
+      versions(),
+      lzyHosts.map(() => '3.8.0'),
+    );
+    assert.equal((await run('status')).code, 0);
+  });
+
+  test('3.8.0 wrote what 3.4.9 cannot load: rollback says what is lost, asks, and restores the archives', async (t) => {
+    if (!requireLab(t)) return;
+    const cli = '~/zookeeper/apache-zookeeper-3.8.0-bin/bin/zkCli.sh -server 127.0.0.1:2181';
+    asAdmin(2, `${cli} create -c /box x >/dev/null 2>&1; ${cli} create /after-upgrade x >/dev/null 2>&1`);
+    const refused = await run('rollback');
+    assert.equal(refused.code, 64, refused.stdout + refused.stderr);
+    assert.match(refused.stdout, /zookeeper-3\.4\.9 cannot load: createContainer ×1/);
+    assert.match(refused.stderr, /no terminal to confirm on/);
+    assert.deepEqual(
+      versions(),
+      lzyHosts.map(() => '3.8.0'),
+      'an unconfirmed rollback changed a server',
+    );
+
+    const restored = await run('rollback', '--yes');
+    assert.equal(restored.code, 0, restored.stdout + restored.stderr);
+    assert.match(restored.stdout, /^host\s+stop\s+restore\s+start$/m);
+    assert.deepEqual(
+      versions(),
+      lzyHosts.map(() => '3.4.9'),
+    );
+    const root = (await childrenOnEachServer('/')).get('LZY-01') ?? new Set();
+    assert.ok(root.has('upgrade-test') && root.has('rollback-test'), 'what 3.4.9 had was restored');
+    assert.ok(!root.has('box') && !root.has('after-upgrade'), 'what 3.8.0 wrote is gone from the ensemble');
+    assert.match(asAdmin(2, 'ls -d ~/zookeeper/data.zxid-*'), /data\.zxid-0x[0-9a-f]+$/m);
+    assert.equal((await run('status')).code, 0);
+  });
+});
