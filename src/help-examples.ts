@@ -18,6 +18,12 @@ export const HELP_EXAMPLES: Record<string, string[]> = {
     'zkdeploy restart                        # rolling, the leader last',
     'zkdeploy restart --hosts LZY-02,LZY-04',
   ],
+  upgrade: [
+    'zkdeploy upgrade --tarball ~/setups/apache-zookeeper-3.8.0-bin.tar.gz --dry-run',
+    'zkdeploy upgrade --tarball ~/setups/apache-zookeeper-3.8.0-bin.tar.gz',
+  ],
+  rollback: ['zkdeploy rollback --dry-run', 'zkdeploy rollback'],
+  history: ['zkdeploy history', 'zkdeploy history --json | jq ".[-1].hosts"'],
   uninstall: [
     'zkdeploy uninstall                      # keeps the data',
     'zkdeploy uninstall --purge-data --yes',

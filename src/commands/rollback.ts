@@ -99,13 +99,14 @@ async function restoreAll(fleet: Fleet, record: UpgradeRecord, timeout: number):
       const now = await dataZxid(executor, cluster, facts);
       const dataDir = absoluteRemotePath(cluster.dataDir, facts.home);
       const logDir = absoluteRemotePath(cluster.dataLogDir, facts.home);
+      const stamp = `set aside by a rollback that restored zxid ${own.zxid}; zxid ${now}; ${new Date().toISOString()}`;
       await executor.run(
-        restoreCommand(dataDir, own.dataArchive, archivePath(dataDir, now)),
+        restoreCommand(dataDir, own.dataArchive, archivePath(dataDir, now), stamp),
         `restoring ${dataDir}`,
       );
       if (logDir !== dataDir)
         await executor.run(
-          restoreCommand(logDir, own.logArchive, archivePath(logDir, now)),
+          restoreCommand(logDir, own.logArchive, archivePath(logDir, now), stamp),
           `restoring ${logDir}`,
         );
       await switchTo(fleet, host, executor, paths);

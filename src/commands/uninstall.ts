@@ -15,6 +15,9 @@ import { removeProfileBlock } from '../render/profile.js';
 import type { HostExecutor } from '../run/executor.js';
 import { Fleet } from '../run/fleet.js';
 import { stepSummary } from '../ui/summary.js';
+import type { UpgradeRecord } from '../upgrade/host-state.js';
+import { upgradeLeftovers } from '../upgrade/leftovers.js';
+import { probeUpgrade } from '../upgrade/roll.js';
 import { finish, type HostOptions, lockedContext } from './common.js';
 
 export interface UninstallOptions extends HostOptions {
@@ -184,16 +187,20 @@ export async function uninstall(options: UninstallOptions): Promise<number> {
   await confirmPurge(inventory, options);
   const fleet = await Fleet.open(inventory, settings, hosts);
   try {
-    const seen = new Map<string, { found: Found; release: string | undefined }>();
+    const seen = new Map<
+      string,
+      { found: Found; release: string | undefined; record: UpgradeRecord | undefined }
+    >();
     await fleet.eachHostMarkingFailures(async (host, executor) => {
       const found = await look(executor);
       const release = checkedRelease(inventory, host.spec.name, found);
       checkHostLayout(inventory, host.spec, found.home, release);
-      seen.set(host.spec.name, { found, release });
+      const { record } = await probeUpgrade(executor, inventory.cluster);
+      seen.set(host.spec.name, { found, release, record });
     });
     fleet.refuseBadInput();
     await fleet.eachHostMarkingFailures(async (host, executor) => {
-      const { found, release } = seen.get(host.spec.name) ?? {};
+      const { found, release, record } = seen.get(host.spec.name) ?? {};
       if (!found) return;
       await fleet.runStep(host, 'stop', 'stop the server', async () => {
         if (!release) return { outcome: 'unchanged', detail: 'no release installed' };
@@ -202,11 +209,11 @@ export async function uninstall(options: UninstallOptions): Promise<number> {
           ? { outcome: 'changed', detail: executor.dryRun ? 'would stop' : 'stopped' }
           : { outcome: 'unchanged', detail: 'not running' };
       });
-      await fleet.applySteps(
-        host,
-        executor,
-        planUninstall(inventory, found, release, options.purgeData ?? false),
-      );
+      const purge = options.purgeData ?? false;
+      await fleet.applySteps(host, executor, [
+        ...planUninstall(inventory, found, release, purge),
+        ...upgradeLeftovers(inventory.cluster, found.home, record, release, purge),
+      ]);
     });
   } finally {
     await fleet.close();

@@ -22,6 +22,7 @@ export async function collectDrift(
       `h=$(${ZOOKEEPER_HOME_COMMAND})`,
       `echo @@zooCfg; [ -n "$h" ] && ${fileSection('"$h/conf/zoo.cfg"')}`,
       `echo @@myid; ${fileSection(shellPath(`${cluster.dataDir}/myid`))}`,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the remote shell's ${h##*/}, its base name
       'echo @@release; printf "%s\\n" "${h##*/}"',
     ].join('\n');
     const found = parseSections((await executor.probe(script)).stdout);

@@ -32,9 +32,10 @@ export function archiveCommand(dir: string, archive: string, stamp: string): str
 
 /**
  * Puts an archive back in place of a directory: the directory as it is now is moved aside (named
- * with its own zxid, never deleted), and the archive is copied in (links and log copies as above).
+ * with its own zxid and stamped, never deleted), and the archive is copied in (links and log copies
+ * as above).
  */
-export function restoreCommand(dir: string, archive: string, aside: string): string {
+export function restoreCommand(dir: string, archive: string, aside: string, stamp: string): string {
   return [
     'set -e',
     'umask 077',
@@ -47,6 +48,8 @@ export function restoreCommand(dir: string, archive: string, aside: string): str
     `rm -f -- "$dir.zkdeploy-partial/${ARCHIVE_STAMP}"`,
     `find "$dir.zkdeploy-partial" -type f -name 'log.*' -exec sh -c 'for f; do cp -p --sparse=always -- "$f" "$f.copy" && mv -f -- "$f.copy" "$f"; done' _ {} +`,
     'if [ -e "$dir" ]; then [ ! -e "$aside" ] || { echo "$aside is there already" >&2; exit 1; }; mv -- "$dir" "$aside"; fi',
+    // Set aside by zkdeploy: stamped like an archive, so a purge may take it and nothing else.
+    `if [ -d "$aside" ]; then printf '%s\\n' ${shellQuote(stamp)} > "$aside/${ARCHIVE_STAMP}"; fi`,
     'mv -- "$dir.zkdeploy-partial" "$dir"',
     'sync -f -- "$dir"',
   ].join('\n');

@@ -244,4 +244,23 @@ describe('upgrade and rollback', () => {
     assert.match(asAdmin(2, 'ls -d ~/zookeeper/data.zxid-*'), /data\.zxid-0x[0-9a-f]+$/m);
     assert.equal((await run('status')).code, 0);
   });
+
+  test('uninstall after an upgrade: both releases and the record go; --purge-data takes the stamped archives, nothing else', async (t) => {
+    if (!requireLab(t)) return;
+    asAdmin(3, 'mkdir -p ~/zookeeper/data.zxid-0xdead && echo mine > ~/zookeeper/data.zxid-0xdead/notes');
+    assert.match(asAdmin(3, 'ls ~/zookeeper'), /^apache-zookeeper-3\.8\.0-bin$/m);
+    const kept = await run('uninstall');
+    assert.equal(kept.code, 0, kept.stdout + kept.stderr);
+    const left = asAdmin(3, 'ls -A ~/zookeeper');
+    assert.doesNotMatch(left, /zookeeper-3\.4\.9|apache-zookeeper-3\.8\.0-bin|\.zkdeploy-upgrade/);
+    assert.match(left, /^data\.zxid-0x[0-9a-f]+$/m, 'the archives are data: kept without --purge-data');
+    const purged = await run('uninstall', '--purge-data', '--yes');
+    assert.equal(purged.code, 0, purged.stdout + purged.stderr);
+    assert.equal(
+      asAdmin(3, 'ls -A ~/zookeeper').trim(),
+      'data.zxid-0xdead',
+      'a purge went beyond what zkdeploy stamped',
+    );
+    assert.equal(asAdmin(3, 'cat ~/zookeeper/data.zxid-0xdead/notes').trim(), 'mine');
+  });
 });

@@ -479,4 +479,52 @@ export const MUTANTS: Mutant[] = [
     expect: '✖ an encrypted key: its passphrase is asked once',
     lab: true,
   },
+  {
+    id: 'upgrade-ignores-snapshotless-data',
+    claim:
+      'the roll starts a server whose data has no snapshot once with snapshot.trust.empty, so 3.5+ loads it',
+    edits: [
+      {
+        file: 'src/upgrade/roll.ts',
+        from: 'facts.snapshots.length === 0 &&',
+        to: 'facts.snapshots.length < 0 &&',
+      },
+    ],
+    test: 'dist/test/e2e/upgrade.test.js',
+    only: ['3.4.9 → 3.8.0 and back'],
+    expect: '✖ 3.4.9 → 3.8.0 and back',
+    because: 'No snapshot found, but there are log entries',
+    lab: true,
+  },
+  {
+    id: 'rollback-rolls-over-unreadable-log',
+    claim:
+      'a rollback whose old release cannot load what the new one wrote restores the archives, after saying what is lost, never rolls onto it',
+    edits: [
+      {
+        file: 'src/commands/rollback.ts',
+        from: 'const mustRestore = scans.some(',
+        to: 'const mustRestore = false && scans.some(',
+      },
+    ],
+    test: 'dist/test/e2e/upgrade.test.js',
+    only: ['3.4.9 → 3.8.0 and back', 'a server that cannot start', '3.8.0 wrote what 3.4.9 cannot load'],
+    expect: '✖ 3.8.0 wrote what 3.4.9 cannot load',
+    lab: true,
+  },
+  {
+    id: 'purge-takes-unstamped-archives',
+    claim: 'a purge takes only the archives zkdeploy stamped, never a directory that merely looks like one',
+    edits: [
+      {
+        file: 'src/upgrade/leftovers.ts',
+        from: 'if [ -d "$a" ] && [ -f "$a/${ARCHIVE_STAMP}" ]; then',
+        to: 'if [ -d "$a" ]; then',
+      },
+    ],
+    test: 'dist/test/e2e/upgrade.test.js',
+    expect: '✖ uninstall after an upgrade',
+    because: 'a purge went beyond what zkdeploy stamped',
+    lab: true,
+  },
 ];

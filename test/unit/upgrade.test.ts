@@ -321,7 +321,7 @@ describe('archives', () => {
   });
 
   test('a restore moves what is there aside and never deletes it', () => {
-    const command = restoreCommand('/d/data', '/d/data.zxid-0x1', '/d/data.zxid-0x9');
+    const command = restoreCommand('/d/data', '/d/data.zxid-0x1', '/d/data.zxid-0x9', 'set aside');
     assert.match(command, /mv -- "\$dir" "\$aside"/);
     assert.doesNotMatch(command.replace('rm -rf -- "$dir.zkdeploy-partial"', ''), /rm -rf/);
   });
