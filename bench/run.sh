@@ -129,6 +129,17 @@ for _ in $(seq "$RUNS"); do
   timed plan "$ZK" plan
 done
 for _ in $(seq "$RUNS"); do timed restart "$ZK" restart; done
+# Upgrade 3.4.9 → 3.8.0 and back under a live writer (issue 17): each command's time and the longest
+# time without a leader (srvr every 50 ms), as the end-to-end test reports them.
+for _ in $(seq "$RUNS"); do
+  out=$(node --test --test-reporter=spec --test-name-pattern='and back' dist/test/e2e/upgrade.test.js 2>&1) ||
+    { printf '%s\n' "$out" >&2; exit 1; }
+  figures=$(grep -o 'upgrade: [0-9.]* s, .*' <<<"$out" | head -n1)
+  record upgrade "$(sed -n 's/^upgrade: \([0-9.]*\) s,.*/\1/p' <<<"$figures")"
+  record upgrade_gap "$(sed -n 's/^upgrade: .* without a leader \([0-9]*\) ms; rollback.*/\1/p' <<<"$figures" | awk '{ print $1 / 1000 }')"
+  record rollback "$(sed -n 's/.*; rollback: \([0-9.]*\) s,.*/\1/p' <<<"$figures")"
+  record rollback_gap "$(sed -n 's/.*; rollback: .* without a leader \([0-9]*\) ms$/\1/p' <<<"$figures" | awk '{ print $1 / 1000 }')"
+done
 for _ in $(seq 10); do timed help "$ZK" --help; done
 
 # Scale: install without start, and status, on 5, 10 and 20 hosts (user+sys CPU of zkdeploy too).
@@ -185,6 +196,10 @@ $(row "zkdeploy no-op install (deployed, running)" noop)
 $(row "zkdeploy status" status)
 $(row "zkdeploy plan" plan)
 $(row "zkdeploy restart (rolling, leader last)" restart)
+$(row "zkdeploy upgrade 3.4.9 → 3.8.0 (rolling, under ~40 writes/s)" upgrade)
+$(row "  longest without a leader during it" upgrade_gap)
+$(row "zkdeploy rollback 3.8.0 → 3.4.9 (rolling, under ~40 writes/s)" rollback)
+$(row "  longest without a leader during it" rollback_gap)
 $(row "zkdeploy --help" help)
 $(row "install, 5 hosts (no start)" install_5)
 $(row "install, 10 hosts" install_10)
@@ -213,6 +228,8 @@ $(verdict "status <= 0.8 s" "$(median status)" 0.8)
 $(verdict "plan <= 1.0 s" "$(median plan)" 1.0)
 $(verdict "status 20 / 5 hosts <= 2" "$(ratio "$(median status_20)" "$(median status_5)")" 2)
 $(verdict "--help <= 0.15 s" "$(median help)" 0.15)
+$(verdict "upgrade: longest without a leader <= 2 s (issue 17, the worst run)" "$(stats upgrade_gap | awk '{ print $3 }')" 2)
+$(verdict "rollback: longest without a leader <= 2 s (issue 17, the worst run)" "$(stats rollback_gap | awk '{ print $3 }')" 2)
 $(verdict "peak RSS <= 150 MB" "$rss_mb" 150)
 EOF
 )

@@ -4,6 +4,7 @@
 // finishes it; a rollback that 3.4.9 cannot load restores the archives, after saying what is lost.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { labSuite } from '../helpers/cli.js';
@@ -13,9 +14,12 @@ import {
   hostName,
   hostNumbers,
   inHost,
+  inSystemdHost,
+  labKey,
   labTarball,
   lzyHosts,
   requireLab,
+  systemdHost,
 } from '../helpers/lab.js';
 import { childrenOnEachServer, startLiveWriter, type WriterReport } from '../helpers/live-writer.js';
 import { labScript, repoRoot } from '../helpers/paths.js';
@@ -54,7 +58,7 @@ async function assertNothingLost(report: WriterReport, path: string): Promise<vo
 }
 
 describe('upgrade and rollback', () => {
-  const { run } = labSuite();
+  const { run, cwd } = labSuite();
 
   test('3.4.9 → 3.8.0 and back, each under ~40 writes/s: no write fails, none is lost on any server, the leader last', async (t) => {
     if (!requireLab(t)) return;
@@ -83,7 +87,9 @@ describe('upgrade and rollback', () => {
       'the dry run changed a server',
     );
 
+    const upStarted = Date.now();
     const up = await run('upgrade', '-t', target);
+    const upSeconds = (Date.now() - upStarted) / 1000;
     const upReport = await writer.stop();
     upReport.client.close();
     assert.equal(up.code, 0, up.stdout + up.stderr);
@@ -120,7 +126,9 @@ describe('upgrade and rollback', () => {
     assert.match(again.stdout, /every server runs 3\.8\.0 already: nothing to do/);
 
     const back = await startLiveWriter('/rollback-test');
+    const downStarted = Date.now();
     const down = await run('rollback');
+    const downSeconds = (Date.now() - downStarted) / 1000;
     const backReport = await back.stop();
     backReport.client.close();
     assert.equal(down.code, 0, down.stdout + down.stderr);
@@ -156,7 +164,7 @@ describe('upgrade and rollback', () => {
       ['install', 'upgrade', 'upgrade', 'rollback'],
     );
     t.diagnostic(
-      `upgrade: ${upReport.acked.length} writes, 0 failed, 0 lost, ${upReport.connectionLosses.length} ConnectionLoss retried, longest without a leader ${upReport.longestLeaderGap} ms; rollback: ${backReport.acked.length} writes, 0 failed, 0 lost, ${backReport.connectionLosses.length} retried, longest without a leader ${backReport.longestLeaderGap} ms`,
+      `upgrade: ${upSeconds.toFixed(1)} s, ${upReport.acked.length} writes, 0 failed, 0 lost, ${upReport.connectionLosses.length} ConnectionLoss retried, longest without a leader ${upReport.longestLeaderGap} ms; rollback: ${downSeconds.toFixed(1)} s, ${backReport.acked.length} writes, 0 failed, 0 lost, ${backReport.connectionLosses.length} retried, longest without a leader ${backReport.longestLeaderGap} ms`,
     );
   });
 
@@ -262,5 +270,43 @@ describe('upgrade and rollback', () => {
       'a purge went beyond what zkdeploy stamped',
     );
     assert.equal(asAdmin(3, 'cat ~/zookeeper/data.zxid-0xdead/notes').trim(), 'mine');
+  });
+
+  test('under systemd: the unit follows the release, up to 3.8.0 and back, every server supervised throughout', async (t) => {
+    if (!requireLab(t)) return;
+    systemdHost('up', '3');
+    try {
+      const addresses = [50, 51, 52].map(hostIp);
+      const inventoryFile = join(cwd, 'systemd-upgrade.yaml');
+      writeFileSync(
+        inventoryFile,
+        `service: systemd\nssh:\n  user: admin\n  identity: ${labKey}\nzookeeper:\n  javaHome: /usr/lib/jvm/java-17-openjdk-amd64\n  tarball: ${old}\nhosts:\n${addresses.map((a) => `  - ${a}`).join('\n')}\n`,
+      );
+      const installed = await run('install', '-i', inventoryFile, '--start');
+      assert.equal(installed.code, 0, installed.stdout + installed.stderr);
+      const underSystemd = async (version: string) => {
+        const now = JSON.parse((await run('status', '--json', '-i', inventoryFile)).stdout) as {
+          healthy: boolean;
+          hosts: { service?: string; version?: string }[];
+        };
+        assert.ok(now.healthy, JSON.stringify(now));
+        assert.deepEqual(
+          now.hosts.map((h) => `${h.service} ${h.version}`),
+          addresses.map(() => `systemd ${version}`),
+        );
+      };
+      const execStart = () =>
+        inSystemdHost('LZY-S1', 'grep ^ExecStart= /etc/systemd/system/zookeeper.service');
+      const up = await run('upgrade', '-i', inventoryFile, '-t', target);
+      assert.equal(up.code, 0, up.stdout + up.stderr);
+      await underSystemd('3.8.0');
+      assert.match(execStart(), /apache-zookeeper-3\.8\.0-bin\/bin\/zkServer\.sh/);
+      const back = await run('rollback', '-i', inventoryFile);
+      assert.equal(back.code, 0, back.stdout + back.stderr);
+      await underSystemd('3.4.9');
+      assert.match(execStart(), /zookeeper-3\.4\.9\/bin\/zkServer\.sh/);
+    } finally {
+      systemdHost('down');
+    }
   });
 });
