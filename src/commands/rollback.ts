@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { UsageError } from '../errors.js';
 import { onInterrupt } from '../interrupt.js';
+import { rememberRollback } from '../inventory/memory.js';
 import { collectStatus } from '../ops/ensemble-status.js';
 import { startServer, stopServer, waitUntilServing } from '../ops/lifecycle.js';
 import { rollOneAtATime, waitForSync } from '../ops/rolling.js';
@@ -233,6 +234,7 @@ export async function rollback(options: RollbackOptions): Promise<number> {
     unregister();
     await fleet.close();
   }
+  if (!options.dryRun && fleet.failed.length === 0) rememberRollback(inventory.path);
   if (order.length > 0) process.stdout.write(`${color.bold('order:')} ${order.join(' → ')}\n\n`);
   process.stdout.write(stepSummary(options.dryRun ? 'rollback --dry-run' : 'rollback', fleet));
   process.stdout.write(status);

@@ -1,6 +1,7 @@
 import { runChecks } from '../check/run.js';
 import { InputError, UsageError } from '../errors.js';
 import { onInterrupt } from '../interrupt.js';
+import { rememberUpgrade } from '../inventory/memory.js';
 import { collectDrift } from '../ops/config-drift.js';
 import { collectStatus } from '../ops/ensemble-status.js';
 import { rollOneAtATime } from '../ops/rolling.js';
@@ -151,6 +152,7 @@ export async function upgrade(options: UpgradeOptions): Promise<number> {
     unregister();
     await fleet.close();
   }
+  if (!options.dryRun && fleet.failed.length === 0) rememberUpgrade(inventory.path, tarball.path);
   if (order.length > 0) process.stdout.write(`${color.bold('order:')} ${order.join(' → ')}\n\n`);
   process.stdout.write(stepSummary(options.dryRun ? 'upgrade --dry-run' : 'upgrade', fleet));
   process.stdout.write(status);

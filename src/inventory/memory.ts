@@ -11,6 +11,8 @@ import { basename, extname, join } from 'node:path';
 export interface Remembered {
   inventory: string;
   tarball: string;
+  /** The tarball an upgrade moved the ensemble from: what a rollback makes the remembered one again. */
+  previous?: string | undefined;
 }
 
 /** One ensemble the user installed: named after its inventory file (lzy.yaml → lzy). */
@@ -59,7 +61,9 @@ function writeAtomically(file: string, text: string): void {
 /** The last install's inventory and tarball in this directory, if any. */
 export function rememberedHere(cwd = process.cwd()): Remembered | undefined {
   const value = readJson(join(cwd, HERE));
-  return isRemembered(value) ? { inventory: value.inventory, tarball: value.tarball } : undefined;
+  if (!isRemembered(value)) return undefined;
+  const previous = typeof value.previous === 'string' ? value.previous : undefined;
+  return { inventory: value.inventory, tarball: value.tarball, ...(previous ? { previous } : {}) };
 }
 
 /** Every ensemble this user installed, the most recently installed last. */
@@ -93,7 +97,30 @@ export function rememberInstall(what: Remembered, cwd = process.cwd()): void {
 
 /** The tarball an earlier install used with this inventory: here first, then the user's. */
 export function rememberedTarball(inventoryPath: string, cwd = process.cwd()): string | undefined {
+  return rememberedFor(inventoryPath, cwd)?.tarball;
+}
+
+/** What an earlier install or upgrade with this inventory remembered: here first, then the user's. */
+export function rememberedFor(inventoryPath: string, cwd = process.cwd()): Remembered | undefined {
   const here = rememberedHere(cwd);
-  if (here?.inventory === inventoryPath) return here.tarball;
-  return rememberedEnsembles().find((e) => e.inventory === inventoryPath)?.tarball;
+  if (here?.inventory === inventoryPath) return here;
+  return rememberedEnsembles().find((e) => e.inventory === inventoryPath);
+}
+
+/**
+ * After an upgrade: the new release is the one later commands use without --tarball (an install
+ * with the old one would switch the servers back behind the upgrade's back), the old one is kept
+ * for a rollback. After a rollback: the old one again.
+ */
+export function rememberUpgrade(inventoryPath: string, tarball: string, cwd = process.cwd()): void {
+  const before = rememberedFor(inventoryPath, cwd)?.tarball;
+  rememberInstall(
+    { inventory: inventoryPath, tarball, ...(before && before !== tarball ? { previous: before } : {}) },
+    cwd,
+  );
+}
+
+export function rememberRollback(inventoryPath: string, cwd = process.cwd()): void {
+  const previous = rememberedFor(inventoryPath, cwd)?.previous;
+  if (previous) rememberInstall({ inventory: inventoryPath, tarball: previous }, cwd);
 }

@@ -7,7 +7,13 @@ import { join } from 'node:path';
 import { after, beforeEach, describe, test } from 'node:test';
 import { InputError } from '../../src/errors.js';
 import { resolveInventoryPath } from '../../src/inventory/load.js';
-import { rememberedEnsembles, rememberedTarball, rememberInstall } from '../../src/inventory/memory.js';
+import {
+  rememberedEnsembles,
+  rememberedTarball,
+  rememberInstall,
+  rememberRollback,
+  rememberUpgrade,
+} from '../../src/inventory/memory.js';
 import { discoverTarball, type Place } from '../../src/tarball/discover.js';
 
 const root = mkdtempSync(join(tmpdir(), 'zkdeploy-remembered-'));
@@ -125,5 +131,16 @@ describe('the inventory an earlier install used', () => {
     const cwd = freshDir('cwd');
     const local = touch(cwd, 'lzy');
     assert.deepEqual(resolveInventoryPath('lzy', cwd), { path: local, from: 'flag' });
+  });
+
+  test('an upgrade makes its release the remembered one, keeping the old for a rollback, which brings it back', () => {
+    const inventory = touch(freshDir('u'), 'lzy.yaml');
+    const cwd = freshDir('cwd');
+    rememberInstall({ inventory, tarball: '/t/zookeeper-3.4.9.tar.gz' }, cwd);
+    rememberUpgrade(inventory, '/t/apache-zookeeper-3.8.0-bin.tar.gz', cwd);
+    assert.equal(rememberedTarball(inventory, cwd), '/t/apache-zookeeper-3.8.0-bin.tar.gz');
+    assert.equal(rememberedTarball(inventory, freshDir('elsewhere')), '/t/apache-zookeeper-3.8.0-bin.tar.gz');
+    rememberRollback(inventory, cwd);
+    assert.equal(rememberedTarball(inventory, cwd), '/t/zookeeper-3.4.9.tar.gz');
   });
 });
