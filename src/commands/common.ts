@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ExitCode, InputError, UsageError, ZkdeployError } from '../errors.js';
+import { onInterrupt } from '../interrupt.js';
 import { didYouMean } from '../inventory/did-you-mean.js';
 import { expandLocalHome, loadInventory, resolveInventoryPath } from '../inventory/load.js';
 import { rememberedTarball } from '../inventory/memory.js';
@@ -10,8 +11,10 @@ import { appendHistory } from '../run/history.js';
 import { lockInventory } from '../run/lock.js';
 import { loadSshConfig } from '../ssh/ssh-config.js';
 import { discoverTarball, releasePlaces } from '../tarball/discover.js';
+import { color } from '../ui/colors.js';
 import { progressView } from '../ui/progress-view.js';
 import { askHidden } from '../ui/prompt.js';
+import { stepSummary } from '../ui/summary.js';
 import { renderRefusals } from '../ui/upgrade-view.js';
 import type { Refusal } from '../upgrade/preflight.js';
 
@@ -205,4 +208,26 @@ export function refuse(command: string, refusals: Refusal[]): never {
     refusals.every((r) => r.badInput) ? ExitCode.badInput : ExitCode.failed,
     'fix what each line above names, then run it again',
   );
+}
+
+/** What Ctrl-C during an upgrade or rollback leaves, and how to go on, said as it happens. */
+export function explainInterrupt(command: 'upgrade' | 'rollback'): () => void {
+  return onInterrupt(() => {
+    process.stderr.write(
+      `zkdeploy: ${command} interrupted: a server may be left stopped or switched; \`zkdeploy ${command}\` again continues where it stopped\n`,
+    );
+  });
+}
+
+/** How a rolling command ends: the order it took, the summary, the ensemble's status, its exit code. */
+export function endRolling(
+  command: string,
+  fleet: Fleet,
+  outcome: { order: string[]; status?: string; dryRun?: boolean | undefined },
+): number {
+  if (outcome.order.length > 0)
+    process.stdout.write(`${color.bold('order:')} ${outcome.order.join(' → ')}\n\n`);
+  process.stdout.write(stepSummary(outcome.dryRun ? `${command} --dry-run` : command, fleet));
+  process.stdout.write(outcome.status ?? '');
+  return finish(command, fleet, outcome.dryRun);
 }

@@ -6,11 +6,9 @@ import { startServer, stopServer, waitUntilServing } from '../ops/lifecycle.js';
 import { rollOneAtATime, waitForSync } from '../ops/rolling.js';
 import { findZookeeperHome } from '../ops/server-host.js';
 import { Fleet, type FleetHost } from '../run/fleet.js';
-import { color } from '../ui/colors.js';
 import { renderStatus } from '../ui/status-view.js';
-import { stepSummary } from '../ui/summary.js';
 import { judgeHealth } from '../zk/health.js';
-import { finish, type HostOptions, lockedContext } from './common.js';
+import { endRolling, type HostOptions, lockedContext } from './common.js';
 
 export interface RestartOptions extends HostOptions {
   timeout?: number;
@@ -110,7 +108,5 @@ export async function restart(options: RestartOptions): Promise<number> {
     unregister();
     await fleet.close();
   }
-  if (order.length > 0) process.stdout.write(`${color.bold('order:')} ${order.join(' → ')}\n\n`);
-  process.stdout.write(stepSummary(options.dryRun ? 'restart --dry-run' : 'restart', fleet));
-  return finish('restart', fleet, options.dryRun);
+  return endRolling('restart', fleet, { order, dryRun: options.dryRun });
 }

@@ -1,6 +1,5 @@
 import { createInterface } from 'node:readline/promises';
 import { UsageError } from '../errors.js';
-import { onInterrupt } from '../interrupt.js';
 import { rememberRollback } from '../inventory/memory.js';
 import { collectStatus } from '../ops/ensemble-status.js';
 import { startServer, stopServer, waitUntilServing } from '../ops/lifecycle.js';
@@ -12,7 +11,6 @@ import type { HostExecutor } from '../run/executor.js';
 import { Fleet, type FleetHost } from '../run/fleet.js';
 import { color } from '../ui/colors.js';
 import { startedStatus } from '../ui/status-view.js';
-import { stepSummary } from '../ui/summary.js';
 import { renderPreflight } from '../ui/upgrade-view.js';
 import { archivePath, restoreCommand } from '../upgrade/archive.js';
 import type { UpgradeFacts, UpgradeRecord } from '../upgrade/host-state.js';
@@ -21,7 +19,15 @@ import { preflightRollback } from '../upgrade/rollback-preflight.js';
 import { lastZxid, logsAfter, readLogs } from '../upgrade/txn-logs.js';
 import { unreadableTypes } from '../zk/release.js';
 import { hexZxid } from '../zk/txn-log.js';
-import { finish, type HostOptions, lockedContext, refuse, refuseHostsOption } from './common.js';
+import {
+  endRolling,
+  explainInterrupt,
+  finish,
+  type HostOptions,
+  lockedContext,
+  refuse,
+  refuseHostsOption,
+} from './common.js';
 
 export interface RollbackOptions extends HostOptions {
   yes?: boolean;
@@ -145,11 +151,7 @@ export async function rollback(options: RollbackOptions): Promise<number> {
   const fleet = await Fleet.open(inventory, settings);
   let order: string[] = [];
   let status = '';
-  const unregister = onInterrupt(() => {
-    process.stderr.write(
-      'zkdeploy: rollback interrupted: a server may be left stopped or switched; `zkdeploy rollback` again continues\n',
-    );
-  });
+  const unregister = explainInterrupt('rollback');
   try {
     const facts = new Map<string, UpgradeFacts>();
     const [rows] = await Promise.all([
@@ -235,8 +237,5 @@ export async function rollback(options: RollbackOptions): Promise<number> {
     await fleet.close();
   }
   if (!options.dryRun && fleet.failed.length === 0) rememberRollback(inventory.path);
-  if (order.length > 0) process.stdout.write(`${color.bold('order:')} ${order.join(' → ')}\n\n`);
-  process.stdout.write(stepSummary(options.dryRun ? 'rollback --dry-run' : 'rollback', fleet));
-  process.stdout.write(status);
-  return finish('rollback', fleet, options.dryRun);
+  return endRolling('rollback', fleet, { order, status, dryRun: options.dryRun });
 }

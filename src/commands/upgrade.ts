@@ -1,6 +1,5 @@
 import { runChecks } from '../check/run.js';
 import { InputError, UsageError } from '../errors.js';
-import { onInterrupt } from '../interrupt.js';
 import { rememberUpgrade } from '../inventory/memory.js';
 import { collectDrift } from '../ops/config-drift.js';
 import { collectStatus } from '../ops/ensemble-status.js';
@@ -14,12 +13,20 @@ import { planHost } from '../run/plan-host.js';
 import { inspectTarball } from '../tarball/inspect.js';
 import { color } from '../ui/colors.js';
 import { startedStatus } from '../ui/status-view.js';
-import { stepSummary } from '../ui/summary.js';
 import { renderPreflight } from '../ui/upgrade-view.js';
 import type { UpgradeFacts } from '../upgrade/host-state.js';
 import { type PreflightHost, preflightUpgrade } from '../upgrade/preflight.js';
 import { probeUpgrade, rollHost } from '../upgrade/roll.js';
-import { finish, type HostOptions, lockedContext, refuse, refuseHostsOption, tarballPath } from './common.js';
+import {
+  endRolling,
+  explainInterrupt,
+  finish,
+  type HostOptions,
+  lockedContext,
+  refuse,
+  refuseHostsOption,
+  tarballPath,
+} from './common.js';
 
 export interface UpgradeOptions extends HostOptions {
   tarball?: string;
@@ -61,11 +68,7 @@ export async function upgrade(options: UpgradeOptions): Promise<number> {
   const fleet = await Fleet.open(inventory, settings);
   let order: string[] = [];
   let status = '';
-  const unregister = onInterrupt(() => {
-    process.stderr.write(
-      'zkdeploy: upgrade interrupted: a server may be left stopped or switched; `zkdeploy upgrade` again continues where it stopped\n',
-    );
-  });
+  const unregister = explainInterrupt('upgrade');
   try {
     const plans = new Map<string, PlannedStep[]>();
     const facts = new Map<string, UpgradeFacts>();
@@ -153,8 +156,5 @@ export async function upgrade(options: UpgradeOptions): Promise<number> {
     await fleet.close();
   }
   if (!options.dryRun && fleet.failed.length === 0) rememberUpgrade(inventory.path, tarball.path);
-  if (order.length > 0) process.stdout.write(`${color.bold('order:')} ${order.join(' → ')}\n\n`);
-  process.stdout.write(stepSummary(options.dryRun ? 'upgrade --dry-run' : 'upgrade', fleet));
-  process.stdout.write(status);
-  return finish('upgrade', fleet, options.dryRun);
+  return endRolling('upgrade', fleet, { order, status, dryRun: options.dryRun });
 }

@@ -46,6 +46,13 @@ export interface Preflight {
   fromVersion: string | undefined;
 }
 
+/** A host the preflight could not ask: its connection's error and fix. */
+export const unreached = (status: HostStatus): Refusal => ({
+  host: status.name,
+  message: status.error ?? 'not reached',
+  fix: status.fix ?? 'every host must be reached: the ensemble changes as a whole',
+});
+
 const serving = (mode: string) => (SERVING_MODES as readonly string[]).includes(mode);
 
 /** The zoo.cfg settings in effect: zkdeploy's defaults under the inventory's own. */
@@ -72,11 +79,7 @@ export function preflightUpgrade(
   for (const host of hosts) {
     const { facts, status } = host;
     if (!facts) {
-      refusals.push({
-        host: host.name,
-        message: status.error ?? 'not reached',
-        fix: status.fix ?? 'every host must be reached for an upgrade',
-      });
+      refusals.push(unreached(status));
       continue;
     }
     const onTarget = facts.zookeeperHome === host.targetHome;

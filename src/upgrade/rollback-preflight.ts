@@ -5,7 +5,7 @@ import { FILE_NAME } from '../remote/safe-values.js';
 import { SERVING_MODES } from '../zk/health.js';
 import { archivePath } from './archive.js';
 import type { UpgradeFacts, UpgradeRecord } from './host-state.js';
-import type { HostRoll, Refusal } from './preflight.js';
+import { type HostRoll, type Refusal, unreached } from './preflight.js';
 
 export interface RollbackPreflight {
   refusals: Refusal[];
@@ -41,11 +41,7 @@ export function preflightRollback(
   for (const host of hosts) {
     const { facts, status } = host;
     if (!facts) {
-      refusals.push({
-        host: host.name,
-        message: status.error ?? 'not reached',
-        fix: status.fix ?? 'every host must be reached',
-      });
+      refusals.push(unreached(status));
       continue;
     }
     const own = facts.record;
@@ -97,9 +93,6 @@ export function preflightRollback(
         fix: 'zkdeploy status shows what runs where',
       });
       continue;
-    }
-    if (!up && action === 'roll' && status.mode === 'unreachable') {
-      refusals.push({ host: host.name, message: 'not reached', fix: 'every host must be reached' });
     }
     rolls.push({
       name: host.name,
