@@ -519,7 +519,7 @@ export const MUTANTS: Mutant[] = [
       {
         file: 'src/upgrade/leftovers.ts',
         from: 'if [ -d "$a" ] && [ -f "$a/${ARCHIVE_STAMP}" ]; then',
-        to: 'if [ -d "$a" ]; then',
+        to: 'if [ -d "$a" ] || [ -f "$a/${ARCHIVE_STAMP}" ]; then',
       },
     ],
     test: 'dist/test/e2e/upgrade.test.js',
