@@ -161,6 +161,20 @@ const COMMANDS: CommandSpec[] = [
     load: async () => (await import('./commands/rollback.js')).rollback,
   },
   {
+    name: 'scale',
+    description: "change the servers to the inventory's, one at a time: in first, then out, leader last",
+    connects: true,
+    options: [
+      option(
+        '-t, --tarball <file>',
+        'the release new servers get (default: the one the ensemble was installed with)',
+      ),
+      seconds('how long each server may take to stop, serve again and sync', 60),
+      dryRun('show the steps with their quorum arithmetic, change nothing'),
+    ],
+    load: async () => (await import('./commands/scale.js')).scale,
+  },
+  {
     name: 'uninstall',
     description: 'stop the servers, remove the release and the profile block; data is kept',
     connects: true,

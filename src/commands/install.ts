@@ -1,6 +1,7 @@
 import { runChecks } from '../check/run.js';
 import { ExitCode, ZkdeployError } from '../errors.js';
 import { rememberInstall } from '../inventory/memory.js';
+import { membershipChange } from '../membership/change.js';
 import { startStep } from '../ops/start-step.js';
 import { checkLayout } from '../plan/install-plan.js';
 import { hostPaths } from '../plan/probe.js';
@@ -9,6 +10,7 @@ import { Fleet } from '../run/fleet.js';
 import { planHost } from '../run/plan-host.js';
 import { inspectTarball } from '../tarball/inspect.js';
 import { renderCheck } from '../ui/check-view.js';
+import { renderMembership } from '../ui/membership-view.js';
 import { startedStatus } from '../ui/status-view.js';
 import { stepSummary } from '../ui/summary.js';
 import { finish, type InstallOptions, lockedContext, tarballPath } from './common.js';
@@ -36,6 +38,16 @@ export async function install(options: InstallOptions): Promise<number> {
       plans.set(host.spec.name, await planHost(executor, inventory, host.spec, tarball, paths));
     });
     fleet.refuseBadInput();
+    const membership = await membershipChange(fleet);
+    if (membership) {
+      await fleet.close();
+      process.stdout.write(renderMembership(membership));
+      throw new ZkdeployError(
+        `install refused: the inventory changes the running ensemble's servers (${membership.from.length} → ${membership.to.length}), which install never rewrites on a running ensemble; nothing was changed`,
+        ExitCode.failed,
+        'zkdeploy scale makes the change one server at a time (zkdeploy scale --dry-run shows its steps)',
+      );
+    }
     const nothingToChange =
       fleet.failed.length === 0 &&
       [...plans.values()].every((steps) => steps.every((s) => !s.change && !s.failure));

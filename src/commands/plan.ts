@@ -1,10 +1,13 @@
 import { ExitCode } from '../errors.js';
+import { type MembershipChange, membershipChange } from '../membership/change.js';
 import { askFourLetterWord } from '../ops/four-letter.js';
 import { checkLayout } from '../plan/install-plan.js';
 import { hostPaths } from '../plan/probe.js';
 import { Fleet } from '../run/fleet.js';
 import { planHost } from '../run/plan-host.js';
 import { inspectTarball } from '../tarball/inspect.js';
+import { color } from '../ui/colors.js';
+import { renderMembership } from '../ui/membership-view.js';
 import { type HostPlan, planJson, renderPlan } from '../ui/plan-view.js';
 import { parseSrvr } from '../zk/srvr.js';
 import { type InstallOptions, readContext, tarballPath } from './common.js';
@@ -20,6 +23,7 @@ export async function plan(options: InstallOptions & { json?: boolean }): Promis
   const paths = hostPaths(inventory.cluster, tarball.fileName, tarball.topDir);
   const fleet = await Fleet.open(inventory, settings, hosts);
   const plans = new Map<string, HostPlan>();
+  let membership: MembershipChange | undefined;
   try {
     await fleet.eachHostMarkingFailures(async (host, executor) => {
       const steps = await planHost(executor, inventory, host.spec, tarball, paths);
@@ -28,6 +32,7 @@ export async function plan(options: InstallOptions & { json?: boolean }): Promis
       plans.set(host.spec.name, { name: host.spec.name, steps, server: mode, error: undefined });
     });
     fleet.refuseBadInput();
+    membership = await membershipChange(fleet);
   } finally {
     await fleet.close();
   }
@@ -40,7 +45,12 @@ export async function plan(options: InstallOptions & { json?: boolean }): Promis
         error: h.error?.message ?? 'no answer',
       },
   );
-  process.stdout.write(options.json ? planJson(all) : renderPlan(all));
+  if (membership && !options.json) process.stdout.write(renderMembership(membership));
+  process.stdout.write(options.json ? planJson(all, membership) : renderPlan(all));
+  if (membership && !options.json)
+    process.stdout.write(
+      `${color.yellow('the servers change: zkdeploy scale makes that change, one server at a time; install refuses it while the ensemble runs')}\n`,
+    );
   if (fleet.failed.length > 0) return ExitCode.failed;
-  return all.some((p) => p.steps.some((s) => s.change)) ? ExitCode.no : ExitCode.ok;
+  return membership || all.some((p) => p.steps.some((s) => s.change)) ? ExitCode.no : ExitCode.ok;
 }

@@ -65,6 +65,19 @@ export function whole(min: number, max: number) {
   );
 }
 
+/** true or false, or nothing. */
+function yesNo() {
+  return z.preprocess(
+    absentIfNull,
+    z
+      .boolean({
+        error: (issue) =>
+          problemText(`must be true or false, not ${describe(issue.input)}`, 'write true or false'),
+      })
+      .optional(),
+  );
+}
+
 /** A mapping with exactly these keys (an unknown one is named, with a did-you-mean), or nothing. */
 function section<T extends z.core.$ZodLooseShape>(shape: T) {
   return z.preprocess(
@@ -93,6 +106,8 @@ const HOST_SHAPE = {
   proxyJump: text(PROXY_JUMP, 'jump host list such as admin@bastion:22,gw2 (or none)'),
   myid: whole(1, 255),
   javaHome: text(JAVA_HOME, 'absolute path'),
+  /** A non-voting server (server.N=…:observer, peerType=observer): reads scale, the quorum does not grow. */
+  observer: yesNo(),
 };
 
 const ZOOKEEPER_SHAPE = {

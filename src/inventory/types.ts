@@ -23,6 +23,8 @@ export interface HostSpec {
   myid: number;
   /** Where Java lives on this host (its JAVA_HOME), when not zookeeper.javaHome. */
   javaHome?: string | undefined;
+  /** A non-voting observer: it serves reads and forwards writes, and never counts for the quorum. */
+  observer?: boolean | undefined;
 }
 
 /**

@@ -215,6 +215,7 @@ function readHosts(r: Problems, list: InventoryDocument['hosts']): HostSpec[] {
         proxyJump: host.proxyJump,
         myid: host.myid ?? index + 1,
         javaHome: host.javaHome,
+        ...(host.observer ? { observer: true } : {}),
       },
     ];
   });

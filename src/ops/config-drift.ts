@@ -31,7 +31,7 @@ export async function collectDrift(
       name: host.spec.name,
       zooCfg: decodeFileSection(found.get('zooCfg')),
       myid: decodeFileSection(found.get('myid')),
-      expectedZooCfg: renderZooCfg(cluster, hosts, home),
+      expectedZooCfg: renderZooCfg(cluster, hosts, home, host.spec),
       expectedMyid: host.spec.myid,
       release: found.get('release') || undefined,
     });

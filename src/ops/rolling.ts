@@ -17,13 +17,20 @@ export function nextToRestart(
  * Waits until every host serves again and the leader counts every follower as synced (`mntr`, where
  * the version and whitelist allow; else one leader and all followers serving is enough).
  */
-export async function waitForSync(fleet: Fleet, deadline: number): Promise<string> {
-  const followersWanted = fleet.hosts.length - 1;
+export async function waitForSync(
+  fleet: Fleet,
+  deadline: number,
+  /** The ensemble's servers, when not every host of the fleet (during a membership change). */
+  members: readonly string[] = fleet.hosts.map((h) => h.spec.name),
+): Promise<string> {
+  const observers = fleet.hosts.filter((h) => h.spec.observer && members.includes(h.spec.name)).length;
+  const followersWanted = members.length - observers - 1;
   for (;;) {
-    const rows = await collectStatus(fleet);
+    const rows = (await collectStatus(fleet)).filter((r) => members.includes(r.name));
     const leader = rows.find((r) => r.mode === 'leader');
     const followers = rows.filter((r) => r.mode === 'follower').length;
-    if (leader && followers === followersWanted) {
+    const observing = rows.filter((r) => r.mode === 'observer').length;
+    if (leader && followers === followersWanted && observing === observers) {
       const executor = fleet.hosts.find((h) => h.spec.name === leader.name)?.executor;
       const answer = executor
         ? await askFourLetterWord(executor, fleet.inventory.cluster.clientPort, 'mntr', 1000)

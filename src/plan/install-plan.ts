@@ -207,7 +207,7 @@ function confSteps(
   const javaHome = javaHomeOf(host, cluster) ?? (facts.javaOnPath ? undefined : facts.javaHomeFromLogin);
   return [
     fileStep('zoo.cfg', 'conf/zoo.cfg', abs(paths.files.zooCfg), inRelease(facts.files.zooCfg), {
-      content: renderZooCfg(cluster, inventory.hosts, facts.home),
+      content: renderZooCfg(cluster, inventory.hosts, facts.home, host),
     }),
     fileStep(
       'java.env',

@@ -14,12 +14,25 @@ export const DEFAULT_SETTINGS: Readonly<Record<string, string>> = {
 
 /** The `server.N=host:quorum:election` line of one host: no `;clientPort` (3.4 cannot parse it), no trailing space. */
 export function serverLine(host: HostSpec, cluster: ClusterSettings): string {
-  return `server.${host.myid}=${host.name}:${cluster.quorumPort}:${cluster.electionPort}`;
+  return `server.${host.myid}=${host.name}:${cluster.quorumPort}:${cluster.electionPort}${host.observer ? ':observer' : ''}`;
 }
 
-/** conf/zoo.cfg for every host of the ensemble (the same file on each), in one form valid for 3.4.x and 3.5+. */
-export function renderZooCfg(cluster: ClusterSettings, hosts: readonly HostSpec[], home: string): string {
-  const settings = { ...DEFAULT_SETTINGS, ...cluster.settings };
+/**
+ * conf/zoo.cfg of a host of the ensemble (the same file on each voter; an observer's also says
+ * peerType=observer), in one form valid for 3.4.x and 3.5+.
+ */
+export function renderZooCfg(
+  cluster: ClusterSettings,
+  hosts: readonly HostSpec[],
+  home: string,
+  self?: HostSpec,
+): string {
+  const observer = self && hosts.find((h) => h.myid === self.myid)?.observer;
+  const settings = {
+    ...DEFAULT_SETTINGS,
+    ...(observer ? { peerType: 'observer' } : {}),
+    ...cluster.settings,
+  };
   return renderTemplate('zoo.cfg', {
     tickTime: String(cluster.tickTime),
     initLimit: String(cluster.initLimit),

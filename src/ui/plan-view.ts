@@ -1,4 +1,6 @@
 import { createTwoFilesPatch } from 'diff';
+import type { MembershipChange } from '../membership/change.js';
+import { describeStep } from '../membership/steps.js';
 import type { PlannedStep } from '../plan/step.js';
 import { color } from './colors.js';
 
@@ -79,7 +81,7 @@ export function renderPlan(plans: HostPlan[]): string {
 }
 
 /** plan --json: the same facts for scripts (schema in the README). */
-export function planJson(plans: HostPlan[]): string {
+export function planJson(plans: HostPlan[], membership?: MembershipChange): string {
   const hosts = plans.map((plan) => ({
     name: plan.name,
     server: plan.error ? null : plan.server,
@@ -95,5 +97,16 @@ export function planJson(plans: HostPlan[]): string {
     })),
   }));
   const changes = plans.reduce((n, p) => n + p.steps.filter((s) => s.change).length, 0);
-  return `${JSON.stringify({ changes, hosts }, null, 2)}\n`;
+  const servers = membership && {
+    from: membership.from,
+    to: membership.to,
+    steps: membership.steps.map((step) => ({
+      kind: step.kind,
+      member: step.member,
+      servers: step.after.length,
+      says: describeStep(step),
+    })),
+    refusals: membership.refusals,
+  };
+  return `${JSON.stringify({ changes, hosts, ...(servers ? { membership: servers } : {}) }, null, 2)}\n`;
 }

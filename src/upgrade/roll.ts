@@ -78,13 +78,19 @@ export async function switchTo(
 /** conf/zoo.cfg of a release as the inventory renders it, with extra settings (snapshot.trust.empty). */
 async function writeZooCfg(
   fleet: Fleet,
+  host: FleetHost,
   executor: HostExecutor,
   home: string,
   zookeeperHome: string,
   extra: Record<string, string> = {},
 ): Promise<void> {
   const { cluster, hosts } = fleet.inventory;
-  const content = renderZooCfg({ ...cluster, settings: { ...cluster.settings, ...extra } }, hosts, home);
+  const content = renderZooCfg(
+    { ...cluster, settings: { ...cluster.settings, ...extra } },
+    hosts,
+    home,
+    host.spec,
+  );
   await executor.apply({ kind: 'write', path: `${zookeeperHome}/conf/zoo.cfg`, content });
 }
 
@@ -177,7 +183,7 @@ export async function rollHost(
     facts.snapshots.length === 0 &&
     facts.logs.length > 0 &&
     cluster.settings[TRUST_EMPTY] === undefined;
-  if (trustEmpty) await writeZooCfg(fleet, executor, facts.home, targetHome, { [TRUST_EMPTY]: 'true' });
+  if (trustEmpty) await writeZooCfg(fleet, host, executor, facts.home, targetHome, { [TRUST_EMPTY]: 'true' });
   await startServer(executor, cluster, targetHome);
   const mode = await waitUntilServing(executor, cluster, to.timeoutSeconds);
   const synced = await waitForSync(fleet, began + to.timeoutSeconds * 1000).catch((err: unknown) => {
@@ -188,7 +194,7 @@ export async function rollHost(
   });
   if (trustEmpty) {
     const snapshot = await waitForSnapshot(executor, cluster, to.timeoutSeconds);
-    await writeZooCfg(fleet, executor, facts.home, targetHome);
+    await writeZooCfg(fleet, host, executor, facts.home, targetHome);
     notes.push(
       `no snapshot, only transaction logs: started once with ${TRUST_EMPTY}=true, wrote ${snapshot}, setting removed`,
     );

@@ -48,8 +48,10 @@ function describeCounts(modes: readonly string[]): string {
  * each of those must be in the quorum.
  */
 export function judgeHealth(modes: readonly string[], ensembleSize = modes.length): Health {
-  const quorumSize = Math.floor(ensembleSize / 2) + 1;
-  const inQuorumModes = modes.filter((m) => m === 'leader' || m === 'follower');
+  // Observers serve but never vote: the quorum is the voters'.
+  const observers = modes.filter((m) => m === 'observer').length;
+  const quorumSize = Math.floor((ensembleSize - observers) / 2) + 1;
+  const inQuorumModes = modes.filter((m) => m === 'leader' || m === 'follower' || m === 'observer');
   if (modes.length < ensembleSize) {
     const healthy = inQuorumModes.length === modes.length;
     const verdict = healthy ? 'healthy' : 'unhealthy';
@@ -60,8 +62,9 @@ export function judgeHealth(modes: readonly string[], ensembleSize = modes.lengt
   const inQuorum = leaders === 1 ? inQuorumModes.length : 0;
   const single = modes.length === 1 && modes[0] === 'standalone';
   const healthy = single || (leaders === 1 && inQuorum === modes.length);
-  const lost = inQuorum >= quorumSize ? ': still serving' : ': lost';
-  const quorum = single ? 'standalone' : `quorum ${quorumSize} of ${modes.length}${healthy ? '' : lost}`;
+  const lost = inQuorum - observers >= quorumSize ? ': still serving' : ': lost';
+  const voting = modes.length - observers;
+  const quorum = single ? 'standalone' : `quorum ${quorumSize} of ${voting}${healthy ? '' : lost}`;
   return {
     healthy,
     quorumSize,

@@ -65,6 +65,7 @@ describe('upgrade and rollback', () => {
     assert.equal((await run('install', '-i', inventory, '-t', old, '--start')).code, 0);
     const leader = hostName((await modes()).indexOf('leader') + 1);
     const writer = await startLiveWriter('/upgrade-test');
+    t.after(() => writer.close());
 
     // A young 3.4.9 ensemble: its leader has written transaction logs and never a snapshot.
     assert.equal(
@@ -91,7 +92,6 @@ describe('upgrade and rollback', () => {
     const up = await run('upgrade', '-t', target);
     const upSeconds = (Date.now() - upStarted) / 1000;
     const upReport = await writer.stop();
-    upReport.client.close();
     assert.equal(up.code, 0, up.stdout + up.stderr);
     assert.match(up.stdout, new RegExp(`^order: (LZY-0\\d → ){4}${leader} \\(leader\\)$`, 'm'));
     assert.match(
@@ -126,11 +126,11 @@ describe('upgrade and rollback', () => {
     assert.match(again.stdout, /every server runs 3\.8\.0 already: nothing to do/);
 
     const back = await startLiveWriter('/rollback-test');
+    t.after(() => back.close());
     const downStarted = Date.now();
     const down = await run('rollback');
     const downSeconds = (Date.now() - downStarted) / 1000;
     const backReport = await back.stop();
-    backReport.client.close();
     assert.equal(down.code, 0, down.stdout + down.stderr);
     assert.match(down.stdout, /^rollback 3\.8\.0 → 3\.4\.9 \(zookeeper-3\.4\.9\)$/m);
     assert.match(down.stdout, /^order: (LZY-0\d → ){4}LZY-0\d \(leader\)$/m);

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type zookeeper from 'node-zookeeper-client';
 import { hostIp, hostName, hostNumbers } from './lab.js';
-import { connectedServer, srvrMode, zk, zkClient } from './zk-client.js';
+import { connectedServer, srvrReport, zk, zkClient } from './zk-client.js';
 
 /** A write that failed after the retries, or a ConnectionLoss a retry absorbed: when, and through which server. */
 export interface WriteEvent {
@@ -19,6 +19,8 @@ export interface WriterReport {
   down: Map<string, { from: number; to: number }[]>;
   /** The longest time no server said it leads, in ms (srvr every 50 ms). */
   longestLeaderGap: number;
+  /** Polls at which two servers said they lead with different epochs: two quorums. */
+  twoLeaders: string[];
   client: zookeeper.Client;
 }
 
@@ -31,7 +33,7 @@ export interface WriterReport {
 export async function startLiveWriter(
   path: string,
   count = 5,
-): Promise<{ stop: () => Promise<WriterReport> }> {
+): Promise<{ stop: () => Promise<WriterReport>; acked: () => string[]; close: () => Promise<void> }> {
   const names = new Map(hostNumbers(count).map((n) => [hostIp(n), hostName(n)]));
   const client = await zkClient(hostNumbers(count).map((n) => `${hostIp(n)}:2181`));
   await zk.mkdirp(client, path);
@@ -59,10 +61,17 @@ export async function startLiveWriter(
   let watching = true;
   let lastLeader = Date.now();
   let longestLeaderGap = 0;
+  const twoLeaders: string[] = [];
   const watcher = (async () => {
     while (watching) {
-      const modes = await Promise.all(hostNumbers(count).map((n) => srvrMode(hostIp(n), 2181, 200)));
+      const reports = await Promise.all(hostNumbers(count).map((n) => srvrReport(hostIp(n), 2181, 200)));
+      const modes = reports.map((r) => r.mode);
       const now = Date.now();
+      const leaders = reports.flatMap((r, i) =>
+        r.mode === 'leader' ? [`${hostName(i + 1)} epoch ${r.epoch}`] : [],
+      );
+      if (new Set(reports.filter((r) => r.mode === 'leader').map((r) => r.epoch)).size > 1)
+        twoLeaders.push(`${new Date(now).toISOString()}: ${leaders.join(', ')}`);
       modes.forEach((mode, i) => {
         const spans = down.get(hostName(i + 1)) ?? [];
         const open = spans.at(-1);
@@ -79,21 +88,36 @@ export async function startLiveWriter(
     }
   })();
 
-  return {
-    stop: async () => {
+  let stopped: Promise<WriterReport> | undefined;
+  const stop = () => {
+    stopped ??= (async () => {
       await sleep(1000);
       writing = false;
       watching = false;
       await Promise.all([writer, watcher]);
-      return { acked, failed, connectionLosses, down, longestLeaderGap, client };
+      return { acked, failed, connectionLosses, down, longestLeaderGap, twoLeaders, client };
+    })();
+    return stopped;
+  };
+  return {
+    stop,
+    acked: () => [...acked],
+    // For a finally: a test that failed midway must not leave the writer running (it keeps the test
+    // process alive and writes into the next test's ensemble).
+    close: async () => {
+      await stop();
+      client.close();
     },
   };
 }
 
-/** The children of `path` as each server has them, asked of that server alone. */
-export async function childrenOnEachServer(path: string, count = 5): Promise<Map<string, Set<string>>> {
+/** The children of `path` as each server has them, asked of that server alone (hosts by number). */
+export async function childrenOnEachServer(
+  path: string,
+  hosts: readonly number[] = hostNumbers(),
+): Promise<Map<string, Set<string>>> {
   const found = new Map<string, Set<string>>();
-  for (const n of hostNumbers(count)) {
+  for (const n of hosts) {
     const client = await zkClient([`${hostIp(n)}:2181`]);
     try {
       found.set(hostName(n), new Set(await zk.children(client, path)));

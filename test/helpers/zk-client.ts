@@ -52,13 +52,23 @@ export const zk = {
 };
 
 /** The mode a server reports to `srvr` on its client port, straight over TCP ('none' when it does not answer). */
-export function srvrMode(host: string, port = 2181, timeoutMs = 500): Promise<string> {
+export async function srvrMode(host: string, port = 2181, timeoutMs = 500): Promise<string> {
+  return (await srvrReport(host, port, timeoutMs)).mode;
+}
+
+/** The mode and the zxid's epoch (its high 32 bits) a server reports to `srvr`. */
+export function srvrReport(
+  host: string,
+  port = 2181,
+  timeoutMs = 500,
+): Promise<{ mode: string; epoch: number | undefined }> {
   return new Promise((resolve) => {
     const socket = tcpConnect({ host, port });
     let reply = '';
     const done = (mode: string) => {
       socket.destroy();
-      resolve(mode);
+      const zxid = /^Zxid: 0x([0-9a-f]+)$/m.exec(reply)?.[1];
+      resolve({ mode, epoch: zxid === undefined ? undefined : Number(BigInt(`0x${zxid}`) >> 32n) });
     };
     socket.setTimeout(timeoutMs, () => done('none'));
     socket.on('connect', () => socket.end('srvr'));

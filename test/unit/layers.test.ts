@@ -16,7 +16,7 @@ const LAYERS: string[][] = [
   ['plan', 'zk'],
   ['run'],
   ['ops'],
-  ['check', 'verify', 'upgrade'],
+  ['check', 'verify', 'upgrade', 'membership'],
   ['ui', 'help-examples.ts'],
   ['commands'],
   ['completion.ts', 'cli.ts'],

@@ -1,0 +1,82 @@
+import type { HostSpec, Inventory } from '../inventory/types.js';
+import { readZooCfgLines } from '../zk/drift.js';
+import type { Member } from './steps.js';
+
+/** The voting servers a zoo.cfg lists (server.N=host:quorum:election), by id. */
+export function membersOf(zooCfg: string): Member[] {
+  return readZooCfgLines(zooCfg)
+    .flatMap(({ key, value }) => {
+      const id = /^server\.(\d+)$/.exec(key)?.[1];
+      const [name, , , role] = value.split(':');
+      if (!id || !name) return [];
+      return [{ myid: Number(id), name, ...(role?.startsWith('observer') ? { observer: true } : {}) }];
+    })
+    .sort((a, b) => a.myid - b.myid);
+}
+
+export const sameMembers = (a: readonly Member[], b: readonly Member[]) =>
+  a.length === b.length &&
+  a.every(
+    (m, i) =>
+      m.myid === b[i]?.myid &&
+      m.name.toLowerCase() === b[i]?.name.toLowerCase() &&
+      Boolean(m.observer) === Boolean(b[i]?.observer),
+  );
+
+/** The inventory's servers as members. */
+export const wantedMembers = (inventory: Inventory): Member[] =>
+  inventory.hosts
+    .map((h) => ({ myid: h.myid, name: h.name, ...(h.observer ? { observer: true } : {}) }))
+    .sort((a, b) => a.myid - b.myid);
+
+/**
+ * The membership the ensemble runs with: the server list in the zoo.cfg of the hosts whose server
+ * runs (they read it at their start). Undefined when none runs; `disagree` names the hosts whose
+ * lists differ from the one most of them have.
+ */
+export function runningMembership(
+  hosts: readonly { name: string; running: boolean; zooCfg: string | undefined }[],
+): { members: Member[]; disagree: string[] } | undefined {
+  const lists = hosts
+    .filter((h) => h.running && h.zooCfg !== undefined)
+    .map((h) => ({ name: h.name, members: membersOf(h.zooCfg as string) }));
+  if (lists.length === 0) return undefined;
+  const counted = new Map<string, { members: Member[]; hosts: string[] }>();
+  for (const list of lists) {
+    const id = JSON.stringify(list.members.map((m) => [m.myid, m.name.toLowerCase(), Boolean(m.observer)]));
+    const entry = counted.get(id) ?? { members: list.members, hosts: [] };
+    entry.hosts.push(list.name);
+    counted.set(id, entry);
+  }
+  const [most] = [...counted.values()].sort((a, b) => b.hosts.length - a.hosts.length);
+  if (!most) return undefined;
+  return {
+    members: most.members,
+    disagree: lists.filter((l) => !most.hosts.includes(l.name)).map((l) => l.name),
+  };
+}
+
+/**
+ * The inventory with its server list replaced: what zoo.cfg is rendered from at one step of a
+ * membership change. A member the inventory no longer has (one on its way out) is reached by its
+ * server.N name, with the inventory's SSH settings.
+ */
+export function inventoryWithMembers(inventory: Inventory, members: readonly Member[]): Inventory {
+  const hosts: HostSpec[] = members.map(
+    (m) =>
+      inventory.hosts.find(
+        (h) =>
+          h.myid === m.myid &&
+          h.name.toLowerCase() === m.name.toLowerCase() &&
+          Boolean(h.observer) === Boolean(m.observer),
+      ) ?? {
+        name: m.name,
+        address: undefined,
+        port: undefined,
+        proxyJump: undefined,
+        myid: m.myid,
+        ...(m.observer ? { observer: true } : {}),
+      },
+  );
+  return { ...inventory, hosts };
+}

@@ -1,0 +1,85 @@
+/** A voting server of the ensemble, as its server.N line names it. */
+export interface Member {
+  myid: number;
+  name: string;
+  /** A non-voting observer: it never counts for the quorum. */
+  observer?: boolean | undefined;
+}
+
+/** One server in or out, with the ensemble before and after it. */
+export interface MembershipStep {
+  kind: 'add' | 'remove';
+  member: Member;
+  before: Member[];
+  after: Member[];
+}
+
+/** A membership the procedure cannot reach safely, with the way that can. */
+export interface MembershipRefusal {
+  message: string;
+  fix: string;
+}
+
+/** Votes needed for a quorum of `size` servers, and how many may fail while one stands. */
+export const quorumOf = (size: number) => ({
+  majority: Math.floor(size / 2) + 1,
+  tolerates: Math.floor((size - 1) / 2),
+});
+
+const byId = (members: readonly Member[]) => [...members].sort((a, b) => a.myid - b.myid);
+const key = (m: Member) => `${m.myid}=${m.name.toLowerCase()}${m.observer ? ':observer' : ''}`;
+const voters = (members: readonly Member[]) => members.filter((m) => !m.observer).length;
+
+/**
+ * The steps from the servers' membership to the inventory's, one server at a time (never a list
+ * that changes by more than one: that is how two quorums form). Servers come in before any goes
+ * out, so the ensemble never tolerates fewer failures on the way than at either end.
+ */
+export function membershipSteps(
+  current: readonly Member[],
+  wanted: readonly Member[],
+): { steps: MembershipStep[]; refusals: MembershipRefusal[] } {
+  const refusals: MembershipRefusal[] = [];
+  const wantedKeys = new Set(wanted.map(key));
+  const currentKeys = new Set(current.map(key));
+  const adds = wanted.filter((m) => !currentKeys.has(key(m)));
+  const removes = current.filter((m) => !wantedKeys.has(key(m)));
+  for (const add of adds) {
+    const taken = current.find((m) => m.myid === add.myid && !wantedKeys.has(key(m)));
+    if (taken) {
+      refusals.push({
+        message: `server.${add.myid} is ${taken.name} in the running ensemble and ${add.name} in the inventory: one id cannot leave and come back in one change`,
+        fix: `give ${add.name} an id no server uses (myid: in the inventory), or remove ${taken.name} first and add ${add.name} in a later run`,
+      });
+    }
+  }
+  if (refusals.length > 0) return { steps: [], refusals };
+  const steps: MembershipStep[] = [];
+  let members = byId(current);
+  for (const member of adds) {
+    const after = byId([...members, member]);
+    steps.push({ kind: 'add', member, before: members, after });
+    members = after;
+  }
+  for (const member of removes) {
+    const after = members.filter((m) => key(m) !== key(member));
+    if (after.length === 0) {
+      refusals.push({ message: 'the inventory removes every server', fix: 'uninstall the ensemble instead' });
+      break;
+    }
+    steps.push({ kind: 'remove', member, before: members, after });
+    members = after;
+  }
+  return { steps, refusals };
+}
+
+/** "5 → 6: quorum 3 → 4, tolerates 2 → 2 failures (an even count: no more failures tolerated than 5)". */
+export function describeStep(step: MembershipStep): string {
+  const [from, to] = [voters(step.before), voters(step.after)];
+  const [q1, q2] = [quorumOf(from), quorumOf(to)];
+  const what = `${step.kind} ${step.member.name} (server.${step.member.myid}${step.member.observer ? ', observer' : ''})`;
+  if (step.member.observer)
+    return `${what}: ${from} voting servers, quorum ${q1.majority}, tolerating ${q1.tolerates} failures, unchanged`;
+  const even = to % 2 === 0 ? `; ${to} is even: it tolerates no more failures than ${to - 1}` : '';
+  return `${what}: ${from} → ${to} servers, quorum ${q1.majority} → ${q2.majority}, tolerating ${q1.tolerates} → ${q2.tolerates} failures${even}`;
+}

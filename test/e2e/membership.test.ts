@@ -1,0 +1,171 @@
+// Membership on a seven-host lab under a client writing throughout: 5 → 7 → 5 → 3 servers, one at a
+// time, each step healthy with every acknowledged write on every remaining server, never two leaders
+// of different epochs at one poll; plan shows each step before it; install never rewrites the list.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { labSuite } from '../helpers/cli.js';
+import { asAdmin, hostName, hostNumbers, inHost, labTarball, requireLab } from '../helpers/lab.js';
+import { childrenOnEachServer, startLiveWriter } from '../helpers/live-writer.js';
+import { labScript } from '../helpers/paths.js';
+import { until } from '../helpers/wait.js';
+
+/** Brings the lab up with `hosts` hosts (it rebuilds when the count differs). */
+function labWith(hosts: number): void {
+  const result = spawnSync('bash', [labScript, 'up'], {
+    encoding: 'utf8',
+    env: { ...process.env, ZKLAB_HOSTS: String(hosts) },
+  });
+  if (result.status !== 0)
+    throw new Error(`lab.sh up (${hosts} hosts) failed:\n${result.stdout}${result.stderr}`);
+}
+
+describe('membership: 5 → 7 → 5 → 3, one server at a time', () => {
+  before(() => {
+    if (process.getuid?.() === 0) labWith(7);
+  });
+  after(() => {
+    if (process.getuid?.() === 0) labWith(5);
+  });
+  const { run, cwd } = labSuite();
+  const inventoryOf = (count: number) => {
+    const file = join(cwd, `lzy-${count}.yaml`);
+    const hosts = hostNumbers(count)
+      .map((n) => `  - name: ${hostName(n)}`)
+      .join('\n');
+    writeFileSync(file, `ssh:\n  user: admin\nzookeeper:\n  tarball: ${labTarball()}\nhosts:\n${hosts}\n`);
+    return file;
+  };
+
+  test('each step planned, then made under ~40 writes/s: healthy, nothing lost on any remaining server, never two leaders', async (t) => {
+    if (!requireLab(t)) return;
+    const five = inventoryOf(5);
+    assert.equal((await run('install', '-i', five, '--start')).code, 0);
+    const writer = await startLiveWriter('/membership-test', 7);
+    try {
+      const remainingHave = async (count: number) => {
+        const acked = writer.acked();
+        await until(
+          async () =>
+            [...(await childrenOnEachServer('/membership-test', hostNumbers(count))).values()].every((c) =>
+              acked.every((a) => c.has(a)),
+            ),
+          `every acknowledged write on each of the ${count} servers`,
+          20_000,
+        );
+      };
+      const steps: string[] = [];
+      const scaleTo = async (
+        count: number,
+        says: RegExp[],
+        inventory = inventoryOf(count),
+        healthy = `1 leader, ${count - 1} followers`,
+      ) => {
+        const plan = await run('plan', '-i', inventory);
+        assert.equal(plan.code, 2, plan.stdout + plan.stderr);
+        for (const line of says) assert.match(plan.stdout, line);
+        const dry = await run('scale', '-i', inventory, '--dry-run');
+        assert.equal(dry.code, 2, dry.stdout + dry.stderr);
+        const began = Date.now();
+        const scaled = await run('scale', '-i', inventory);
+        assert.equal(scaled.code, 0, scaled.stdout + scaled.stderr);
+        for (const line of says) assert.match(scaled.stdout, line, 'scale did what plan said');
+        const status = await run('status', '-i', inventory);
+        assert.equal(status.code, 0, status.stdout);
+        assert.match(status.stdout, new RegExp(`healthy: ${healthy}`));
+        await remainingHave(count);
+        const again = await run('plan', '-i', inventory);
+        assert.doesNotMatch(again.stdout, /membership:/, 'a membership change left after scale');
+        steps.push(`${count} servers in ${((Date.now() - began) / 1000).toFixed(1)} s`);
+      };
+
+      // The inventory grows to seven: install refuses to rewrite the list of a running ensemble.
+      const refused = await run('install', '-i', inventoryOf(7));
+      assert.equal(refused.code, 1, refused.stdout + refused.stderr);
+      assert.match(
+        refused.stderr,
+        /install refused: the inventory changes the running ensemble's servers \(5 → 7\)/,
+      );
+      assert.match(refused.stderr, /zkdeploy scale/);
+      assert.equal(asAdmin(6, 'ls ~/zookeeper 2>/dev/null || true').trim(), '', 'install changed LZY-06');
+      // With a server of the ensemble down, a step could lose the quorum: refused.
+      asAdmin(5, `~/zookeeper/*/bin/zkServer.sh stop >/dev/null 2>&1`);
+      const short = await run('scale', '-i', inventoryOf(7));
+      assert.equal(short.code, 1, short.stdout + short.stderr);
+      assert.match(
+        short.stdout,
+        /LZY-05: server\.5 is down: a membership step with a server down could lose the quorum/,
+      );
+      assert.equal((await run('start', '-i', five)).code, 0);
+      // A host that joins with another ensemble's state is refused before anything changes.
+      asAdmin(7, 'mkdir -p ~/zookeeper/data && echo 3 > ~/zookeeper/data/myid');
+      const stale = await run('scale', '-i', inventoryOf(7));
+      assert.equal(stale.code, 1, stale.stdout + stale.stderr);
+      assert.match(
+        stale.stdout,
+        /LZY-07: its data\/myid says "3", the inventory 7: it would join with state that is not this ensemble's/,
+      );
+      asAdmin(7, 'rm -rf ~/zookeeper');
+
+      await scaleTo(7, [
+        /^ {2}1\. add LZY-06 \(server\.6\): 5 → 6 servers, quorum 3 → 4, tolerating 2 → 2 failures; 6 is even/m,
+        /^ {2}2\. add LZY-07 \(server\.7\): 6 → 7 servers, quorum 4 → 4, tolerating 2 → 3 failures$/m,
+      ]);
+      await scaleTo(5, [
+        /^ {2}1\. remove LZY-06 \(server\.6\): 7 → 6 servers, quorum 4 → 4, tolerating 3 → 2 failures; 6 is even/m,
+        /^ {2}2\. remove LZY-07 \(server\.7\): 6 → 5 servers, quorum 4 → 3, tolerating 2 → 2 failures$/m,
+      ]);
+      // The servers taken out are stopped, their data kept.
+      for (const n of [6, 7]) {
+        assert.equal(
+          inHost(n, 'pgrep -u admin -f QuorumPeerMain || true').trim(),
+          '',
+          `${hostName(n)} still runs`,
+        );
+        assert.match(asAdmin(n, 'ls ~/zookeeper/data'), /myid/);
+      }
+      await scaleTo(3, [
+        /remove LZY-04 \(server\.4\): 5 → 4 servers/,
+        /remove LZY-05 \(server\.5\): 4 → 3 servers/,
+      ]);
+
+      // An observer the same way: LZY-04 still holds its old data, which is refused until purged.
+      const observed = join(cwd, 'lzy-3-observer.yaml');
+      writeFileSync(
+        observed,
+        `${readFileSync(inventoryOf(3), 'utf8')}  - name: LZY-04\n    observer: true\n`,
+      );
+      const oldData = await run('scale', '-i', observed);
+      assert.equal(oldData.code, 1, oldData.stdout + oldData.stderr);
+      assert.match(oldData.stdout, /LZY-04: it holds \d+ snapshot and log files from before/);
+      const purged = await run('uninstall', '-i', observed, '--hosts', 'LZY-04', '--purge-data', '--yes');
+      assert.equal(purged.code, 0, purged.stdout + purged.stderr);
+      await scaleTo(
+        4,
+        [
+          /^ {2}1\. add LZY-04 \(server\.4, observer\): 3 voting servers, quorum 2, tolerating 1 failures, unchanged$/m,
+        ],
+        observed,
+        '1 leader, 2 followers, 1 observer',
+      );
+      assert.match(asAdmin(4, 'cat ~/zookeeper/*/conf/zoo.cfg'), /^peerType=observer$/m);
+      assert.match(asAdmin(1, 'cat ~/zookeeper/*/conf/zoo.cfg'), /^server\.4=LZY-04:2888:3888:observer$/m);
+      await scaleTo(3, [/^ {2}1\. remove LZY-04 \(server\.4, observer\)/m]);
+
+      const report = await writer.stop();
+      assert.deepEqual(report.failed, [], 'a write failed (after the ConnectionLoss retries)');
+      assert.deepEqual(report.twoLeaders, [], 'two servers led with different epochs at one poll');
+      assert.ok(
+        report.acked.length > 300,
+        `the client wrote throughout (${report.acked.length} acknowledged)`,
+      );
+      t.diagnostic(
+        `${steps.join('; ')}; ${report.acked.length} writes, 0 failed, 0 lost, ${report.connectionLosses.length} ConnectionLoss retried, longest without a leader ${report.longestLeaderGap} ms`,
+      );
+    } finally {
+      await writer.close();
+    }
+  });
+});

@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { ClusterSettings } from '../../src/inventory/types.js';
+import { membersOf, runningMembership } from '../../src/membership/current.js';
+import { staleState } from '../../src/membership/host-state.js';
+import { describeStep, type MembershipStep, membershipSteps, quorumOf } from '../../src/membership/steps.js';
+import { renderZooCfg } from '../../src/render/zoo-cfg.js';
+import { judgeHealth } from '../../src/zk/health.js';
+
+const m = (myid: number, name = `LZY-0${myid}`) => ({ myid, name });
+const five = [1, 2, 3, 4, 5].map((n) => m(n));
+
+describe('membership steps', () => {
+  test('5 → 7: one server in at a time, each step with its quorum arithmetic; an even count said', () => {
+    const { steps, refusals } = membershipSteps(five, [...five, m(6), m(7)]);
+    assert.deepEqual(refusals, []);
+    assert.deepEqual(steps.map(describeStep), [
+      'add LZY-06 (server.6): 5 → 6 servers, quorum 3 → 4, tolerating 2 → 2 failures; 6 is even: it tolerates no more failures than 5',
+      'add LZY-07 (server.7): 6 → 7 servers, quorum 4 → 4, tolerating 2 → 3 failures',
+    ]);
+  });
+
+  test('a replaced server: the new one comes in before the old one goes out', () => {
+    const { steps } = membershipSteps(five, [...five.slice(0, 4), m(6)]);
+    assert.deepEqual(
+      steps.map((s) => `${s.kind} ${s.member.name} ${s.after.length}`),
+      ['add LZY-06 6', 'remove LZY-05 5'],
+    );
+  });
+
+  test('5 → 3 in two steps; an id that changes its host in one change is refused', () => {
+    assert.deepEqual(
+      membershipSteps(five, five.slice(0, 3)).steps.map(
+        (s) => `${s.kind} ${s.member.name} → ${s.after.length}`,
+      ),
+      ['remove LZY-04 → 4', 'remove LZY-05 → 3'],
+    );
+    const { refusals } = membershipSteps(five, [...five.slice(0, 4), m(5, 'LZY-09')]);
+    assert.match(
+      refusals[0]?.message ?? '',
+      /server\.5 is LZY-05 in the running ensemble and LZY-09 in the inventory/,
+    );
+    assert.deepEqual(quorumOf(7), { majority: 4, tolerates: 3 });
+  });
+});
+
+describe('the running membership', () => {
+  const cfg = (ids: number[]) => ids.map((n) => `server.${n}=LZY-0${n}:2888:3888`).join('\n');
+  test('read from the running servers’ zoo.cfg; a host whose list differs is named', () => {
+    assert.deepEqual(membersOf(`tickTime=2000\n${cfg([2, 1])}\n`), [m(1), m(2)]);
+    const found = runningMembership([
+      { name: 'LZY-01', running: true, zooCfg: cfg([1, 2, 3]) },
+      { name: 'LZY-02', running: true, zooCfg: cfg([1, 2, 3]) },
+      { name: 'LZY-03', running: true, zooCfg: cfg([1, 2, 3, 4]) },
+      { name: 'LZY-04', running: false, zooCfg: cfg([1, 2, 3, 4]) },
+    ]);
+    assert.deepEqual(found?.members, [m(1), m(2), m(3)]);
+    assert.deepEqual(found?.disagree, ['LZY-03']);
+    assert.equal(runningMembership([{ name: 'LZY-01', running: false, zooCfg: cfg([1]) }]), undefined);
+  });
+
+  test('a joining host with another id or old data is named before it bites', () => {
+    assert.match(
+      staleState({ home: '/h', zooCfg: undefined, myid: '3', dataFiles: 0 }, 6) ?? '',
+      /data\/myid says "3", the inventory 6/,
+    );
+    assert.match(
+      staleState({ home: '/h', zooCfg: undefined, myid: undefined, dataFiles: 4 }, 6) ?? '',
+      /4 snapshot and log files/,
+    );
+    assert.equal(staleState({ home: '/h', zooCfg: undefined, myid: '6', dataFiles: 0 }, 6), undefined);
+  });
+});
+
+describe('observers', () => {
+  test('named :observer in every list, peerType=observer in its own zoo.cfg; never in the quorum arithmetic', () => {
+    const cluster = {
+      quorumPort: 2888,
+      electionPort: 3888,
+      clientPort: 2181,
+      tickTime: 2000,
+      initLimit: 10,
+      syncLimit: 5,
+      dataDir: '~/d',
+      dataLogDir: '~/l',
+      settings: {},
+    } as unknown as ClusterSettings;
+    const spec = (myid: number, observer = false) => ({
+      name: `LZY-0${myid}`,
+      myid,
+      address: undefined,
+      port: undefined,
+      proxyJump: undefined,
+      ...(observer ? { observer } : {}),
+    });
+    const hosts = [spec(1), spec(2), spec(3), spec(4, true)];
+    const voter = renderZooCfg(cluster, hosts, '/home/admin', spec(1));
+    const observer = renderZooCfg(cluster, hosts, '/home/admin', spec(4, true));
+    assert.match(voter, /^server\.4=LZY-04:2888:3888:observer$/m);
+    assert.doesNotMatch(voter, /peerType/);
+    assert.match(observer, /^peerType=observer$/m);
+    assert.deepEqual(membersOf(voter).at(-1), { myid: 4, name: 'LZY-04', observer: true });
+    const { steps } = membershipSteps([m(1), m(2), m(3)], [m(1), m(2), m(3), { ...m(4), observer: true }]);
+    assert.equal(
+      describeStep(steps[0] as MembershipStep),
+      'add LZY-04 (server.4, observer): 3 voting servers, quorum 2, tolerating 1 failures, unchanged',
+    );
+    assert.deepEqual(judgeHealth(['leader', 'follower', 'follower', 'observer']), {
+      healthy: true,
+      quorumSize: 2,
+      inQuorum: 4,
+      summary: 'healthy: 1 leader, 2 followers, 1 observer (quorum 2 of 3)',
+    });
+  });
+});
