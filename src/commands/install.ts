@@ -2,9 +2,11 @@ import { runChecks } from '../check/run.js';
 import { ExitCode, ZkdeployError } from '../errors.js';
 import { rememberInstall } from '../inventory/memory.js';
 import { membershipChange } from '../membership/change.js';
+import { collectStatus } from '../ops/ensemble-status.js';
 import { startStep } from '../ops/start-step.js';
 import { checkLayout } from '../plan/install-plan.js';
 import { hostPaths } from '../plan/probe.js';
+import { releaseSwitch } from '../plan/release-switch.js';
 import type { PlannedStep } from '../plan/step.js';
 import { Fleet } from '../run/fleet.js';
 import { planHost } from '../run/plan-host.js';
@@ -13,6 +15,7 @@ import { renderCheck } from '../ui/check-view.js';
 import { renderMembership } from '../ui/membership-view.js';
 import { startedStatus } from '../ui/status-view.js';
 import { stepSummary } from '../ui/summary.js';
+import { SERVING_MODES } from '../zk/health.js';
 import { finish, type InstallOptions, lockedContext, tarballPath } from './common.js';
 
 /** The guide's steps 1-8 on every host at once: probe, plan, apply what differs. */
@@ -46,6 +49,21 @@ export async function install(options: InstallOptions): Promise<number> {
         `install refused: the inventory changes the running ensemble's servers (${membership.from.length} → ${membership.to.length}), which install never rewrites on a running ensemble; nothing was changed`,
         ExitCode.failed,
         'zkdeploy scale makes the change one server at a time (zkdeploy scale --dry-run shows its steps)',
+      );
+    }
+    // Switching a running server to another release is upgrade's or rollback's: install would do it
+    // on every host at once, with no archive and no check that the data loads.
+    const rows = await collectStatus(fleet);
+    const switching = rows.flatMap((row) => {
+      const change = SERVING_MODES.includes(row.mode) ? releaseSwitch(plans.get(row.name) ?? []) : undefined;
+      return change ? [`${row.name} (${change.from} → ${change.to})`] : [];
+    });
+    if (switching.length > 0) {
+      await fleet.close();
+      throw new ZkdeployError(
+        `install refused: it would switch running servers to another release: ${switching.join(', ')}; nothing was changed`,
+        ExitCode.failed,
+        'zkdeploy upgrade --tarball FILE moves a running ensemble to a newer release one server at a time (zkdeploy rollback back to the one an upgrade left); or stop the servers first',
       );
     }
     const nothingToChange =

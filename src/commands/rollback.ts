@@ -105,6 +105,11 @@ async function restoreAll(fleet: Fleet, record: UpgradeRecord, timeout: number):
       const own = facts.record as UpgradeRecord;
       const now = await dataZxid(executor, cluster, facts);
       const dataDir = absoluteRemotePath(cluster.dataDir, facts.home);
+      if (now === own.zxid) {
+        // Nothing was written here since the archive: the data is the archive's already.
+        await switchTo(fleet, host, executor, paths);
+        return { outcome: 'changed', detail: `data at zxid ${now}, as archived: kept; switched` };
+      }
       const logDir = absoluteRemotePath(cluster.dataLogDir, facts.home);
       const stamp = `set aside by a rollback that restored zxid ${own.zxid}; zxid ${now}; ${new Date().toISOString()}`;
       await executor.run(

@@ -4,9 +4,11 @@ import {
   inventoryWithMembers,
   runningMembership,
   sameMembers,
+  serverUp,
   wantedMembers,
 } from '../membership/current.js';
 import { type MembershipFacts, probeMembership, staleState } from '../membership/host-state.js';
+import { leftButRunning } from '../membership/left.js';
 import { describeStep, type Member, type MembershipStep, membershipSteps } from '../membership/steps.js';
 import { collectStatus, type HostStatus } from '../ops/ensemble-status.js';
 import { startServer, stopServer, waitUntilServing } from '../ops/lifecycle.js';
@@ -107,10 +109,6 @@ async function addServer(
       detail: `installed and started with ${step.after.length} servers listed: ${mode}`,
     };
   });
-  // The install's own steps are this step's: keep one record per column.
-  joining.steps = joining.steps.filter(
-    (s) => s.id === stepId(step) || s.id.startsWith('+') || s.id.startsWith('-'),
-  );
   const running = step.after.map((m) => m.name);
   await rollOneAtATime(
     fleet,
@@ -169,7 +167,7 @@ async function openWithLeaving(
     const running = runningMembership(
       rows.map((r) => ({
         name: r.name,
-        running: SERVING.includes(r.mode),
+        running: serverUp(r.mode),
         zooCfg: facts.get(r.name)?.zooCfg,
       })),
     );
@@ -193,13 +191,27 @@ export async function scale(options: ScaleOptions): Promise<number> {
   const tarball = await inspectTarball(tarballPath(inventory, options.tarball));
   checkLayout(inventory, tarball.topDir);
   const timeout = options.timeout ?? 60;
+  // A server an earlier scale took out that runs again with its old list is stopped first.
+  for (const left of await leftButRunning(
+    inventory,
+    settings,
+    options.dryRun ? undefined : { timeoutSeconds: timeout },
+  )) {
+    process.stdout.write(
+      left.error
+        ? color.red(
+            `${left.name} left the ensemble in an earlier scale and runs again; stopping it failed: ${left.error}\n`,
+          )
+        : `${left.name} left the ensemble in an earlier scale and ran again with its old list: ${options.dryRun ? 'would stop it' : 'stopped'} (its data kept)\n`,
+    );
+  }
   const { fleet, facts, rows } = await openWithLeaving(inventory, settings);
   let status = '';
   try {
     const running = runningMembership(
       rows.map((r) => ({
         name: r.name,
-        running: SERVING.includes(r.mode),
+        running: serverUp(r.mode),
         zooCfg: facts.get(r.name)?.zooCfg,
       })),
     );

@@ -107,7 +107,9 @@ export async function upgrade(options: UpgradeOptions): Promise<number> {
         });
       }
     }
-    const from = preflight.fromVersion ?? preflight.hosts.find((h) => h.version)?.version ?? '?';
+    // On a re-run where every host left is switched already, the record says where they came from.
+    const recorded = [...facts.values()].find((f) => f.record?.to === tarball.topDir)?.record?.fromVersion;
+    const from = preflight.fromVersion ?? recorded ?? preflight.hosts.find((h) => h.version)?.version ?? '?';
     process.stdout.write(
       renderPreflight(`upgrade ${from} → ${version} (${tarball.topDir})`, preflight.hosts),
     );

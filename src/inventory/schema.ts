@@ -6,7 +6,8 @@ import { didYouMean } from './did-you-mean.js';
 // ZooKeeper knows (defaults, safe directories, clashes, duplicates) is in validate.ts.
 
 // Nothing that a shell, a zoo.cfg line or a YAML round trip could read as more than one value.
-const HOSTNAME = /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+/** A host name as the inventory (and a server.N line zkdeploy wrote) may give it. */
+export const HOSTNAME = /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/;
 const ADDRESS = /^([A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?|[0-9A-Fa-f:.]+)$/;
 export const USER = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 /** OpenSSH's ProxyJump: `none`, or hops `[user@]host[:port]` separated by commas. */

@@ -1,6 +1,6 @@
 import { collectStatus } from '../ops/ensemble-status.js';
 import type { Fleet } from '../run/fleet.js';
-import { runningMembership, wantedMembers } from './current.js';
+import { runningMembership, serverUp, wantedMembers } from './current.js';
 import { type MembershipFacts, probeMembership } from './host-state.js';
 import { type Member, type MembershipRefusal, type MembershipStep, membershipSteps } from './steps.js';
 
@@ -27,7 +27,7 @@ export async function membershipChange(fleet: Fleet): Promise<MembershipChange |
   const running = runningMembership(
     rows.map((r) => ({
       name: r.name,
-      running: ['leader', 'follower', 'observer'].includes(r.mode),
+      running: serverUp(r.mode),
       zooCfg: facts.get(r.name)?.zooCfg,
     })),
   );

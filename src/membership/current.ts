@@ -1,3 +1,4 @@
+import { HOSTNAME } from '../inventory/schema.js';
 import type { HostSpec, Inventory } from '../inventory/types.js';
 import { readZooCfgLines } from '../zk/drift.js';
 import type { Member } from './steps.js';
@@ -8,7 +9,8 @@ export function membersOf(zooCfg: string): Member[] {
     .flatMap(({ key, value }) => {
       const id = /^server\.(\d+)$/.exec(key)?.[1];
       const [name, , , role] = value.split(':');
-      if (!id || !name) return [];
+      // Read back from a host: a name that is not a plain host name is never used to reach one.
+      if (!id || !name || !HOSTNAME.test(name)) return [];
       return [{ myid: Number(id), name, ...(role?.startsWith('observer') ? { observer: true } : {}) }];
     })
     .sort((a, b) => a.myid - b.myid);
@@ -28,6 +30,9 @@ export const wantedMembers = (inventory: Inventory): Member[] =>
   inventory.hosts
     .map((h) => ({ myid: h.myid, name: h.name, ...(h.observer ? { observer: true } : {}) }))
     .sort((a, b) => a.myid - b.myid);
+
+/** A server whose JVM answers on its client port, serving or not (an electing one has read its zoo.cfg too). */
+export const serverUp = (mode: string) => mode !== 'down' && mode !== 'unreachable';
 
 /**
  * The membership the ensemble runs with: the server list in the zoo.cfg of the hosts whose server

@@ -7,10 +7,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { labSuite } from '../helpers/cli.js';
-import { asAdmin, hostName, hostNumbers, inHost, labTarball, requireLab } from '../helpers/lab.js';
+import { asAdmin, hostIp, hostName, hostNumbers, inHost, labTarball, requireLab } from '../helpers/lab.js';
 import { childrenOnEachServer, startLiveWriter } from '../helpers/live-writer.js';
 import { labScript } from '../helpers/paths.js';
 import { until } from '../helpers/wait.js';
+import { srvrMode } from '../helpers/zk-client.js';
 
 /** Brings the lab up with `hosts` hosts (it rebuilds when the count differs). */
 function labWith(hosts: number): void {
@@ -92,6 +93,12 @@ describe('membership: 5 → 7 → 5 → 3, one server at a time', () => {
       assert.equal(asAdmin(6, 'ls ~/zookeeper 2>/dev/null || true').trim(), '', 'install changed LZY-06');
       // With a server of the ensemble down, a step could lose the quorum: refused.
       asAdmin(5, `~/zookeeper/*/bin/zkServer.sh stop >/dev/null 2>&1`);
+      await until(
+        async () =>
+          (await Promise.all([1, 2, 3, 4].map((n) => srvrMode(hostIp(n), 2181, 300)))).includes('leader'),
+        'the other four to serve',
+        20_000,
+      );
       const short = await run('scale', '-i', inventoryOf(7));
       assert.equal(short.code, 1, short.stdout + short.stderr);
       assert.match(
@@ -126,6 +133,28 @@ describe('membership: 5 → 7 → 5 → 3, one server at a time', () => {
         );
         assert.match(asAdmin(n, 'ls ~/zookeeper/data'), /myid/);
       }
+      // A server taken out that runs again with its old list is found by plan and stopped by scale.
+      asAdmin(7, '~/zookeeper/*/bin/zkServer.sh start >/dev/null 2>&1');
+      await until(
+        () => inHost(7, 'pgrep -u admin -f QuorumPeerMain || true').trim() !== '',
+        'LZY-07 to run again',
+        10_000,
+      );
+      const found = await run('plan', '-i', inventoryOf(5));
+      assert.equal(found.code, 2, found.stdout + found.stderr);
+      assert.match(
+        found.stdout,
+        /LZY-07 left the ensemble in an earlier zkdeploy scale, but its server runs again/,
+      );
+      const stopped = await run('scale', '-i', inventoryOf(5));
+      assert.equal(stopped.code, 0, stopped.stdout + stopped.stderr);
+      assert.match(
+        stopped.stdout,
+        /LZY-07 left the ensemble in an earlier scale and ran again with its old list: stopped/,
+      );
+      assert.equal(inHost(7, 'pgrep -u admin -f QuorumPeerMain || true').trim(), '');
+      assert.equal((await run('plan', '-i', inventoryOf(5))).code, 0);
+
       await scaleTo(3, [
         /remove LZY-04 \(server\.4\): 5 → 4 servers/,
         /remove LZY-05 \(server\.5\): 4 → 3 servers/,

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { labSuite } from '../helpers/cli.js';
+import { assertNothingChanged, labSuite } from '../helpers/cli.js';
 import {
   asAdmin,
   hostIp,
@@ -124,6 +124,17 @@ describe('upgrade and rollback', () => {
     const again = await run('upgrade', '-t', target);
     assert.equal(again.code, 0, again.stdout + again.stderr);
     assert.match(again.stdout, /every server runs 3\.8\.0 already: nothing to do/);
+    // install now means the new release (remembered), and never switches running servers back.
+    const same = await run('install');
+    assert.equal(same.code, 0, same.stdout + same.stderr);
+    assertNothingChanged(same.stdout, lzyHosts);
+    const switchBack = await run('install', '-t', old);
+    assert.equal(switchBack.code, 1, switchBack.stdout + switchBack.stderr);
+    assert.match(
+      switchBack.stderr,
+      /install refused: it would switch running servers to another release: LZY-01 \(apache-zookeeper-3\.8\.0-bin → zookeeper-3\.4\.9\)/,
+    );
+    assert.match(switchBack.stderr, /zkdeploy rollback/);
 
     const back = await startLiveWriter('/rollback-test');
     t.after(() => back.close());

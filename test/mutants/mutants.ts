@@ -527,4 +527,33 @@ export const MUTANTS: Mutant[] = [
     because: 'a purge went beyond what zkdeploy stamped',
     lab: true,
   },
+  {
+    id: 'install-rewrites-membership',
+    claim: "install never rewrites a running ensemble's server list: it refuses and points to scale",
+    edits: [
+      {
+        file: 'src/commands/install.ts',
+        from: '    if (membership) {',
+        to: '    if (membership && false) {',
+      },
+    ],
+    test: 'dist/test/e2e/membership.test.js',
+    expect: '✖ each step planned, then made',
+    lab: true,
+  },
+  {
+    id: 'install-switches-running-release',
+    claim: 'install never switches running servers to another release: upgrade and rollback do',
+    edits: [
+      {
+        file: 'src/commands/install.ts',
+        from: '    if (switching.length > 0) {',
+        to: '    if (switching.length > 0 && false) {',
+      },
+    ],
+    test: 'dist/test/e2e/upgrade.test.js',
+    only: ['3.4.9 → 3.8.0 and back'],
+    expect: '✖ 3.4.9 → 3.8.0 and back',
+    lab: true,
+  },
 ];

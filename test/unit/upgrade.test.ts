@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ClusterSettings } from '../../src/inventory/types.js';
+import { releaseSwitch } from '../../src/plan/release-switch.js';
 import { archiveCommand, restoreCommand } from '../../src/upgrade/archive.js';
 import {
   formatRecord,
@@ -343,5 +344,30 @@ describe('mixed releases', () => {
     );
     assert.deepEqual(mixedReleases(rows, 'upgrade'), []);
     assert.deepEqual(mixedReleases(rows.slice(1), undefined), []);
+  });
+});
+
+describe('release switch', () => {
+  const profileStep = (before: string, after: string) => ({
+    id: 'profile',
+    title: 'profile',
+    change: true,
+    reason: 'content differs',
+    actions: [],
+    file: { path: '/home/admin/.bash_profile', before, after },
+  });
+  const block = (home: string) => `# BEGIN zkdeploy\nZOOKEEPER_HOME=${home}\n# END zkdeploy\n`;
+  test('a profile moving ZOOKEEPER_HOME to another release is a switch; a first install or the same release is not', () => {
+    assert.deepEqual(
+      releaseSwitch([profileStep(block('/h/zk/apache-zookeeper-3.8.0-bin'), block('/h/zk/zookeeper-3.4.9'))]),
+      { from: 'apache-zookeeper-3.8.0-bin', to: 'zookeeper-3.4.9' },
+    );
+    assert.equal(releaseSwitch([profileStep('', block('/h/zk/zookeeper-3.4.9'))]), undefined);
+    assert.equal(
+      releaseSwitch([
+        profileStep(`export X=1\n${block('/h/zk/zookeeper-3.4.9')}`, block('/h/zk/zookeeper-3.4.9')),
+      ]),
+      undefined,
+    );
   });
 });
