@@ -4,17 +4,21 @@ import { findZookeeperHome, serverAlive } from '../ops/server-host.js';
 import { Fleet, type FleetOptions } from '../run/fleet.js';
 import { readHistory } from '../run/history.js';
 
-/** Servers an earlier scale took out (its `-NAME` step on that host) that the inventory no longer lists. */
+/**
+ * Servers the last scale that moved them took out (its `-NAME` step on that host, not undone by a
+ * later `+NAME`) and that the inventory no longer lists.
+ */
 export function serversLeft(inventory: Inventory): string[] {
   const listed = new Set(inventory.hosts.map((h) => h.name.toLowerCase()));
   const names = new Set<string>();
   for (const record of readHistory(inventory.path)) {
     if (record.command !== 'scale') continue;
-    for (const host of record.hosts)
-      if (host.steps.some((s) => s.id === `-${host.name}`) && !listed.has(host.name.toLowerCase()))
-        names.add(host.name);
+    for (const host of record.hosts) {
+      if (host.steps.some((s) => s.id === `+${host.name}`)) names.delete(host.name);
+      if (host.steps.some((s) => s.id === `-${host.name}`)) names.add(host.name);
+    }
   }
-  return [...names];
+  return [...names].filter((name) => !listed.has(name.toLowerCase()));
 }
 
 /**

@@ -31,8 +31,9 @@ describe('membership: 5 → 7 → 5 → 3, one server at a time', () => {
     if (process.getuid?.() === 0) labWith(5);
   });
   const { run, cwd } = labSuite();
+  // One inventory file, edited from step to step as its user would (its audit log is the file's).
   const inventoryOf = (count: number) => {
-    const file = join(cwd, `lzy-${count}.yaml`);
+    const file = join(cwd, 'lzy.yaml');
     const hosts = hostNumbers(count)
       .map((n) => `  - name: ${hostName(n)}`)
       .join('\n');
@@ -105,7 +106,7 @@ describe('membership: 5 → 7 → 5 → 3, one server at a time', () => {
         short.stdout,
         /LZY-05: server\.5 is down: a membership step with a server down could lose the quorum/,
       );
-      assert.equal((await run('start', '-i', five)).code, 0);
+      assert.equal((await run('start', '-i', inventoryOf(5))).code, 0);
       // A host that joins with another ensemble's state is refused before anything changes.
       asAdmin(7, 'mkdir -p ~/zookeeper/data && echo 3 > ~/zookeeper/data/myid');
       const stale = await run('scale', '-i', inventoryOf(7));
@@ -161,11 +162,8 @@ describe('membership: 5 → 7 → 5 → 3, one server at a time', () => {
       ]);
 
       // An observer the same way: LZY-04 still holds its old data, which is refused until purged.
-      const observed = join(cwd, 'lzy-3-observer.yaml');
-      writeFileSync(
-        observed,
-        `${readFileSync(inventoryOf(3), 'utf8')}  - name: LZY-04\n    observer: true\n`,
-      );
+      const observed = inventoryOf(3);
+      writeFileSync(observed, `${readFileSync(observed, 'utf8')}  - name: LZY-04\n    observer: true\n`);
       const oldData = await run('scale', '-i', observed);
       assert.equal(oldData.code, 1, oldData.stdout + oldData.stderr);
       assert.match(oldData.stdout, /LZY-04: it holds \d+ snapshot and log files from before/);

@@ -172,7 +172,7 @@ describe('upgrade and rollback', () => {
     );
     assert.deepEqual(
       history.map((r) => r.command),
-      ['install', 'upgrade', 'upgrade', 'rollback'],
+      ['install', 'upgrade', 'upgrade', 'install', 'rollback'],
     );
     t.diagnostic(
       `upgrade: ${upSeconds.toFixed(1)} s, ${upReport.acked.length} writes, 0 failed, 0 lost, ${upReport.connectionLosses.length} ConnectionLoss retried, longest without a leader ${upReport.longestLeaderGap} ms; rollback: ${downSeconds.toFixed(1)} s, ${backReport.acked.length} writes, 0 failed, 0 lost, ${backReport.connectionLosses.length} retried, longest without a leader ${backReport.longestLeaderGap} ms`,
