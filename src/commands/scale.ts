@@ -131,11 +131,13 @@ async function removeServer(fleet: Fleet, step: MembershipStep, timeout: number)
       restartWithList(fleet, leaving, unchanged, running, timeout),
     );
   }
-  await rollOneAtATime(
-    fleet,
-    step.after.map((m) => m.name),
-    { id: stepId(step), work: (host) => restartWithList(fleet, host, listed, running, timeout) },
-  );
+  // Synced is judged among the servers that stay: the one leaving may not follow a leader elected
+  // by servers that no longer list it, and it is stopped next anyway.
+  const staying = step.after.map((m) => m.name);
+  await rollOneAtATime(fleet, staying, {
+    id: stepId(step),
+    work: (host) => restartWithList(fleet, host, listed, staying, timeout),
+  });
   if (fleet.failed.length > 0) return;
   const executor = leaving.executor;
   if (!executor) throw leaving.error ?? new Error('not connected');
