@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import type { FirewallFacts } from '../firewall/decide.js';
 import { firewallProbe, parseFirewallFacts } from '../firewall/probe.js';
+import { LISTENING_SECTION, parseListening } from '../remote/listening.js';
 import { shellPath, shellQuote } from '../remote/quote.js';
 import { parseSections } from '../remote/sections.js';
 import type { CheckFacts } from './types.js';
@@ -36,8 +37,7 @@ export function checkScript(t: CheckTargets): string {
         `echo @@disk:${key}; p=${shellPath(path)}; while [ ! -e "$p" ]; do p=$(dirname "$p"); done; ` +
         `printf "%s\\n" "$p"; df -Pk "$p" | awk 'NR==2 {print $4}'; [ -w "$p" ] && echo writable || echo readonly`,
     ),
-    // Listening sockets from /proc: no ss or netstat needed; state 0A is LISTEN, the port is hex.
-    'echo @@listening; cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk \'$4 == "0A" {split($2, a, ":"); print a[2]}\' | sort -u',
+    LISTENING_SECTION,
     `echo @@running; ${t.aliveTest} && echo yes || echo no`,
     // An address literal needs no resolving (getent would want a reverse entry for it).
     ...t.names.map((name) =>
@@ -64,12 +64,7 @@ export function parseCheckProbe(
       writable: writable === 'writable',
     };
   }
-  const listening = new Set(
-    (s.get('listening') ?? '')
-      .split('\n')
-      .filter(Boolean)
-      .map((hex) => Number.parseInt(hex, 16)),
-  );
+  const listening = parseListening(s.get('listening'));
   const facts: CheckFacts = {
     java: s.get('java') || undefined,
     javaVersion: s.get('javaVersion') || undefined,

@@ -1,4 +1,5 @@
 import { ZOOKEEPER_HOME_COMMAND } from '../ops/server-host.js';
+import { LISTENING_SECTION, parseListening } from '../remote/listening.js';
 import { shellPath } from '../remote/quote.js';
 import { decodeFileSection, fileSection, parseSections } from '../remote/sections.js';
 import { zxidOfFileName } from '../zk/txn-log.js';
@@ -83,7 +84,7 @@ export function upgradeProbeScript(cluster: {
     `echo @@logs; ls -- ${logs} 2>/dev/null | grep '^log\\.' || true`,
     `echo @@logKiB; du -sk -- ${logs} 2>/dev/null | cut -f1`,
     `echo @@freeKiB; df -Pk -- ${shellPath(cluster.dataLogDir)} 2>/dev/null | awk 'NR==2 {print $4}'`,
-    'echo @@listening; cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk \'$4 == "0A" {split($2, a, ":"); print a[2]}\' | sort -u',
+    LISTENING_SECTION,
   ].join('\n');
 }
 
@@ -103,11 +104,6 @@ export function parseUpgradeProbe(output: string): UpgradeFacts {
     logs: namesOf(s.get('logs'), 'log'),
     logKiB: Number(s.get('logKiB')) || 0,
     freeKiB: Number(s.get('freeKiB')) || 0,
-    listening: new Set(
-      (s.get('listening') ?? '')
-        .split('\n')
-        .filter(Boolean)
-        .map((hex) => Number.parseInt(hex, 16)),
-    ),
+    listening: parseListening(s.get('listening')),
   };
 }
