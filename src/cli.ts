@@ -79,6 +79,8 @@ interface CommandSpec {
   description: string;
   options: OptionSpec[];
   connects: boolean;
+  /** One positional argument, handed to the command as the option named after it (<backup> → backup). */
+  argument?: { name: string; description: string };
   // biome-ignore lint/suspicious/noExplicitAny: each command takes its own options type; commander parses them.
   load: () => Promise<(options: any) => Promise<number>>;
 }
@@ -173,6 +175,31 @@ const COMMANDS: CommandSpec[] = [
       dryRun('show the steps with their quorum arithmetic, change nothing'),
     ],
     load: async () => (await import('./commands/scale.js')).scale,
+  },
+  {
+    name: 'backup',
+    description: 'copy the newest snapshot and the transaction logs after it here, while the ensemble serves',
+    connects: true,
+    options: [
+      option('-o, --output <dir>', 'where backups go (default: ./zkdeploy-backups)'),
+      option('--keep <n>', "then remove this ensemble's older backups there, keeping the newest n", {
+        parse: positiveInt,
+      }),
+    ],
+    load: async () => (await import('./commands/backup.js')).backup,
+  },
+  {
+    name: 'restore',
+    description:
+      "restore a backup into the inventory's ensemble: checked, staged, every server restarted, proven",
+    connects: true,
+    argument: { name: '<backup>', description: 'a directory zkdeploy backup wrote' },
+    options: [
+      option('-y, --yes', 'do not ask before stopping every server'),
+      seconds('how long each server may take to stop and to serve again', 120),
+      dryRun('check the backup and the hosts, change nothing'),
+    ],
+    load: async () => (await import('./commands/restore.js')).restore,
   },
   {
     name: 'uninstall',
@@ -281,7 +308,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
     const command = program.command(spec.name).description(spec.description);
     // The options every host command shares first, then its own: the order help has always shown.
     for (const o of [...(spec.connects ? HOST_OPTIONS : []), ...spec.options]) command.addOption(toOption(o));
-    command.action(async (options) => setExit(await (await spec.load())(options)));
+    const argument = spec.argument;
+    if (argument) {
+      command.addArgument(new Argument(argument.name, argument.description));
+      const key = argument.name.replace(/[<>[\]]/g, '');
+      command.action(async (value: string, options) =>
+        setExit(await (await spec.load())({ ...options, [key]: value })),
+      );
+    } else command.action(async (options) => setExit(await (await spec.load())(options)));
   }
 
   program

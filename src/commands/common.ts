@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import { ExitCode, InputError, UsageError, ZkdeployError } from '../errors.js';
 import { onInterrupt } from '../interrupt.js';
 import { didYouMean } from '../inventory/did-you-mean.js';
@@ -230,4 +231,21 @@ export function endRolling(
   process.stdout.write(stepSummary(outcome.dryRun ? `${command} --dry-run` : command, fleet));
   process.stdout.write(outcome.status ?? '');
   return finish(command, fleet, outcome.dryRun);
+}
+
+/**
+ * Asks in the terminal for `word` to be typed before something that cannot be undone; `--yes` and
+ * a dry run skip the question; without a terminal it is a usage error and nothing is changed.
+ */
+export async function confirmTyped(
+  options: { yes?: boolean | undefined; dryRun?: boolean | undefined },
+  ask: { word: string; question: string; what: string; fix: string },
+): Promise<void> {
+  if (options.yes || options.dryRun) return;
+  if (!process.stdin.isTTY)
+    throw new UsageError(`${ask.what} and there is no terminal to confirm on`, ask.fix);
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const answer = await rl.question(`Type "${ask.word}" to ${ask.question}: `);
+  rl.close();
+  if (answer.trim() !== ask.word) throw new UsageError(`${ask.word} not confirmed: nothing was changed`);
 }

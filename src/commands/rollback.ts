@@ -1,5 +1,3 @@
-import { createInterface } from 'node:readline/promises';
-import { UsageError } from '../errors.js';
 import { rememberRollback } from '../inventory/memory.js';
 import { collectStatus } from '../ops/ensemble-status.js';
 import { startServer, stopServer, waitUntilServing } from '../ops/lifecycle.js';
@@ -20,6 +18,7 @@ import { lastZxid, logsAfter, readLogs } from '../upgrade/txn-logs.js';
 import { unreadableTypes } from '../zk/release.js';
 import { hexZxid } from '../zk/txn-log.js';
 import {
+  confirmTyped,
   endRolling,
   explainInterrupt,
   finish,
@@ -70,20 +69,6 @@ function describeLoss(scans: SinceUpgrade[], record: Pick<UpgradeRecord, 'from' 
       return `  ${s.host}: ${s.transactions} transactions since its archive, up to ${hexZxid(s.lastZxid)}${types ? `; ${record.from} cannot load: ${types}` : ''}`;
     });
   return `${color.yellow(`${record.to} has written transactions ${record.from} cannot load. Rolling back means restoring the data archived before the upgrade, on every server at once (downtime), and losing what was written since:`)}\n${lines.join('\n')}\n`;
-}
-
-async function confirmRestore(options: RollbackOptions): Promise<void> {
-  if (options.yes || options.dryRun) return;
-  if (!process.stdin.isTTY) {
-    throw new UsageError(
-      'rollback must restore the archived data (see above) and there is no terminal to confirm on',
-      'add --yes if that is what you want; or stay on the new release',
-    );
-  }
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  const answer = await rl.question('Type "restore" to stop every server and restore the archived data: ');
-  rl.close();
-  if (answer.trim() !== 'restore') throw new UsageError('restore not confirmed: nothing was changed');
 }
 
 /**
@@ -201,7 +186,12 @@ export async function rollback(options: RollbackOptions): Promise<number> {
     const mustRestore = scans.some((s) => s.unreadable.size > 0);
     if (mustRestore) {
       process.stdout.write(describeLoss(scans, record));
-      await confirmRestore(options);
+      await confirmTyped(options, {
+        word: 'restore',
+        question: 'stop every server and restore the archived data',
+        what: 'rollback must restore the archived data (see above)',
+        fix: 'add --yes if that is what you want; or stay on the new release',
+      });
       const full = facts.get(fleet.hosts[0]?.spec.name ?? '')?.record as UpgradeRecord;
       if (options.dryRun) {
         for (const host of fleet.hosts)

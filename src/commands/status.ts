@@ -1,5 +1,6 @@
 import { ExitCode } from '../errors.js';
 import { collectDrift } from '../ops/config-drift.js';
+import { type DiskFree, diskFree } from '../ops/disk-free.js';
 import { collectStatus, type HostStatus } from '../ops/ensemble-status.js';
 import { findZookeeperHome, zkServerScript } from '../ops/server-host.js';
 import { Fleet } from '../run/fleet.js';
@@ -46,7 +47,23 @@ export async function status(options: StatusOptions): Promise<number> {
   let drift: { host: string; message: string }[] = [];
   try {
     if (options.raw) rows = await rawStatus(fleet);
-    else [rows, drift] = await Promise.all([collectStatus(fleet), collectDrift(fleet, rolling?.command)]);
+    else {
+      const disks = new Map<string, DiskFree | undefined>();
+      [rows, drift] = await Promise.all([
+        collectStatus(fleet),
+        collectDrift(fleet, rolling?.command),
+        Promise.all(
+          fleet.hosts.map(async (host) => {
+            if (host.executor)
+              disks.set(
+                host.spec.name,
+                await diskFree(host.executor, inventory.cluster).catch(() => undefined),
+              );
+          }),
+        ),
+      ]);
+      for (const row of rows) row.disk = disks.get(row.name);
+    }
   } finally {
     await fleet.close();
   }

@@ -2,6 +2,7 @@ import { ZkdeployError } from '../errors.js';
 import type { Fleet } from '../run/fleet.js';
 import type { HostMode } from '../zk/health.js';
 import { parseSrvr } from '../zk/srvr.js';
+import type { DiskFree } from './disk-free.js';
 import { askFourLetterWord } from './four-letter.js';
 import { runsUnderSystemd } from './lifecycle.js';
 
@@ -18,6 +19,8 @@ export interface HostStatus {
   /** How the server runs: under zkdeploy's systemd unit, or started by zkServer.sh (absent: down). */
   service?: 'systemd' | 'zkServer.sh' | undefined;
   error?: string | undefined;
+  /** Room on the data directories' file system (status only: one df per host). */
+  disk?: DiskFree | undefined;
   /** What to do about the error, when zkdeploy knows. */
   fix?: string | undefined;
 }

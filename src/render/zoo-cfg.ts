@@ -4,12 +4,17 @@ import { absoluteRemotePath } from '../remote/paths.js';
 import { renderTemplate } from './template.js';
 
 /**
- * Written unless the inventory says otherwise. Harmless on 3.4.x (unknown keys become system
- * properties); on 3.5+ they allow the four-letter words zkdeploy uses and keep the AdminServer off 8080.
+ * Written unless the inventory says otherwise. The whitelist and the AdminServer are harmless on
+ * 3.4.x (unknown keys become system properties); on 3.5+ they allow the four-letter words zkdeploy
+ * uses and keep the AdminServer off 8080. Autopurge: ZooKeeper never removes old snapshots and
+ * transaction logs by itself, and the disk fills; keeping the newest 3 snapshots (with the logs
+ * they need), purged once a day, is what its administrator's guide suggests.
  */
 export const DEFAULT_SETTINGS: Readonly<Record<string, string>> = {
   '4lw.commands.whitelist': 'srvr,mntr,ruok,conf,isro',
   'admin.enableServer': 'false',
+  'autopurge.snapRetainCount': '3',
+  'autopurge.purgeInterval': '24',
 };
 
 /** The `server.N=host:quorum:election` line of one host: no `;clientPort` (3.4 cannot parse it), no trailing space. */

@@ -1,4 +1,5 @@
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Client, ClientChannel, ExecOptions, SFTPWrapper } from 'ssh2';
 import { HostError } from '../errors.js';
 import { commandTag, killTaggedSession, viaBash } from '../remote/shell.js';
@@ -132,6 +133,34 @@ export class SshSession {
           if (terminal) {
             if (stdin !== undefined) channel.write(stdin);
           } else channel.end(stdin);
+        });
+      }),
+    );
+  }
+
+  /**
+   * Runs a command whose standard output is bytes to keep (`gzip -c` of a file) and pipes them into
+   * `sink` with backpressure, so a large file never sits in memory. Resolves once the sink has all
+   * of them, with the command's exit code and its standard error.
+   */
+  download(command: string, sink: Writable): Promise<{ code: number; stderr: string }> {
+    return this.guarded(
+      new Promise((resolve, reject) => {
+        this.client.exec(viaBash(command, commandTag()), (err, channel: ClientChannel) => {
+          if (err) return reject(new HostError(this.target.name, `cannot run a command: ${err.message}`));
+          let code = -1;
+          const stderr: Buffer[] = [];
+          channel.stderr.on('data', (d: Buffer) => stderr.push(d));
+          channel.on('exit', (exitCode: number | null, signal?: string) => {
+            code = exitCode ?? (signal ? 128 : -1);
+          });
+          // OpenSSH may send the exit status after the end of output: both are waited for.
+          const closed = new Promise<void>((done) => channel.on('close', () => done()));
+          Promise.all([pipeline(channel, sink), closed]).then(
+            () => resolve({ code, stderr: Buffer.concat(stderr).toString('utf8') }),
+            (failure: unknown) => reject(failure),
+          );
+          channel.end();
         });
       }),
     );

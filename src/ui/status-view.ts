@@ -1,3 +1,4 @@
+import { diskIsLow, formatDiskFree } from '../ops/disk-free.js';
 import { collectStatus, type HostStatus } from '../ops/ensemble-status.js';
 import type { Fleet } from '../run/fleet.js';
 import { type Health, judgeHealth } from '../zk/health.js';
@@ -8,8 +9,13 @@ import { table } from './summary.js';
 export function renderStatus(rows: HostStatus[], health: Health): string {
   const paint = (mode: string) =>
     mode === 'leader' ? color.cyan(mode) : mode === 'follower' ? color.green(mode) : color.red(mode);
+  const withDisk = rows.some((r) => r.disk);
+  const disk = (r: HostStatus) =>
+    !r.disk ? '-' : diskIsLow(r.disk) ? color.red(formatDiskFree(r.disk)) : formatDiskFree(r.disk);
   const lines = [
-    ['host', 'myid', 'mode', 'zxid', 'conns', 'version', 'service'].map((h) => color.bold(h)),
+    ['host', 'myid', 'mode', 'zxid', 'conns', 'version', 'service', ...(withDisk ? ['disk free'] : [])].map(
+      (h) => color.bold(h),
+    ),
     ...rows.map((r) => [
       r.name,
       String(r.myid),
@@ -18,13 +24,27 @@ export function renderStatus(rows: HostStatus[], health: Health): string {
       r.connections?.toString() ?? '-',
       r.version ?? '-',
       r.service ?? '-',
+      ...(withDisk ? [disk(r)] : []),
     ]),
   ];
+  const low = rows.flatMap((r) =>
+    r.disk && diskIsLow(r.disk)
+      ? [
+          color.yellow(
+            `  ${r.name}: only ${formatDiskFree(r.disk)} free on ${r.disk.mount} (the data directories); ZooKeeper stops serving when it cannot write its log`,
+          ),
+          color.dim(
+            '    fix: free space there; autopurge (on by default) keeps 3 snapshots and the logs they need',
+          ),
+        ]
+      : [],
+  );
   const errors = rows.flatMap((r) =>
     r.error ? [color.red(`  ${r.error}`), ...(r.fix ? [color.dim(`    fix: ${r.fix}`)] : [])] : [],
   );
   const verdict = health.healthy ? color.green(health.summary) : color.red(health.summary);
-  return `${table(lines)}\n\n${verdict}\n${errors.length ? `${errors.join('\n')}\n` : ''}`;
+  const notes = [...errors, ...low];
+  return `${table(lines)}\n\n${verdict}\n${notes.length ? `${notes.join('\n')}\n` : ''}`;
 }
 
 /** The status table start ends with: every host's mode and the ensemble's health. */

@@ -55,6 +55,23 @@ export class ZkSession {
     });
   }
 
+  /** A znode's bytes and stat, as they are (getData gives them as text). */
+  getRaw(path: string): Promise<{ data: Buffer; stat: zookeeper.Stat }> {
+    return this.call(`get ${path}`, (done) =>
+      this.client.getData(path, (err, data, stat) => done(err, { data: data ?? Buffer.alloc(0), stat })),
+    );
+  }
+
+  getAcl(path: string): Promise<{ acls: zookeeper.ACL[]; stat: zookeeper.Stat }> {
+    return this.call(`getACL ${path}`, (done) =>
+      this.client.getACL(path, (err, acls, stat) => done(err, { acls, stat })),
+    );
+  }
+
+  stat(path: string): Promise<zookeeper.Stat | undefined> {
+    return this.call(`exists ${path}`, (done) => this.client.exists(path, (err, stat) => done(err, stat)));
+  }
+
   setData(path: string, data: string): Promise<zookeeper.Stat> {
     return this.call(`set ${path}`, (done) =>
       this.client.setData(path, Buffer.from(data), -1, (err, stat) => done(err, stat)),

@@ -58,29 +58,37 @@ function multiTypes(entry: Buffer): number[] {
   return types;
 }
 
-/** Reads a transaction log file's records; throws when the bytes are not a transaction log. */
-export function readTxnLog(bytes: Buffer): TxnLog {
+/**
+ * A transaction log file's entries (each a TxnHeader and its record), in order; `damaged` when it
+ * ends in the middle of one. Throws when the bytes are not a transaction log.
+ */
+export function txnEntries(bytes: Buffer): { entries: Buffer[]; damaged: boolean } {
   if (bytes.length < HEADER_BYTES || bytes.readUInt32BE(0) !== MAGIC) {
     throw new Error('not a ZooKeeper transaction log (no ZKLG header)');
   }
-  const records: TxnRecord[] = [];
+  const entries: Buffer[] = [];
   let at = HEADER_BYTES;
   while (at + 12 <= bytes.length) {
     const length = bytes.readInt32BE(at + 8);
-    if (length <= 0) return { records, damaged: false };
+    if (length <= 0) return { entries, damaged: false };
     const end = at + 12 + length;
-    if (end + 1 > bytes.length || length < TYPE_OFFSET + 4) return { records, damaged: true };
-    const entry = bytes.subarray(at + 12, end);
-    const type = entry.readInt32BE(TYPE_OFFSET);
-    records.push({
-      zxid: entry.readBigInt64BE(ZXID_OFFSET),
-      type,
-      inner: type === MULTI ? multiTypes(entry) : [],
-    });
-    if (bytes[end] !== 0x42) return { records, damaged: true };
+    if (end + 1 > bytes.length || length < TYPE_OFFSET + 4) return { entries, damaged: true };
+    // Without its end-of-record byte ZooKeeper takes the entry for the end of the log, and so do we.
+    if (bytes[end] !== 0x42) return { entries, damaged: true };
+    entries.push(bytes.subarray(at + 12, end));
     at = end + 1;
   }
-  return { records, damaged: false };
+  return { entries, damaged: false };
+}
+
+/** Reads a transaction log file's records; throws when the bytes are not a transaction log. */
+export function readTxnLog(bytes: Buffer): TxnLog {
+  const { entries, damaged } = txnEntries(bytes);
+  const records = entries.map((entry) => {
+    const type = entry.readInt32BE(TYPE_OFFSET);
+    return { zxid: entry.readBigInt64BE(ZXID_OFFSET), type, inner: type === MULTI ? multiTypes(entry) : [] };
+  });
+  return { records, damaged };
 }
 
 /** A zxid as ZooKeeper prints it (0x100000a3c). */

@@ -17,6 +17,8 @@ const LAYERS: string[][] = [
   ['run'],
   ['ops'],
   ['check', 'verify', 'upgrade', 'membership'],
+  // Backups name what they set aside as upgrades do, and read logs with their helpers.
+  ['backup'],
   ['ui', 'help-examples.ts'],
   ['commands'],
   ['completion.ts', 'cli.ts'],

@@ -44,13 +44,19 @@ describe('zoo.cfg', () => {
     assert.ok(lines.includes('admin.enableServer=false'));
   });
 
+  test('purges old snapshots and logs by default: the newest 3 kept, once a day', () => {
+    assert.ok(lines.includes('autopurge.snapRetainCount=3'));
+    assert.ok(lines.includes('autopurge.purgeInterval=24'));
+  });
+
   test('extra settings are written verbatim and may override the defaults', () => {
     const custom = inventory({
-      settings: { 'admin.enableServer': true, 'autopurge.purgeInterval': 24, 'x.list': 'a,b:c' },
+      settings: { 'admin.enableServer': true, 'autopurge.purgeInterval': 1, 'x.list': 'a,b:c' },
     });
     const text = renderZooCfg(custom.cluster, custom.hosts, '/home/zk');
     assert.match(text, /^admin\.enableServer=true$/m);
-    assert.match(text, /^autopurge\.purgeInterval=24$/m);
+    assert.match(text, /^autopurge\.purgeInterval=1$/m);
+    assert.doesNotMatch(text, /autopurge\.purgeInterval=24/);
     assert.match(text, /^x\.list=a,b:c$/m);
     assert.doesNotMatch(text, /admin\.enableServer=false/);
   });

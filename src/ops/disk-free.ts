@@ -1,0 +1,42 @@
+import type { ClusterSettings } from '../inventory/types.js';
+import { shellPath } from '../remote/quote.js';
+import type { HostExecutor } from '../run/executor.js';
+
+/** Free space of the file system the data (or the transaction logs, if fuller) live on. */
+export interface DiskFree {
+  freeKiB: number;
+  sizeKiB: number;
+  mount: string;
+}
+
+/** Below this, status warns: ZooKeeper stops serving when it cannot write its log. */
+export const LOW_DISK = { fraction: 0.1, kib: 1024 * 1024 };
+
+export const diskIsLow = (disk: DiskFree) =>
+  disk.freeKiB < LOW_DISK.kib || disk.freeKiB < disk.sizeKiB * LOW_DISK.fraction;
+
+/** Parses `df -Pk` lines: the file system with the least room. */
+export function parseDf(output: string): DiskFree | undefined {
+  return output
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((f) => f.length >= 6 && /^\d+$/.test(f[1] ?? '') && /^\d+$/.test(f[3] ?? ''))
+    .map((f) => ({ sizeKiB: Number(f[1]), freeKiB: Number(f[3]), mount: f.slice(5).join(' ') }))
+    .sort((a, b) => a.freeKiB - b.freeKiB)[0];
+}
+
+/** One read-only `df` on the host, of dataDir and dataLogDir. */
+export async function diskFree(
+  executor: HostExecutor,
+  cluster: ClusterSettings,
+): Promise<DiskFree | undefined> {
+  const dirs = [cluster.dataDir, cluster.dataLogDir].map((d) => shellPath(d)).join(' ');
+  return parseDf((await executor.probe(`df -Pk -- ${dirs} 2>/dev/null`)).stdout);
+}
+
+/** "12.3G free of 40G": how status shows it. */
+export function formatDiskFree(disk: DiskFree): string {
+  const gib = (kib: number) => `${(kib / 1048576).toFixed(kib < 10 * 1048576 ? 1 : 0)}G`;
+  return `${gib(disk.freeKiB)} of ${gib(disk.sizeKiB)}`;
+}
