@@ -12,7 +12,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 read -r -a releases <<<"${ZKLAB_RELEASES:-3.4.9 3.8.0}"
 [ ${#releases[@]} -ge 1 ] || { echo "run-tests: ZKLAB_RELEASES names no release" >&2; exit 1; }
 # Where 3.4.x and 3.5+ differ: scripts (start, stop, status, start-foreground), log files, four-letter words, layout.
-release_sensitive=(install start-status stop restart logs verify plan uninstall faults systemd membership)
+release_sensitive=(install start-status stop restart logs verify plan uninstall faults systemd membership backup)
 
 if [ "$(id -u)" = 0 ]; then
   bash test/lab/lab.sh up

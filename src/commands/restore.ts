@@ -275,10 +275,9 @@ export async function restore(options: RestoreOptions): Promise<number> {
               'look at the server log (zkdeploy logs)',
             );
           }
-          return {
-            outcome: 'unchanged',
-            detail: `zxid ${zxid} ≥ ${manifest.zxid}; ${await prove(host, cluster.clientPort, tree)}`,
-          };
+          const proof = `zxid ${zxid} ≥ ${manifest.zxid}; ${await prove(host, cluster.clientPort, tree)}`;
+          proofs.push(`  ${host.spec.name}: ${proof}`);
+          return { outcome: 'unchanged', detail: proof };
         });
       });
     }

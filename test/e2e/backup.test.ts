@@ -1,0 +1,145 @@
+// Backup and restore on the lab's release: a tree (nested znodes with data, sequential children, a
+// read-only ACL, an ephemeral node) backed up while a client writes, then removed and other data
+// written, then restored: the same tree on every server, the ephemeral gone with its session, every
+// write acknowledged before the backup there. A backup with one damaged file, or a restore without
+// a terminal to confirm on, changes nothing; --keep removes only older backups.
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { labSuite } from '../helpers/cli.js';
+import { asAdmin, hostIp, hostNumbers, inHost, labTarball, lzyHosts, requireLab } from '../helpers/lab.js';
+import { childrenOnEachServer, startLiveWriter } from '../helpers/live-writer.js';
+import { repoRoot } from '../helpers/paths.js';
+import { until } from '../helpers/wait.js';
+import { zkClient } from '../helpers/zk-client.js';
+import {
+  existsOnEachServer,
+  readTree,
+  removeTree,
+  treeOnEachServer,
+  writeSampleTree,
+} from '../helpers/znode-tree.js';
+
+const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
+const jvms = () => hostNumbers().map((n) => inHost(n, 'pgrep -u admin -f QuorumPeerMain || true').trim());
+const staged = () =>
+  hostNumbers().filter(
+    (n) => asAdmin(n, 'ls -d ~/zookeeper/*.zkdeploy-restore 2>/dev/null || true').trim() !== '',
+  );
+
+describe('backup and restore', () => {
+  const { run, cwd } = labSuite();
+
+  test('a tree backed up under a live writer, removed, restored: the same tree on every server, the ephemeral gone, no acknowledged write lost', async (t) => {
+    if (!requireLab(t)) return;
+    assert.equal((await run('install', '-i', inventory, '-t', labTarball(), '--start')).code, 0);
+    const client = await zkClient(hostNumbers().map((n) => `${hostIp(n)}:2181`));
+    t.after(() => client.close());
+    await writeSampleTree(client, '/app');
+    const before = await readTree(client, '/app');
+    assert.equal(before.get('/app/lock')?.ephemeral, true);
+
+    const writer = await startLiveWriter('/backup-writes');
+    t.after(() => writer.close());
+    await until(() => writer.acked().length > 40, 'the writer to get going', 10_000);
+    const ackedBefore = writer.acked();
+    const out = join(cwd, 'backups');
+    const backup = await run('backup', '-o', out);
+    await until(() => writer.acked().length > ackedBefore.length + 40, 'the writer to go on', 10_000);
+    const report = await writer.stop();
+    assert.equal(backup.code, 0, backup.stdout + backup.stderr);
+    assert.deepEqual(report.failed, [], 'a write failed while the backup ran');
+    const dir = /^backup: (\S+)$/m.exec(backup.stdout)?.[1] ?? '';
+    assert.match(dir, /\/lzy-\d{8}T\d{6}-0x[0-9a-f]+$/);
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    assert.equal(manifest.ephemeral, 1, 'the held lock is in the backup, as ephemeral');
+    assert.ok(manifest.files.some((f: { name: string }) => f.name.startsWith('log.')));
+    assert.deepEqual(staged(), [], 'backup wrote on a host');
+
+    // One flipped byte in one stored file: refused before anything stops (bad input, exit 3).
+    const damaged = join(cwd, 'damaged');
+    cpSync(dir, damaged, { recursive: true });
+    const log = manifest.files.find((f: { name: string }) => f.name.startsWith('log.')).name;
+    const gz = join(damaged, 'files', `${log}.gz`);
+    const bytes = readFileSync(gz);
+    bytes[bytes.length >> 1] = (bytes[bytes.length >> 1] ?? 0) ^ 0xff;
+    writeFileSync(gz, bytes);
+    const running = jvms();
+    const refused = await run('restore', damaged, '--yes');
+    assert.equal(refused.code, 3, refused.stdout + refused.stderr);
+    assert.match(refused.stderr, new RegExp(`${log}\\.gz: .*\\n.*the backup is damaged: use another backup`));
+    assert.deepEqual(jvms(), running, 'a server was stopped for a damaged backup');
+    assert.deepEqual(staged(), []);
+
+    // Without a terminal and without --yes: a usage error, nothing staged or stopped.
+    const unconfirmed = await run('restore', dir);
+    assert.equal(unconfirmed.code, 64, unconfirmed.stdout + unconfirmed.stderr);
+    assert.match(unconfirmed.stderr, /no terminal to confirm on/);
+    assert.deepEqual(jvms(), running);
+
+    // What happens after the backup: the lock's session ends, the tree is removed, other data written.
+    client.close();
+    const other = await zkClient([`${hostIp(2)}:2181`]);
+    t.after(() => other.close());
+    await removeTree(other, '/app');
+    await new Promise<void>((res, rej) =>
+      other.create('/other', Buffer.from('x'), (e) => (e ? rej(e) : res())),
+    );
+    other.close();
+
+    const restored = await run('restore', dir, '--yes');
+    assert.equal(restored.code, 0, restored.stdout + restored.stderr);
+    for (const host of lzyHosts)
+      assert.match(
+        restored.stdout,
+        new RegExp(`^  ${host}: zxid 0x[0-9a-f]+ ≥ ${manifest.zxid}; \\d+ znodes as in the backup`, 'm'),
+      );
+    assert.match(restored.stdout, /1 ephemeral znodes came back with their sessions/);
+
+    const persistent = new Map([...before].filter(([, z]) => !z.ephemeral));
+    for (const [server, tree] of await treeOnEachServer('/app')) {
+      assert.deepEqual(
+        new Map([...tree].filter(([, z]) => !z.ephemeral)),
+        persistent,
+        `the tree on ${server}`,
+      );
+    }
+    assert.deepEqual(await existsOnEachServer('/other'), [false, false, false, false, false]);
+    for (const [server, children] of await childrenOnEachServer('/backup-writes')) {
+      assert.deepEqual(
+        ackedBefore.filter((name) => !children.has(name)),
+        [],
+        `a write acknowledged before the backup is missing on ${server}`,
+      );
+    }
+    await until(
+      async () => (await existsOnEachServer('/app/lock')).every((found) => !found),
+      'the ephemeral node to go with its session',
+      40_000,
+    );
+    for (const n of hostNumbers()) {
+      assert.match(
+        asAdmin(n, 'cat ~/zookeeper/data.zxid-*/.zkdeploy-archive'),
+        /set aside by a restore of zxid/,
+      );
+      assert.match(asAdmin(n, 'cat ~/zookeeper/data/myid').trim(), new RegExp(`^${n}$`));
+    }
+    const status = await run('status');
+    assert.equal(status.code, 0, status.stdout);
+    assert.match(status.stdout, /disk free/);
+
+    // --keep 2: the two newest backups stay; a directory that is not a backup is never touched.
+    mkdirSync(join(out, 'notes'));
+    writeFileSync(join(out, 'notes', 'todo.txt'), 'keep me');
+    for (let i = 0; i < 2; i++) {
+      await new Promise((r) => setTimeout(r, 1100));
+      const again = await run('backup', '-o', out, '--keep', '2');
+      assert.equal(again.code, 0, again.stdout + again.stderr);
+    }
+    const left = readdirSync(out).sort();
+    assert.equal(left.filter((name) => name.startsWith('lzy-')).length, 2, left.join(' '));
+    assert.ok(!left.includes(dir.split('/').pop() ?? ''), 'the oldest backup was kept');
+    assert.equal(readFileSync(join(out, 'notes', 'todo.txt'), 'utf8'), 'keep me');
+  });
+});
