@@ -211,11 +211,15 @@ export function refuse(command: string, refusals: Refusal[]): never {
   );
 }
 
-/** What Ctrl-C during an upgrade or rollback leaves, and how to go on, said as it happens. */
-export function explainInterrupt(command: 'upgrade' | 'rollback'): () => void {
+/** What Ctrl-C during an upgrade, rollback or restore leaves, and how to go on, said as it happens. */
+export function explainInterrupt(command: 'upgrade' | 'rollback' | 'restore'): () => void {
+  const left =
+    command === 'restore'
+      ? 'servers may be left stopped, some with the backup in place and some with their own data (kept aside either way)'
+      : 'a server may be left stopped or switched';
   return onInterrupt(() => {
     process.stderr.write(
-      `zkdeploy: ${command} interrupted: a server may be left stopped or switched; \`zkdeploy ${command}\` again continues where it stopped\n`,
+      `zkdeploy: ${command} interrupted: ${left}; \`zkdeploy ${command}\` again continues where it stopped\n`,
     );
   });
 }

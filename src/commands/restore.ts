@@ -26,6 +26,7 @@ import { versionParts } from '../zk/release.js';
 import { openTunnel } from '../zk/tunnel.js';
 import {
   confirmTyped,
+  explainInterrupt,
   finish,
   type HostOptions,
   lockedContext,
@@ -179,6 +180,7 @@ export async function restore(options: RestoreOptions): Promise<number> {
   const fleet = await Fleet.open(inventory, settings);
   let status = '';
   const proofs: string[] = [];
+  const unregister = explainInterrupt('restore');
   try {
     const facts = new Map<string, UpgradeFacts>();
     const [rows] = await Promise.all([
@@ -283,6 +285,7 @@ export async function restore(options: RestoreOptions): Promise<number> {
     }
     status = await startedStatus(fleet);
   } finally {
+    unregister();
     await fleet.close();
   }
   process.stdout.write(stepSummary('restore', fleet));

@@ -51,12 +51,13 @@ export function upgradeLeftovers(
     ];
     steps.push({
       id: 'archives',
-      title: 'data archives of upgrades and rollbacks',
+      title: 'data archives of upgrades, rollbacks and restores',
       change: true,
       reason: 'purged on request',
       actions: dirs.map((dir) => ({
         kind: 'exec' as const,
-        command: `for a in ${shellQuote(dir)}.zxid-0x*; do if [ -d "$a" ] && [ -f "$a/${ARCHIVE_STAMP}" ]; then rm -rf -- "$a"; fi; done`,
+        // A restore's stage (zkdeploy's own name) goes too, when a cut restore left one.
+        command: `for a in ${shellQuote(dir)}.zxid-0x*; do if [ -d "$a" ] && [ -f "$a/${ARCHIVE_STAMP}" ]; then rm -rf -- "$a"; fi; done; rm -rf -- ${shellQuote(`${dir}.zkdeploy-restore`)}`,
       })),
     });
   }

@@ -556,4 +556,33 @@ export const MUTANTS: Mutant[] = [
     expect: '✖ 3.4.9 → 3.8.0 and back',
     lab: true,
   },
+  {
+    id: 'restore-trusts-the-manifest-blindly',
+    claim: 'a backup with one corrupted file is refused before any server stops',
+    edits: [
+      {
+        file: 'src/backup/manifest.ts',
+        from: 'if (bytes.length !== file.size || sha256(bytes) !== file.sha256) {',
+        to: 'if (false) {',
+      },
+    ],
+    test: 'dist/test/e2e/backup.test.js',
+    expect: '✖ a tree backed up under a live writer',
+    lab: true,
+  },
+  {
+    id: 'restore-deletes-the-data-it-replaces',
+    claim: "restore moves each server's data aside (stamped), never deletes it",
+    edits: [
+      {
+        file: 'src/backup/seed.ts',
+        from: `'if [ -e "$dir" ]; then mv -- "$dir" "$aside"; fi',`,
+        to: `'if [ -e "$dir" ]; then rm -rf -- "$dir"; fi',`,
+      },
+    ],
+    test: 'dist/test/e2e/backup.test.js',
+    expect: '✖ a tree backed up under a live writer',
+    because: 'data.zxid-*/.zkdeploy-archive',
+    lab: true,
+  },
 ];
