@@ -2,6 +2,15 @@ import { posix } from 'node:path';
 import { shellQuote } from '../remote/quote.js';
 import { ARCHIVE_STAMP } from '../upgrade/archive.js';
 
+/**
+ * Whether one data directory lies inside the other (dataLogDir below dataDir, say): moving the
+ * outer one aside would carry the inner one, and its stage, with it.
+ */
+export function nestedDirs(a: string, b: string): boolean {
+  const inside = (inner: string, outer: string) => inner.startsWith(`${outer.replace(/\/+$/, '')}/`);
+  return inside(a, b) || inside(b, a);
+}
+
 /** Where a restore stages a directory's new content beside it, before any server stops. */
 export const stagePath = (dir: string) => `${dir}.zkdeploy-restore`;
 

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { posix, resolve } from 'node:path';
 import { comparedCount, treeDifferences } from '../backup/compare.js';
 import { gzSha256, type Manifest, readManifest, storedPath } from '../backup/manifest.js';
-import { stageCommand, swapInCommand, unpackCommand } from '../backup/seed.js';
+import { nestedDirs, stageCommand, swapInCommand, unpackCommand } from '../backup/seed.js';
 import { readBackup } from '../backup/tree-of.js';
 import { walkTree } from '../backup/walk.js';
 import { HostError, InputError } from '../errors.js';
@@ -85,6 +85,20 @@ function preflight(
         host: name,
         message: `runs ${release}, older than the backup's ${manifest.release}: it may not read its files`,
         fix: `restore into ${minor(manifest.release).join('.')} or later (zkdeploy upgrade first)`,
+      });
+    }
+    const [data, logs] = [found.home, found.home].map((home, i) =>
+      absoluteRemotePath(
+        i === 0 ? fleet.inventory.cluster.dataDir : fleet.inventory.cluster.dataLogDir,
+        home,
+      ),
+    ) as [string, string];
+    if (nestedDirs(data, logs)) {
+      refusals.push({
+        host: name,
+        message: `dataLogDir ${logs} and dataDir ${data}: one lies inside the other, and a restore moves each aside whole`,
+        fix: 'give zookeeper.dataDir and zookeeper.dataLogDir directories side by side (the defaults: ~/zookeeper/data, ~/zookeeper/logs)',
+        badInput: true,
       });
     }
     if (found.freeKiB * 1024 < bytes) {

@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { comparedCount, type SeenZnode, treeDifferences } from '../../src/backup/compare.js';
 import { FORMAT, type Manifest, readManifest, readStored, sha256 } from '../../src/backup/manifest.js';
 import { pruneBackups } from '../../src/backup/prune.js';
-import { swapInCommand, unpackCommand } from '../../src/backup/seed.js';
+import { nestedDirs, swapInCommand, unpackCommand } from '../../src/backup/seed.js';
 import { chooseSource } from '../../src/backup/take.js';
 import { treeOfFiles } from '../../src/backup/tree-of.js';
 import { ZkdeployError } from '../../src/errors.js';
@@ -253,6 +253,14 @@ describe('host commands of a restore', () => {
     assert.match(swap, /cp -p -- "\$dir\/myid" "\$stage\/myid"/);
     assert.doesNotMatch(swapInCommand('/d', '/d.zxid-0x1', 's', false), /myid/);
     assert.match(unpackCommand('/d', 'log.1', 'ab'.repeat(32)), /conv=sparse/);
+  });
+
+  test('data directories one inside the other are found (a restore refuses them); side by side or equal are fine', () => {
+    assert.equal(nestedDirs('/data/zk', '/data/zk/txlog'), true);
+    assert.equal(nestedDirs('/data/zk/txlog/', '/data/zk'), true);
+    assert.equal(nestedDirs('/data/zk', '/data/zk-logs'), false);
+    assert.equal(nestedDirs('/home/a/zookeeper/data', '/home/a/zookeeper/logs'), false);
+    assert.equal(nestedDirs('/d', '/d'), false);
   });
 });
 
