@@ -23,6 +23,15 @@ export const HELP_EXAMPLES: Record<string, string[]> = {
     'zkdeploy upgrade --tarball ~/setups/apache-zookeeper-3.8.0-bin.tar.gz',
   ],
   rollback: ['zkdeploy rollback --dry-run', 'zkdeploy rollback'],
+  backup: [
+    'zkdeploy backup -o /srv/zk-backups --keep 7',
+    'zkdeploy backup                           # into ./zkdeploy-backups',
+  ],
+  restore: [
+    'zkdeploy restore /srv/zk-backups/lzy-20261202T100133-0x200000016 --dry-run',
+    'zkdeploy restore /srv/zk-backups/lzy-20261202T100133-0x200000016',
+  ],
+  scale: ['zkdeploy scale --dry-run', 'zkdeploy scale'],
   history: ['zkdeploy history', 'zkdeploy history --json | jq ".[-1].hosts"'],
   uninstall: [
     'zkdeploy uninstall                      # keeps the data',
