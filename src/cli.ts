@@ -247,8 +247,23 @@ const COMMANDS: CommandSpec[] = [
       option('--raw', "each host's verbatim zkServer.sh status output, the guide's own check", {
         conflicts: 'json',
       }),
+      option('-w, --watch', 'redraw the table until Ctrl-C, marking what changed'),
+      option('--interval <seconds>', 'with --watch: how often', { parse: positiveInt, defaultValue: 2 }),
     ],
     load: async () => (await import('./commands/status.js')).status,
+  },
+  {
+    name: 'dashboard',
+    description: 'a live page of the ensemble on 127.0.0.1, behind a token in its URL, until Ctrl-C',
+    connects: true,
+    options: [
+      option('--port <n>', 'the local port (default: a free one)', { parse: positiveInt }),
+      option('--interval <seconds>', 'how often each server is asked (srvr, mntr)', {
+        parse: positiveInt,
+        defaultValue: 2,
+      }),
+    ],
+    load: async () => (await import('./commands/dashboard.js')).dashboard,
   },
   {
     name: 'history',

@@ -31,6 +31,10 @@ export const HELP_EXAMPLES: Record<string, string[]> = {
     'zkdeploy restore /srv/zk-backups/lzy-20261202T100133-0x200000016 --dry-run',
     'zkdeploy restore /srv/zk-backups/lzy-20261202T100133-0x200000016',
   ],
+  dashboard: [
+    'zkdeploy dashboard            # prints http://127.0.0.1:PORT/?token=…',
+    'zkdeploy dashboard --port 8181',
+  ],
   scale: ['zkdeploy scale --dry-run', 'zkdeploy scale'],
   history: ['zkdeploy history', 'zkdeploy history --json | jq ".[-1].hosts"'],
   uninstall: [

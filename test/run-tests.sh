@@ -12,10 +12,14 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 read -r -a releases <<<"${ZKLAB_RELEASES:-3.4.9 3.8.0}"
 [ ${#releases[@]} -ge 1 ] || { echo "run-tests: ZKLAB_RELEASES names no release" >&2; exit 1; }
 # Where 3.4.x and 3.5+ differ: scripts (start, stop, status, start-foreground), log files, four-letter words, layout.
-release_sensitive=(install start-status stop restart logs verify plan uninstall faults systemd membership backup)
+release_sensitive=(install start-status stop restart logs verify plan uninstall faults systemd membership backup dashboard)
 
 if [ "$(id -u)" = 0 ]; then
   bash test/lab/lab.sh up
+  # The dashboard is tested as a person sees it: in Debian's chromium (puppeteer-core drives it).
+  if ! command -v chromium >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+  fi
 else
   echo "*** not root: the lab cannot be brought up; end-to-end tests will be skipped (run: sudo npm test)" >&2
 fi
@@ -44,4 +48,5 @@ run "${releases[0]}" "${suites[@]}" || status=1
 for release in "${releases[@]:1}"; do
   run "$release" "${again[@]}" || status=1
 done
+[ ! -d test-artifacts ] || echo "run-tests: screenshots and other artifacts in $PWD/test-artifacts"
 exit $status

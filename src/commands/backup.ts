@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
-import { basename, extname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pruneBackups } from '../backup/prune.js';
 import { type Candidate, chooseSource, takeBackup } from '../backup/take.js';
 import { ExitCode, UsageError } from '../errors.js';
+import { ensembleName } from '../inventory/memory.js';
 import { collectStatus } from '../ops/ensemble-status.js';
 import { absoluteRemotePath } from '../remote/paths.js';
 import { Fleet } from '../run/fleet.js';
@@ -17,9 +18,6 @@ export interface BackupOptions extends HostOptions {
 
 /** Where backups go without -o: beside where the command runs. */
 export const DEFAULT_BACKUP_DIR = 'zkdeploy-backups';
-
-/** The name backups of an inventory carry: its file name without the extension. */
-export const ensembleName = (inventoryPath: string) => basename(inventoryPath, extname(inventoryPath));
 
 /**
  * Backs the ensemble up while it serves: from the serving server with the highest zxid that has a

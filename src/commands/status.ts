@@ -1,4 +1,6 @@
-import { ExitCode } from '../errors.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ExitCode, UsageError } from '../errors.js';
+import { onInterrupt } from '../interrupt.js';
 import { collectDrift } from '../ops/config-drift.js';
 import { type DiskFree, diskFree } from '../ops/disk-free.js';
 import { collectStatus, type HostStatus } from '../ops/ensemble-status.js';
@@ -9,11 +11,13 @@ import { color } from '../ui/colors.js';
 import { renderStatus } from '../ui/status-view.js';
 import { judgeHealth } from '../zk/health.js';
 import { parseStatusOutput } from '../zk/srvr.js';
-import { type HostOptions, readContext } from './common.js';
+import { type HostOptions, type RunContext, readContext } from './common.js';
 
 export interface StatusOptions extends HostOptions {
   json?: boolean;
   raw?: boolean;
+  watch?: boolean;
+  interval?: number;
 }
 
 async function rawStatus(fleet: Fleet): Promise<HostStatus[]> {
@@ -37,33 +41,89 @@ async function rawStatus(fleet: Fleet): Promise<HostStatus[]> {
   return rows;
 }
 
+/** An upgrade or rollback under way: servers may run different releases meanwhile, and that is no drift. */
+const rollingCommand = (holder: { command: string } | undefined) =>
+  holder && ['upgrade', 'rollback'].includes(holder.command) ? holder.command : undefined;
+
+/** Every host's row, with drift and free disk: one status table's worth of probes. */
+async function collectAll(
+  fleet: Fleet,
+  inventory: RunContext['inventory'],
+  rolling: string | undefined,
+): Promise<{ rows: HostStatus[]; drift: { host: string; message: string }[] }> {
+  const disks = new Map<string, DiskFree | undefined>();
+  const [rows, drift] = await Promise.all([
+    collectStatus(fleet),
+    collectDrift(fleet, rolling),
+    Promise.all(
+      fleet.hosts.map(async (host) => {
+        if (host.executor)
+          disks.set(host.spec.name, await diskFree(host.executor, inventory.cluster).catch(() => undefined));
+      }),
+    ),
+  ]);
+  for (const row of rows) row.disk = disks.get(row.name);
+  return { rows, drift };
+}
+
+const driftText = (drift: { host: string; message: string }[]) =>
+  drift.length === 0
+    ? ''
+    : `\n${color.yellow('drift:')}\n${drift.map((d) => color.yellow(`  ${d.host}: ${d.message}`)).join('\n')}\n`;
+
+/**
+ * The status table again every `interval` seconds until Ctrl-C (exit 130). On a terminal it is
+ * redrawn in place, what changed since the last one marked, the cursor shown again at the end;
+ * elsewhere (a pipe, a log) one table after another, each under its time.
+ */
+async function watchStatus(
+  fleet: Fleet,
+  inventory: RunContext['inventory'],
+  intervalSeconds: number,
+): Promise<never> {
+  const terminal = process.stdout.isTTY === true;
+  let previous: HostStatus[] | undefined;
+  let drawn = 0;
+  if (terminal) process.stdout.write('\x1b[?25l');
+  onInterrupt(() => {
+    if (terminal) process.stdout.write('\x1b[?25h');
+  });
+  for (;;) {
+    const holder = lockHolder(inventory.path);
+    const { rows, drift } = await collectAll(fleet, inventory, rollingCommand(holder));
+    const health = judgeHealth(
+      rows.map((r) => r.mode),
+      inventory.hosts.length,
+    );
+    const operation = holder ? color.yellow(`${holder.command} in progress (pid ${holder.pid})\n`) : '';
+    const text = `${color.dim(`${new Date().toLocaleTimeString()}  every ${intervalSeconds}s, Ctrl-C to stop`)}\n${renderStatus(rows, health, previous)}${operation}${driftText(drift)}`;
+    // Up to the first line of the table drawn last, and everything below it cleared.
+    if (terminal && drawn > 0) process.stdout.write(`\x1b[${drawn}F\x1b[J`);
+    process.stdout.write(terminal ? text : `${text}\n`);
+    drawn = text.split('\n').length - 1;
+    previous = rows;
+    await sleep(intervalSeconds * 1000);
+  }
+}
+
 /** Every host's mode, and whether the ensemble is healthy: exit 0 when it is, 2 when not. */
 export async function status(options: StatusOptions): Promise<number> {
   const { inventory, fleet: settings, hosts } = readContext(options, { progress: false });
+  if (options.watch && (options.json || options.raw)) {
+    throw new UsageError('--watch draws the table: not with --json or --raw', 'drop one of them');
+  }
   const holder = lockHolder(inventory.path);
-  const rolling = holder && ['upgrade', 'rollback'].includes(holder.command) ? holder : undefined;
+  const rolling = rollingCommand(holder) ? holder : undefined;
   const fleet = await Fleet.open(inventory, settings, hosts);
+  if (options.watch) {
+    onInterrupt(() => fleet.close());
+    return watchStatus(fleet, inventory, options.interval ?? 2);
+  }
   let rows: HostStatus[];
   let drift: { host: string; message: string }[] = [];
   try {
     if (options.raw) rows = await rawStatus(fleet);
-    else {
-      const disks = new Map<string, DiskFree | undefined>();
-      [rows, drift] = await Promise.all([
-        collectStatus(fleet),
-        collectDrift(fleet, rolling?.command),
-        Promise.all(
-          fleet.hosts.map(async (host) => {
-            if (host.executor)
-              disks.set(
-                host.spec.name,
-                await diskFree(host.executor, inventory.cluster).catch(() => undefined),
-              );
-          }),
-        ),
-      ]);
-      for (const row of rows) row.disk = disks.get(row.name);
-    }
+    else ({ rows, drift } = await collectAll(fleet, inventory, rolling?.command));
   } finally {
     await fleet.close();
   }
@@ -83,10 +143,7 @@ export async function status(options: StatusOptions): Promise<number> {
       process.stdout.write(
         `\n${color.yellow(`${rolling.command} in progress (pid ${rolling.pid}): the servers may run different releases meanwhile`)}\n`,
       );
-    if (drift.length > 0) {
-      const lines = drift.map((d) => color.yellow(`  ${d.host}: ${d.message}`));
-      process.stdout.write(`\n${color.yellow('drift:')}\n${lines.join('\n')}\n`);
-    }
+    process.stdout.write(driftText(drift));
   }
   return health.healthy ? ExitCode.ok : ExitCode.no;
 }

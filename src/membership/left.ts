@@ -3,6 +3,7 @@ import { servingMode, stopServer } from '../ops/lifecycle.js';
 import { findZookeeperHome, serverAlive } from '../ops/server-host.js';
 import { Fleet, type FleetOptions } from '../run/fleet.js';
 import { readHistory } from '../run/history.js';
+import { SILENT_PROGRESS } from '../run/progress.js';
 
 /**
  * Servers the last scale that moved them took out (its `-NAME` step on that host, not undone by a
@@ -40,7 +41,7 @@ export async function leftButRunning(
     port: undefined,
     proxyJump: undefined,
   }));
-  const fleet = await Fleet.open(inventory, { ...settings, display: async () => quiet }, specs);
+  const fleet = await Fleet.open(inventory, { ...settings, display: async () => SILENT_PROGRESS }, specs);
   const running: { name: string; error?: string }[] = [];
   try {
     await fleet.eachHostMarkingFailures(async (host, executor) => {
@@ -62,12 +63,3 @@ export async function leftButRunning(
   }
   return running;
 }
-
-const quiet = {
-  hostStarted: () => undefined,
-  stepStarted: () => undefined,
-  stepEnded: () => undefined,
-  hostEnded: () => undefined,
-  log: () => undefined,
-  close: async () => undefined,
-};

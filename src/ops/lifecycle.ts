@@ -44,9 +44,13 @@ export async function waitUntilServing(
   timeoutSeconds: number,
 ): Promise<string> {
   const deadline = Date.now() + timeoutSeconds * 1000;
+  const began = Date.now();
   for (let poll = 0; ; poll++) {
     const mode = await servingMode(executor, cluster.clientPort);
     if (mode) return mode;
+    executor.progress(
+      `waiting for it to serve (srvr): ${Math.round((Date.now() - began) / 1000)}s of ${timeoutSeconds}s`,
+    );
     // The pid is checked less often than srvr: each check is a command on a shared, busy host.
     if (poll % 3 === 2 && !(await serverAlive(executor, cluster))) {
       return failWithLog(executor, cluster, 'the server exited during start');
@@ -106,6 +110,7 @@ export async function stopServer(
     });
   const deadline = Date.now() + timeoutSeconds * 1000;
   while (await listening()) {
+    executor.progress(`waiting for client port ${cluster.clientPort} to close`);
     if (Date.now() > deadline) {
       throw new HostError(
         executor.host,

@@ -38,6 +38,15 @@ export async function waitForSync(
       const synced = answer?.listening ? syncedFollowers(answer.reply) : undefined;
       if (synced === undefined) return `leader ${leader.name}, ${followers} followers`;
       if (synced >= followersWanted) return `leader ${leader.name} counts ${synced} synced`;
+      fleet.waitingFor(
+        `waiting for leader ${leader.name} to count ${followersWanted} synced followers (${synced} now)`,
+      );
+    } else {
+      fleet.waitingFor(
+        leader
+          ? `waiting for ${followersWanted} followers (${followers} now) under leader ${leader.name}`
+          : 'waiting for a leader to be elected',
+      );
     }
     if (Date.now() > deadline) throw new Error('the ensemble did not get every follower synced in time');
     await sleep(100);

@@ -4,6 +4,7 @@ import type { Action } from '../plan/step.js';
 import { type Become, commandLine, sudo } from '../remote/become.js';
 import { shellQuote } from '../remote/quote.js';
 import { CommandTimeout, type ExecResult, type SshSession, type TerminalOptions } from '../ssh/session.js';
+import { throttledTransfer } from './transfer.js';
 
 /** Where remote commands and their output go with --verbose. */
 export type CommandLog = (host: string, line: string) => void;
@@ -21,6 +22,8 @@ export class HostExecutor {
       become?: Become | undefined;
       /** How long one remote command may run (--command-timeout). */
       commandTimeoutMs?: number | undefined;
+      /** Where a long step says how far it is (an upload's bytes, rate and time left). */
+      report?: ((host: string, text: string) => void) | undefined;
     },
   ) {}
 
@@ -36,6 +39,11 @@ export class HostExecutor {
   /** In a dry run, commands that write are only logged; callers skip waiting for their effects. */
   get dryRun(): boolean {
     return this.options.dryRun;
+  }
+
+  /** Says how far this host's current step is, or what it waits for, where progress is shown. */
+  progress(text: string): void {
+    this.options.report?.(this.host, text);
   }
 
   /** Runs a read-only command and returns its result, whatever its exit code. */
@@ -131,7 +139,13 @@ export class HostExecutor {
     this.logCommand(this.options.dryRun ? 'would upload' : 'upload', `${localPath} -> ${partial}`);
     if (this.options.dryRun) return;
     const started = performance.now();
-    await this.session.upload(localPath, partial, this.options.commandTimeoutMs);
+    const report = this.options.report;
+    await this.session.upload(
+      localPath,
+      partial,
+      this.options.commandTimeoutMs,
+      report ? throttledTransfer((text) => report(this.host, `upload ${text}`), 1000) : undefined,
+    );
     this.options.log?.(this.host, `uploaded in ${seconds(started)}`);
     const check = `test "$(sha256sum -- ${shellQuote(partial)} | cut -d' ' -f1)" = ${shellQuote(sha256)} || { rm -f -- ${shellQuote(partial)}; echo 'checksum mismatch after upload' >&2; exit 1; }`;
     await this.run(

@@ -103,6 +103,7 @@ export class Fleet {
             log,
             become: options.become,
             commandTimeoutMs: options.commandTimeoutMs,
+            report: (name, text) => fleet.progress.stepProgress(name, text),
           });
           log?.(host.spec.name, `connected in ${seconds(started)}`);
         } catch (err: unknown) {
@@ -163,14 +164,25 @@ export class Fleet {
     work: () => Promise<{ outcome: Exclude<StepOutcome, 'failed'>; detail: string }>,
   ): Promise<void> {
     this.progress.stepStarted(host.spec.name, title);
+    this.inStep.set(host.spec.name, title);
     try {
       const { outcome, detail } = await work();
       this.record(host, { id, title, outcome, detail });
     } catch (err: unknown) {
       this.record(host, { id, title, outcome: 'failed', detail: messageOf(err) });
       throw err;
+    } finally {
+      this.inStep.delete(host.spec.name);
     }
   }
+
+  /** Says what the hosts in a step now wait for (a wait that is the ensemble's, not one host's). */
+  waitingFor(text: string): void {
+    for (const [name, title] of this.inStep) this.progress.stepProgress(name, `${title}: ${text}`);
+  }
+
+  /** Hosts in a step now, with the step's title. */
+  private readonly inStep = new Map<string, string>();
 
   /** Records a step's end on a host and shows it. */
   record(host: FleetHost, record: StepRecord): void {

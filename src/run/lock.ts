@@ -58,11 +58,15 @@ const LOCK_DIR = join(homedir(), '.zkdeploy', 'locks');
 export function lockHolder(
   inventoryPath: string,
   dir = LOCK_DIR,
-): { pid: number; command: string } | undefined {
+): { pid: number; command: string; since?: string } | undefined {
   try {
     const owner = JSON.parse(readLock(lockFile(inventoryPath, dir)) ?? '') as Partial<LockOwner>;
     if (typeof owner.pid === 'number' && alive(owner.pid))
-      return { pid: owner.pid, command: owner.command ?? '?' };
+      return {
+        pid: owner.pid,
+        command: owner.command ?? '?',
+        ...(owner.since ? { since: owner.since } : {}),
+      };
   } catch {
     // No lock, or an unreadable one: nobody holds it.
   }

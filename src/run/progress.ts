@@ -6,6 +6,8 @@ export interface Progress {
   hostStarted(host: string): void;
   /** A step is under way on a host. */
   stepStarted(host: string, title: string): void;
+  /** How far a long step is (an upload's bytes, rate and time left; what a wait waits for). */
+  stepProgress(host: string, text: string): void;
   /** A step ended on a host. */
   stepEnded(host: string, record: StepRecord): void;
   /** A host's work ended, with its error if it failed. */
@@ -23,3 +25,14 @@ export interface StepRecord {
   outcome: StepOutcome;
   detail: string;
 }
+
+/** A progress view that shows nothing: quiet reads, and probes made inside another command. */
+export const SILENT_PROGRESS: Progress = {
+  hostStarted() {},
+  stepStarted() {},
+  stepProgress() {},
+  stepEnded() {},
+  hostEnded() {},
+  log() {},
+  close: async () => {},
+};

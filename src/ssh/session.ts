@@ -227,7 +227,12 @@ export class SshSession {
    * home). An upload that makes no progress for `stallMs` (a host whose disk hangs while the
    * connection lives on, which keepalives cannot see) is abandoned: its SFTP channel closed, failed.
    */
-  async upload(localPath: string, remotePath: string, stallMs?: number): Promise<void> {
+  async upload(
+    localPath: string,
+    remotePath: string,
+    stallMs?: number,
+    onProgress?: (sent: number, total: number) => void,
+  ): Promise<void> {
     const sftp = await this.guarded(this.sftp());
     let timer: NodeJS.Timeout | undefined;
     let settled = false;
@@ -235,7 +240,7 @@ export class SshSession {
     // left pending, it alone kept a finished run alive until --command-timeout.
     try {
       await this.guarded(
-        this.fastPut(sftp, localPath, remotePath, stallMs, (next) => {
+        this.fastPut(sftp, localPath, remotePath, stallMs, onProgress, (next) => {
           clearTimeout(timer);
           timer = next;
           if (settled) clearTimeout(next);
@@ -252,6 +257,7 @@ export class SshSession {
     localPath: string,
     remotePath: string,
     stallMs: number | undefined,
+    onProgress: ((sent: number, total: number) => void) | undefined,
     setTimer: (timer: NodeJS.Timeout) => void,
   ): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -272,7 +278,11 @@ export class SshSession {
         );
       };
       watch();
-      const options = { concurrency: 16, chunkSize: 64 * 1024, step: watch };
+      const step = (sent: number, _chunk: number, total: number) => {
+        watch();
+        onProgress?.(sent, total);
+      };
+      const options = { concurrency: 16, chunkSize: 64 * 1024, step };
       sftp.fastPut(localPath, remotePath, options, (err) => {
         if (err) reject(new HostError(this.target.name, `upload to ${remotePath} failed: ${err.message}`));
         else resolve();

@@ -69,6 +69,10 @@ export class ListrProgress implements Progress {
     this.setTitle(host, `${title} …`);
   }
 
+  stepProgress(host: string, text: string): void {
+    this.setTitle(host, text);
+  }
+
   stepEnded(host: string, record: StepRecord): void {
     const counts = this.row(host).counts;
     counts.set(record.outcome, (counts.get(record.outcome) ?? 0) + 1);

@@ -8,6 +8,7 @@ export class PlainProgress implements Progress {
   private readonly width: number;
   /** When each host's current step (or connection) began, for --verbose timings. */
   private readonly began = new Map<string, number>();
+  private readonly reported = new Map<string, number>();
 
   constructor(
     hosts: string[],
@@ -28,6 +29,14 @@ export class PlainProgress implements Progress {
   stepStarted(host: string, title: string): void {
     this.began.set(host, performance.now());
     if (this.verbose) this.line(host, `${title} …`);
+  }
+
+  /** In a log, a long step's progress every 5 seconds at most: enough to see it move. */
+  stepProgress(host: string, text: string): void {
+    const now = performance.now();
+    if (now - (this.reported.get(host) ?? this.began.get(host) ?? now) < 5000) return;
+    this.reported.set(host, now);
+    this.line(host, color.dim(text));
   }
 
   stepEnded(host: string, record: StepRecord): void {

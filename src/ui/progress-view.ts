@@ -1,14 +1,5 @@
-import type { Progress } from '../run/progress.js';
+import { type Progress, SILENT_PROGRESS } from '../run/progress.js';
 import { PlainProgress } from './plain-progress.js';
-
-const silent: Progress = {
-  hostStarted() {},
-  stepStarted() {},
-  stepEnded() {},
-  hostEnded() {},
-  log() {},
-  close: async () => {},
-};
 
 /**
  * How a run shows its progress: the live view on a terminal, plain lines elsewhere, nothing for
@@ -17,7 +8,7 @@ const silent: Progress = {
 export function progressView(show: boolean, verbose: boolean): (hosts: string[]) => Promise<Progress> {
   return async (hosts) => {
     // --verbose shows commands even where progress is off (status, check, --json): all on stderr.
-    if (!show && !verbose) return silent;
+    if (!show && !verbose) return SILENT_PROGRESS;
     const live = show && process.stderr.isTTY && !process.env.CI && !verbose;
     if (!live) return new PlainProgress(hosts, verbose);
     // Loaded only for the live view: reads, --json and CI never pay for listr2.

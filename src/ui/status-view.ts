@@ -5,10 +5,24 @@ import { type Health, judgeHealth } from '../zk/health.js';
 import { color } from './colors.js';
 import { table } from './summary.js';
 
-/** The status table and its health line. */
-export function renderStatus(rows: HostStatus[], health: Health): string {
-  const paint = (mode: string) =>
+/**
+ * The status table and its health line. Given the rows of the table before (status --watch), what
+ * changed is marked: a mode that changed says what it was, a zxid that moved gets an arrow.
+ */
+export function renderStatus(rows: HostStatus[], health: Health, previous?: readonly HostStatus[]): string {
+  const before = new Map((previous ?? []).map((r) => [r.name, r]));
+  const paintMode = (mode: string) =>
     mode === 'leader' ? color.cyan(mode) : mode === 'follower' ? color.green(mode) : color.red(mode);
+  const paint = (mode: string, name: string) => {
+    const was = before.get(name)?.mode;
+    return was !== undefined && was !== mode
+      ? `${paintMode(mode)} ${color.yellow(`(was ${was})`)}`
+      : paintMode(mode);
+  };
+  const zxid = (r: HostStatus) => {
+    const was = before.get(r.name)?.zxid;
+    return r.zxid && was && was !== r.zxid ? `${r.zxid} ${color.yellow('↑')}` : (r.zxid ?? '-');
+  };
   const withDisk = rows.some((r) => r.disk);
   const disk = (r: HostStatus) =>
     !r.disk ? '-' : diskIsLow(r.disk) ? color.red(formatDiskFree(r.disk)) : formatDiskFree(r.disk);
@@ -19,8 +33,8 @@ export function renderStatus(rows: HostStatus[], health: Health): string {
     ...rows.map((r) => [
       r.name,
       String(r.myid),
-      paint(r.mode),
-      r.zxid ?? '-',
+      paint(r.mode, r.name),
+      zxid(r),
       r.connections?.toString() ?? '-',
       r.version ?? '-',
       r.service ?? '-',

@@ -16,7 +16,7 @@ const LAYERS: string[][] = [
   ['plan', 'zk'],
   ['run'],
   ['ops'],
-  ['check', 'verify', 'upgrade', 'membership'],
+  ['check', 'verify', 'upgrade', 'membership', 'dashboard'],
   // Backups name what they set aside as upgrades do, and read logs with their helpers.
   ['backup'],
   ['ui', 'help-examples.ts'],

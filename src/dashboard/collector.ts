@@ -1,0 +1,168 @@
+import { ZkdeployError } from '../errors.js';
+import { type DiskFree, diskFree } from '../ops/disk-free.js';
+import { askFourLetterWord } from '../ops/four-letter.js';
+import type { Fleet } from '../run/fleet.js';
+import { readHistory } from '../run/history.js';
+import { lockHolder } from '../run/lock.js';
+import { judgeHealth } from '../zk/health.js';
+import { type Metric, type ServerSample, sampleFrom } from './sample.js';
+
+/** One server as the page shows it. */
+export interface ServerView {
+  name: string;
+  myid: number;
+  observer: boolean;
+  /** leader, follower, observer, standalone, not-serving, down (nothing on the client port), unreachable (no SSH). */
+  mode: string;
+  sample: ServerSample | null;
+  /** Requests per second since the last sample (packets received). */
+  rps: Metric;
+  disk: DiskFree | null;
+  error: string | null;
+  fix: string | null;
+}
+
+/** The ensemble at one moment. */
+export interface DashboardState {
+  at: number;
+  ensemble: string;
+  servers: ServerView[];
+  health: { healthy: boolean; summary: string; quorumSize: number; voting: number; margin: number };
+  /** The command holding this machine's lock on the inventory now (a restart, an upgrade, …). */
+  operation: { command: string; pid: number; since: string | null } | null;
+  /** The audit log's last commands, newest first. */
+  history: { at: string; user: string; command: string; exitCode: number }[];
+}
+
+/** A chart point of one server. */
+export interface Point {
+  t: number;
+  latency: Metric;
+  outstanding: Metric;
+  rps: Metric;
+  znodes: Metric;
+}
+
+/** How far back the charts go. */
+export const WINDOW_MS = 15 * 60 * 1000;
+/** df is asked every this many samples: disk fills slowly, and each df is a command on the host. */
+const DISK_EVERY = 15;
+
+/**
+ * Samples every server through the fleet's open SSH connections (srvr and mntr on the client port
+ * as seen from the host; df now and then): nothing opened on the hosts, nothing listening for them.
+ */
+export class Collector {
+  private readonly series = new Map<string, Point[]>();
+  private readonly last = new Map<string, { received: number; t: number }>();
+  private readonly disks = new Map<string, DiskFree | null>();
+  private ticks = 0;
+  state: DashboardState | undefined;
+
+  constructor(
+    private readonly fleet: Fleet,
+    private readonly ensemble: string,
+  ) {}
+
+  /** The charts' points so far, by server. */
+  allSeries(): Record<string, Point[]> {
+    return Object.fromEntries(this.series);
+  }
+
+  /** Takes one sample of every server; returns the state and each server's new chart point. */
+  async sample(): Promise<{ state: DashboardState; points: Record<string, Point> }> {
+    const { cluster } = this.fleet.inventory;
+    const now = Date.now();
+    const withDisk = this.ticks++ % DISK_EVERY === 0;
+    const servers = await Promise.all(
+      this.fleet.hosts.map(async (host): Promise<ServerView> => {
+        const base = {
+          name: host.spec.name,
+          myid: host.spec.myid,
+          observer: host.spec.observer === true,
+          rps: null,
+          disk: this.disks.get(host.spec.name) ?? null,
+        };
+        const executor = host.executor;
+        if (!executor) {
+          const fix = host.error instanceof ZkdeployError ? (host.error.fix ?? null) : null;
+          return {
+            ...base,
+            mode: 'unreachable',
+            sample: null,
+            error: host.error?.message ?? 'not connected',
+            fix,
+          };
+        }
+        try {
+          const [srvr, mntr, disk] = await Promise.all([
+            askFourLetterWord(executor, cluster.clientPort, 'srvr', 1500),
+            askFourLetterWord(executor, cluster.clientPort, 'mntr', 1500),
+            withDisk ? diskFree(executor, cluster).catch(() => undefined) : Promise.resolve(undefined),
+          ]);
+          if (withDisk) this.disks.set(host.spec.name, disk ?? null);
+          const view = { ...base, disk: this.disks.get(host.spec.name) ?? null, error: null, fix: null };
+          if (!srvr.listening) return { ...view, mode: 'down', sample: null };
+          const sample = sampleFrom(srvr.reply, mntr.listening ? mntr.reply : undefined);
+          return { ...view, mode: sample.mode, sample, rps: this.rate(host.spec.name, sample.received, now) };
+        } catch (err: unknown) {
+          return {
+            ...base,
+            mode: 'unreachable',
+            sample: null,
+            error: err instanceof Error ? err.message : String(err),
+            fix: 'check the host and its SSH connection; restart the dashboard once it is back',
+          };
+        }
+      }),
+    );
+    const points: Record<string, Point> = {};
+    for (const server of servers) {
+      const point = {
+        t: now,
+        latency: server.sample?.latency.avg ?? null,
+        outstanding: server.sample?.outstanding ?? null,
+        rps: server.rps,
+        znodes: server.sample?.znodes ?? null,
+      };
+      points[server.name] = point;
+      const kept = (this.series.get(server.name) ?? []).filter((p) => p.t >= now - WINDOW_MS);
+      kept.push(point);
+      this.series.set(server.name, kept);
+    }
+    const judged = judgeHealth(servers.map((s) => s.mode));
+    const voting = servers.filter((s) => !s.observer).length;
+    const votersIn = servers.filter(
+      (s) => !s.observer && (s.mode === 'leader' || s.mode === 'follower'),
+    ).length;
+    const holder = lockHolder(this.fleet.inventory.path);
+    this.state = {
+      at: now,
+      ensemble: this.ensemble,
+      servers,
+      health: {
+        healthy: judged.healthy,
+        summary: judged.summary,
+        quorumSize: judged.quorumSize,
+        voting,
+        // How many more voters may fail before the quorum is lost; below zero: lost already.
+        margin: servers.some((s) => s.mode === 'leader') ? votersIn - judged.quorumSize : -1,
+      },
+      operation: holder ? { command: holder.command, pid: holder.pid, since: holder.since ?? null } : null,
+      history: readHistory(this.fleet.inventory.path)
+        .slice(-8)
+        .reverse()
+        .map((r) => ({ at: r.at, user: r.user, command: r.command, exitCode: r.exitCode })),
+    };
+    return { state: this.state, points };
+  }
+
+  private rate(name: string, received: Metric, now: number): Metric {
+    const before = this.last.get(name);
+    if (received === null) return null;
+    this.last.set(name, { received, t: now });
+    // A restarted server counts from zero again: no rate until the next sample.
+    if (!before || received < before.received || now <= before.t) return null;
+    return Math.round(((received - before.received) * 1000) / (now - before.t));
+  }
+}
