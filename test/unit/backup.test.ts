@@ -7,11 +7,14 @@ import { gzipSync } from 'node:zlib';
 import { comparedCount, type SeenZnode, treeDifferences } from '../../src/backup/compare.js';
 import { FORMAT, type Manifest, readManifest, readStored, sha256 } from '../../src/backup/manifest.js';
 import { pruneBackups } from '../../src/backup/prune.js';
+import { restorePreflight } from '../../src/backup/restore-preflight.js';
 import { nestedDirs, swapInCommand, unpackCommand } from '../../src/backup/seed.js';
 import { chooseSource } from '../../src/backup/take.js';
 import { treeOfFiles } from '../../src/backup/tree-of.js';
 import { ZkdeployError } from '../../src/errors.js';
+import type { ClusterSettings } from '../../src/inventory/types.js';
 import { diskIsLow, parseDf } from '../../src/ops/disk-free.js';
+import type { UpgradeFacts } from '../../src/upgrade/host-state.js';
 import { isEphemeral, ZnodeTree } from '../../src/zk/data-tree.js';
 import { readSnapshot, snapshotSealed } from '../../src/zk/snapshot.js';
 import { repoRoot } from '../helpers/paths.js';
@@ -274,5 +277,52 @@ describe('free disk', () => {
     assert.equal(diskIsLow({ sizeKiB: 100000000, freeKiB: 80000000, mount: '/' }), false);
     assert.equal(diskIsLow({ sizeKiB: 1000000, freeKiB: 500000, mount: '/' }), true);
     assert.equal(parseDf(''), undefined);
+  });
+});
+
+describe('restore preflight', () => {
+  const cluster = { dataDir: '~/zookeeper/data', dataLogDir: '~/zookeeper/logs' } as ClusterSettings;
+  const manifest = {
+    release: '3.4.9',
+    files: [{ name: 'snapshot.0', size: 1 << 20, sha256: '' }],
+  } as Manifest;
+  const facts = (over: Partial<UpgradeFacts> = {}): UpgradeFacts => ({
+    home: '/home/admin',
+    zookeeperHome: '/home/admin/zookeeper/apache-zookeeper-3.8.0-bin',
+    record: undefined,
+    snapshots: [],
+    logs: [],
+    logKiB: 0,
+    freeKiB: 10 << 20,
+    listening: new Set(),
+    ...over,
+  });
+
+  test('a newer release on every host: nothing refused', () => {
+    assert.deepEqual(restorePreflight(cluster, manifest, [{ name: 'a', facts: facts() }]), []);
+  });
+
+  test('unreached, not installed, an older release, nested directories, no room: each named with its fix', () => {
+    const refusals = restorePreflight(
+      { ...cluster, dataLogDir: '~/zookeeper/data/txlog' },
+      { ...manifest, release: '3.8.0' },
+      [
+        { name: 'down', facts: undefined, error: 'connection refused' },
+        { name: 'bare', facts: facts({ zookeeperHome: '' }) },
+        {
+          name: 'old',
+          facts: facts({ zookeeperHome: '/home/admin/zookeeper/zookeeper-3.4.9', freeKiB: 10 }),
+        },
+      ],
+    );
+    const text = refusals.map((r) => `${r.host}: ${r.message}`);
+    assert.deepEqual(text, [
+      'down: connection refused',
+      'bare: no ZooKeeper installed by zkdeploy',
+      'bare: dataLogDir /home/admin/zookeeper/data/txlog and dataDir /home/admin/zookeeper/data: one lies inside the other, and a restore moves each aside whole',
+      "old: runs 3.4.9, older than the backup's 3.8.0: it may not read its files",
+      'old: dataLogDir /home/admin/zookeeper/data/txlog and dataDir /home/admin/zookeeper/data: one lies inside the other, and a restore moves each aside whole',
+      'old: 0 MiB free beside the data, the backup needs 1 MiB',
+    ]);
   });
 });
