@@ -52,7 +52,7 @@ describe("the guide's three commands, as typed", () => {
       assert.match(
         status.stdout,
         new RegExp(
-          `^LZY-0${n}\\s+${n}\\s+(leader|follower)\\s.*\\s${labRelease.replaceAll('.', '\\.')}\\s+zkServer\\.sh$`,
+          `^LZY-0${n}\\s+${n}\\s+(leader|follower)\\s.*\\s${labRelease.replaceAll('.', '\\.')}\\s+zkServer\\.sh\\s+[\\d.]+G of [\\d.]+G$`,
           'm',
         ),
       );

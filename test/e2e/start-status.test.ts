@@ -57,7 +57,7 @@ describe('start and status', () => {
     assert.match(
       text.stdout,
       new RegExp(
-        `^LZY-03\\s+3\\s+(leader|follower)\\s+0x[0-9a-f]+\\s+\\d+\\s+${labRelease.replaceAll('.', '\\.')}\\s+zkServer\\.sh$`,
+        `^LZY-03\\s+3\\s+(leader|follower)\\s+0x[0-9a-f]+\\s+\\d+\\s+${labRelease.replaceAll('.', '\\.')}\\s+zkServer\\.sh\\s+[\\d.]+G of [\\d.]+G$`,
         'm',
       ),
     );
