@@ -1,0 +1,40 @@
+// Long work says how far it is: an upload over a slow link shows bytes, rate and time left for its
+// host (plain lines, as in a CI log); a rolling restart in a terminal shows which server it is on
+// and what it waits for.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { labSuite } from '../helpers/cli.js';
+import { lab, labTarball, requireLab } from '../helpers/lab.js';
+import { repoRoot } from '../helpers/paths.js';
+import { zkdeployInTerminal } from '../helpers/terminal.js';
+
+const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
+
+describe('progress of long work', () => {
+  const { run, cwd } = labSuite();
+
+  test('an upload over a slow link: bytes, rate and time left for that host; a rolling restart: which server, and what it waits for', async (t) => {
+    if (!requireLab(t)) return;
+    lab('slow', 'LZY-03', '16mbit');
+    t.after(() => lab('fast', 'LZY-03'));
+    const installed = await run('install', '-i', inventory, '-t', labTarball(), '--start');
+    lab('fast', 'LZY-03');
+    assert.equal(installed.code, 0, installed.stdout + installed.stderr);
+    assert.match(
+      installed.stderr,
+      /^LZY-03\s+upload [\d.]+ of [\d.]+ MB, [\d.]+ MB\/s, (\d+m)?\d+s left$/m,
+      'the slow host says how far its upload is',
+    );
+
+    // In a terminal (the live view): the step names the server's turn and its wait.
+    const restart = await zkdeployInTerminal(['restart'], [], { cwd, env: { CI: '' } });
+    assert.equal(restart.code, 0, restart.output);
+    assert.match(restart.output, /restart 1\/5 \(follower\)/);
+    assert.match(restart.output, /restart 5\/5 \(leader\)/);
+    assert.match(
+      restart.output,
+      /waiting for (client port 2181 to close|it to serve \(srvr\)|leader LZY-0\d to count 4 synced followers|4 followers)/,
+    );
+  });
+});
