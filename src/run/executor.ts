@@ -144,7 +144,7 @@ export class HostExecutor {
       localPath,
       partial,
       this.options.commandTimeoutMs,
-      report ? throttledTransfer((text) => report(this.host, `upload ${text}`), 1000) : undefined,
+      report ? throttledTransfer((text) => report(this.host, text), 1000) : undefined,
     );
     this.options.log?.(this.host, `uploaded in ${seconds(started)}`);
     const check = `test "$(sha256sum -- ${shellQuote(partial)} | cut -d' ' -f1)" = ${shellQuote(sha256)} || { rm -f -- ${shellQuote(partial)}; echo 'checksum mismatch after upload' >&2; exit 1; }`;

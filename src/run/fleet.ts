@@ -164,7 +164,7 @@ export class Fleet {
     work: () => Promise<{ outcome: Exclude<StepOutcome, 'failed'>; detail: string }>,
   ): Promise<void> {
     this.progress.stepStarted(host.spec.name, title);
-    this.inStep.set(host.spec.name, title);
+    this.inStep.add(host.spec.name);
     try {
       const { outcome, detail } = await work();
       this.record(host, { id, title, outcome, detail });
@@ -178,11 +178,11 @@ export class Fleet {
 
   /** Says what the hosts in a step now wait for (a wait that is the ensemble's, not one host's). */
   waitingFor(text: string): void {
-    for (const [name, title] of this.inStep) this.progress.stepProgress(name, `${title}: ${text}`);
+    for (const name of this.inStep) this.progress.stepProgress(name, text);
   }
 
-  /** Hosts in a step now, with the step's title. */
-  private readonly inStep = new Map<string, string>();
+  /** Hosts in a step now. */
+  private readonly inStep = new Set<string>();
 
   /** Records a step's end on a host and shows it. */
   record(host: FleetHost, record: StepRecord): void {

@@ -6,7 +6,7 @@ export interface Progress {
   hostStarted(host: string): void;
   /** A step is under way on a host. */
   stepStarted(host: string, title: string): void;
-  /** How far a long step is (an upload's bytes, rate and time left; what a wait waits for). */
+  /** How far the host's current step is (an upload's bytes, rate and time left; what it waits for). */
   stepProgress(host: string, text: string): void;
   /** A step ended on a host. */
   stepEnded(host: string, record: StepRecord): void;

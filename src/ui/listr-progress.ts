@@ -6,6 +6,8 @@ type Wrapper = ListrTaskWrapper<unknown, never, never>;
 
 interface HostRow {
   title: string;
+  /** The step under way, for what it reports to be shown under its name. */
+  step: string;
   wrapper: Wrapper | undefined;
   counts: Map<string, number>;
   error: Error | undefined;
@@ -26,6 +28,7 @@ export class ListrProgress implements Progress {
       });
       this.rows.set(host, {
         title: host,
+        step: '',
         wrapper: undefined,
         counts: new Map(),
         error: undefined,
@@ -66,11 +69,12 @@ export class ListrProgress implements Progress {
   }
 
   stepStarted(host: string, title: string): void {
+    this.row(host).step = title;
     this.setTitle(host, `${title} …`);
   }
 
   stepProgress(host: string, text: string): void {
-    this.setTitle(host, text);
+    this.setTitle(host, `${this.row(host).step}: ${text}`);
   }
 
   stepEnded(host: string, record: StepRecord): void {

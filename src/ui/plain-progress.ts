@@ -9,6 +9,7 @@ export class PlainProgress implements Progress {
   /** When each host's current step (or connection) began, for --verbose timings. */
   private readonly began = new Map<string, number>();
   private readonly reported = new Map<string, number>();
+  private readonly steps = new Map<string, string>();
 
   constructor(
     hosts: string[],
@@ -28,6 +29,8 @@ export class PlainProgress implements Progress {
 
   stepStarted(host: string, title: string): void {
     this.began.set(host, performance.now());
+    this.steps.set(host, title);
+    this.reported.delete(host);
     if (this.verbose) this.line(host, `${title} …`);
   }
 
@@ -36,7 +39,7 @@ export class PlainProgress implements Progress {
     const now = performance.now();
     if (now - (this.reported.get(host) ?? this.began.get(host) ?? now) < 5000) return;
     this.reported.set(host, now);
-    this.line(host, color.dim(text));
+    this.line(host, color.dim(`${this.steps.get(host) ?? ''}: ${text}`));
   }
 
   stepEnded(host: string, record: StepRecord): void {

@@ -23,7 +23,7 @@ describe('progress of long work', () => {
     assert.equal(installed.code, 0, installed.stdout + installed.stderr);
     assert.match(
       installed.stderr,
-      /^LZY-03\s+upload [\d.]+ of [\d.]+ MB, [\d.]+ MB\/s, (\d+m)?\d+s left$/m,
+      /^LZY-03\s+upload \S+ to ~\/setups: [\d.]+ of [\d.]+ MB, [\d.]+ MB\/s, (\d+m)?\d+s left$/m,
       'the slow host says how far its upload is',
     );
 
