@@ -4,11 +4,10 @@ import { pruneBackups } from '../backup/prune.js';
 import { type Candidate, chooseSource, takeBackup } from '../backup/take.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { ensembleName } from '../inventory/memory.js';
-import { collectStatus } from '../ops/ensemble-status.js';
 import { absoluteRemotePath } from '../remote/paths.js';
 import { Fleet } from '../run/fleet.js';
 import { color } from '../ui/colors.js';
-import { probeUpgrade } from '../upgrade/roll.js';
+import { probeEnsemble } from '../upgrade/roll.js';
 import { type HostOptions, readContext, refuse, refuseHostsOption } from './common.js';
 
 export interface BackupOptions extends HostOptions {
@@ -35,17 +34,11 @@ export async function backup(options: BackupOptions): Promise<number> {
   const ensemble = ensembleName(inventory.path);
   const fleet = await Fleet.open(inventory, settings);
   try {
-    const candidates: Candidate[] = [];
-    const homes = new Map<string, string>();
-    const [rows] = await Promise.all([
-      collectStatus(fleet),
-      fleet.eachHostMarkingFailures(async (host, executor) => {
-        const facts = await probeUpgrade(executor, cluster);
-        homes.set(host.spec.name, facts.home);
-        candidates.push({ status: { name: host.spec.name, myid: host.spec.myid, mode: 'down' }, ...facts });
-      }),
-    ]);
-    for (const c of candidates) c.status = rows.find((r) => r.name === c.status.name) ?? c.status;
+    const { rows, facts } = await probeEnsemble(fleet);
+    const candidates: Candidate[] = rows.flatMap((status) => {
+      const found = facts.get(status.name);
+      return found ? [{ status, snapshots: found.snapshots, logs: found.logs }] : [];
+    });
     const source = chooseSource(candidates);
     const host = fleet.hosts.find((h) => h.spec.name === source?.status.name);
     if (!source || !host?.executor) {
@@ -56,7 +49,7 @@ export async function backup(options: BackupOptions): Promise<number> {
         },
       ]);
     }
-    const home = homes.get(host.spec.name) ?? '';
+    const home = facts.get(host.spec.name)?.home ?? '';
     mkdirSync(outDir, { recursive: true, mode: 0o700 });
     let taken: Awaited<ReturnType<typeof takeBackup>> | undefined;
     await fleet.runStep(host, 'backup', 'backup', async () => {

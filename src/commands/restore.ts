@@ -17,7 +17,7 @@ import { startedStatus } from '../ui/status-view.js';
 import { stepSummary } from '../ui/summary.js';
 import { archivePath } from '../upgrade/archive.js';
 import type { UpgradeFacts } from '../upgrade/host-state.js';
-import { dataZxid, probeUpgrade } from '../upgrade/roll.js';
+import { dataZxid, probeEnsemble, probeUpgrade } from '../upgrade/roll.js';
 
 import {
   confirmTyped,
@@ -58,13 +58,7 @@ export async function restore(options: RestoreOptions): Promise<number> {
   const proofs: string[] = [];
   const unregister = explainInterrupt('restore');
   try {
-    const facts = new Map<string, UpgradeFacts>();
-    const [rows] = await Promise.all([
-      collectStatus(fleet),
-      fleet.eachHostMarkingFailures(async (host, executor) => {
-        facts.set(host.spec.name, await probeUpgrade(executor, cluster));
-      }),
-    ]);
+    const { rows, facts } = await probeEnsemble(fleet);
     const refusals = restorePreflight(
       cluster,
       manifest,

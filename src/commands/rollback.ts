@@ -1,5 +1,4 @@
 import { rememberRollback } from '../inventory/memory.js';
-import { collectStatus } from '../ops/ensemble-status.js';
 import { startServer, stopServer, waitUntilServing } from '../ops/lifecycle.js';
 import { rollOneAtATime, waitForSync } from '../ops/rolling.js';
 import { findZookeeperHome } from '../ops/server-host.js';
@@ -12,7 +11,7 @@ import { startedStatus } from '../ui/status-view.js';
 import { renderPreflight } from '../ui/upgrade-view.js';
 import { archivePath, restoreCommand } from '../upgrade/archive.js';
 import type { UpgradeFacts, UpgradeRecord } from '../upgrade/host-state.js';
-import { dataZxid, probeUpgrade, rollHost, switchTo } from '../upgrade/roll.js';
+import { dataZxid, probeEnsemble, probeUpgrade, rollHost, switchTo } from '../upgrade/roll.js';
 import { preflightRollback } from '../upgrade/rollback-preflight.js';
 import { lastZxid, logsAfter, readLogs } from '../upgrade/txn-logs.js';
 import { unreadableTypes } from '../zk/release.js';
@@ -143,13 +142,7 @@ export async function rollback(options: RollbackOptions): Promise<number> {
   let status = '';
   const unregister = explainInterrupt('rollback');
   try {
-    const facts = new Map<string, UpgradeFacts>();
-    const [rows] = await Promise.all([
-      collectStatus(fleet),
-      fleet.eachHostMarkingFailures(async (host, executor) => {
-        facts.set(host.spec.name, await probeUpgrade(executor, cluster));
-      }),
-    ]);
+    const { rows, facts } = await probeEnsemble(fleet);
     const preflight = preflightRollback(
       cluster,
       rows.map((row) => ({ name: row.name, status: row, facts: facts.get(row.name) })),

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HostError } from '../errors.js';
 import type { ClusterSettings } from '../inventory/types.js';
+import { collectStatus, type HostStatus } from '../ops/ensemble-status.js';
 import { servingMode, startServer, stopServer, waitUntilServing } from '../ops/lifecycle.js';
 import { waitForSync } from '../ops/rolling.js';
 import { findZookeeperHome, serverAlive } from '../ops/server-host.js';
@@ -32,6 +33,23 @@ export async function probeUpgrade(executor: HostExecutor, cluster: ClusterSetti
   const facts = parseUpgradeProbe((await executor.probe(upgradeProbeScript(cluster))).stdout);
   checkedHostPath(executor.host, facts.home, '$HOME', 'deploy as a user whose home is a plain path');
   return facts;
+}
+
+/**
+ * What a command that works on the servers' data reads first, in one round: every server's status
+ * and every host's upgrade facts (release, record, data files, room), by host name.
+ */
+export async function probeEnsemble(
+  fleet: Fleet,
+): Promise<{ rows: HostStatus[]; facts: Map<string, UpgradeFacts> }> {
+  const facts = new Map<string, UpgradeFacts>();
+  const [rows] = await Promise.all([
+    collectStatus(fleet),
+    fleet.eachHostMarkingFailures(async (host, executor) => {
+      facts.set(host.spec.name, await probeUpgrade(executor, fleet.inventory.cluster));
+    }),
+  ]);
+  return { rows, facts };
 }
 
 /** The last zxid of a stopped server's data: its newest logged transaction, else its newest snapshot. */
