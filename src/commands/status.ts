@@ -90,18 +90,25 @@ async function watchStatus(
   });
   for (;;) {
     const holder = lockHolder(inventory.path);
-    const { rows, drift } = await collectAll(fleet, inventory, rollingCommand(holder));
-    const health = judgeHealth(
-      rows.map((r) => r.mode),
-      inventory.hosts.length,
-    );
-    const operation = holder ? color.yellow(`${holder.command} in progress (pid ${holder.pid})\n`) : '';
-    const text = `${color.dim(`${new Date().toLocaleTimeString()}  every ${intervalSeconds}s, Ctrl-C to stop`)}\n${renderStatus(rows, health, previous)}${operation}${driftText(drift)}`;
+    const header = color.dim(`${new Date().toLocaleTimeString()}  every ${intervalSeconds}s, Ctrl-C to stop`);
+    let text: string;
+    try {
+      const { rows, drift } = await collectAll(fleet, inventory, rollingCommand(holder));
+      const health = judgeHealth(
+        rows.map((r) => r.mode),
+        inventory.hosts.length,
+      );
+      const operation = holder ? color.yellow(`${holder.command} in progress (pid ${holder.pid})\n`) : '';
+      text = `${header}\n${renderStatus(rows, health, previous)}${operation}${driftText(drift)}`;
+      previous = rows;
+    } catch (err: unknown) {
+      // A connection lost mid-watch is shown, and the watch goes on: it is what one watches for.
+      text = `${header}\n${color.red(`no table this time: ${err instanceof Error ? err.message : String(err)}`)}\n`;
+    }
     // Up to the first line of the table drawn last, and everything below it cleared.
     if (terminal && drawn > 0) process.stdout.write(`\x1b[${drawn}F\x1b[J`);
     process.stdout.write(terminal ? text : `${text}\n`);
     drawn = text.split('\n').length - 1;
-    previous = rows;
     await sleep(intervalSeconds * 1000);
   }
 }
