@@ -94,7 +94,10 @@ export async function serveDashboard(
       } catch (err: unknown) {
         process.stderr.write(`zkdeploy: dashboard: a sample failed: ${String(err)}\n`);
       }
-      await new Promise((r) => setTimeout(r, Math.max(0, options.intervalMs - (Date.now() - started))));
+      // While a command changes the ensemble (it holds the inventory's lock), servers go down and
+      // come back within a second or two: sampled twice as often, at least, so each is seen.
+      const interval = collector.state?.operation ? Math.min(options.intervalMs, 500) : options.intervalMs;
+      await new Promise((r) => setTimeout(r, Math.max(0, interval - (Date.now() - started))));
     }
   })();
 

@@ -21,7 +21,7 @@ export function dashboardPage(nonce: string): string {
 </header>
 <main>
   <section class="top">
-    <figure id="picture-box"><svg id="picture" viewBox="0 0 360 280" role="img" aria-label="the ensemble"></svg>
+    <figure id="picture-box"><svg id="picture" viewBox="0 0 360 300" role="img" aria-label="the ensemble"></svg>
       <figcaption id="quorum"></figcaption></figure>
     <section id="history-box"><h2>Operations</h2><ol id="history"></ol></section>
   </section>
@@ -98,7 +98,7 @@ function uptime(s) {
 function drawPicture(state) {
   var svg = document.getElementById('picture');
   svg.textContent = '';
-  var servers = state.servers, n = servers.length, cx = 180, cy = 135, r = 100;
+  var servers = state.servers, n = servers.length, cx = 180, cy = 150, r = 100;
   var pos = servers.map(function (s, i) {
     var a = -Math.PI / 2 + (2 * Math.PI * i) / n;
     return { x: cx + r * Math.cos(a), y: cy + r * Math.sin(a), s: s };
@@ -174,20 +174,28 @@ function drawCharts(state) {
     var wrap = el('div', { class: 'chart', 'data-chart': key });
     wrap.appendChild(el('h2', {}, chart[1]));
     var svg = el('svg:svg', { viewBox: '0 0 ' + w + ' ' + h, preserveAspectRatio: 'none' });
-    var max = 0;
-    names.forEach(function (n) { (series[n] || []).forEach(function (p) { if (!absent(p[key]) && p[key] > max) max = p[key]; }); });
+    var max = 0, first = now;
+    names.forEach(function (n) { (series[n] || []).forEach(function (p) {
+      if (!absent(p[key]) && p[key] > max) max = p[key];
+      if (p.t < first) first = p.t;
+    }); });
+    // The charts span what has been sampled, up to 15 minutes: a dashboard just started is not a
+    // dot at the right edge.
+    var span = Math.max(60 * 1000, Math.min(WINDOW, now - first));
     max = max || 1;
     svg.appendChild(el('svg:line', { x1: pad, y1: h - 16, x2: w, y2: h - 16, stroke: '#30363d' }));
     svg.appendChild(el('svg:text', { x: 2, y: 12, fill: '#8a96a3', 'font-size': 10 }, String(Math.round(max * 10) / 10)));
     svg.appendChild(el('svg:text', { x: 2, y: h - 18, fill: '#8a96a3', 'font-size': 10 }, '0'));
-    svg.appendChild(el('svg:text', { x: pad, y: h - 3, fill: '#8a96a3', 'font-size': 10 }, '−15 min'));
+    svg.appendChild(el('svg:text', { x: pad, y: h - 3, fill: '#8a96a3', 'font-size': 10 },
+      span >= 120000 ? '−' + Math.round(span / 60000) + ' min' : '−' + Math.round(span / 1000) + ' s'));
     svg.appendChild(el('svg:text', { x: w - 24, y: h - 3, fill: '#8a96a3', 'font-size': 10 }, 'now'));
     names.forEach(function (n, i) {
       var pts = (series[n] || []).filter(function (p) { return !absent(p[key]); }).map(function (p) {
-        var x = pad + ((p.t - (now - WINDOW)) / WINDOW) * (w - pad);
+        if (p.t < now - span) return null;
+        var x = pad + ((p.t - (now - span)) / span) * (w - pad);
         var y = (h - 16) - (p[key] / max) * (h - 30);
         return x.toFixed(1) + ',' + y.toFixed(1);
-      });
+      }).filter(function (p) { return p !== null; });
       if (pts.length) svg.appendChild(el('svg:polyline', { points: pts.join(' '), fill: 'none', stroke: COLORS[i % COLORS.length], 'stroke-width': 1.5 }));
     });
     wrap.appendChild(svg);

@@ -4,7 +4,7 @@
 // audit log); 3.4.9's missing metrics shown as absent. The server listens on 127.0.0.1 only and
 // refuses requests without the token. Screenshots are kept in test-artifacts/.
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
+import { get } from 'node:http';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Page } from 'puppeteer-core';
@@ -29,7 +29,7 @@ const ESC = String.fromCharCode(27);
 
 function httpStatus(url: string): Promise<number | string> {
   return new Promise((resolve) => {
-    const req = request(url, { timeout: 2000 }, (res) => {
+    const req = get(url, { timeout: 2000 }, (res) => {
       res.resume();
       resolve(res.statusCode ?? 0);
     });
