@@ -20,7 +20,9 @@ export function zkdeployInTerminal(
 ): Promise<TerminalRun> {
   // script(1) runs the line with a shell: stdout may go to a file while prompts stay on the terminal.
   const redirect = options.stdoutTo ? ` > ${shellQuote(options.stdoutTo)}` : '';
-  const commandLine = `${[process.execPath, cliPath, ...args].map(shellQuote).join(' ')}${redirect}`;
+  // A terminal of a real size: script(1) under a parent without one gives 0 columns, and a live
+  // view would wrap every character onto a line of its own.
+  const commandLine = `stty cols 160 rows 50 2>/dev/null; ${[process.execPath, cliPath, ...args].map(shellQuote).join(' ')}${redirect}`;
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qec', commandLine, '/dev/null'], {
       cwd: options.cwd,
