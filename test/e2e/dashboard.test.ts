@@ -1,7 +1,8 @@
 // The dashboard as a person sees it, in Debian's chromium: five servers and one leader; a server
 // stopped by hand shown down within 5 s and back once started; a rolling restart run from another
 // terminal seen as it happens (the operation named, servers going down and coming back, then in the
-// audit log); 3.4.9's missing metrics shown as absent. The server listens on 127.0.0.1 only and
+// audit log); 3.4.9's missing metrics shown as absent; a host that cannot be reached shown with its
+// error and fix. The server listens on 127.0.0.1 only and
 // refuses requests without the token. Screenshots are kept in test-artifacts/.
 import assert from 'node:assert/strict';
 import { get } from 'node:http';
@@ -13,6 +14,7 @@ import { labSuite, zkdeployInBackground } from '../helpers/cli.js';
 import {
   asAdmin,
   inHost,
+  lab,
   labRelease,
   labSubnet,
   labTarball,
@@ -179,6 +181,27 @@ describe('dashboard', () => {
 
     dash.child.kill('SIGINT');
     assert.equal(await dash.exited, 130);
+
+    // A host that cannot be reached: its card says so, with the error and the fix zkdeploy prints.
+    lab('blackhole', 'LZY-05');
+    t.after(() => lab('fast', 'LZY-05'));
+    const degraded = zkdeployInBackground(['dashboard', '--interval', '1', '--connect-timeout', '2'], cwd);
+    t.after(() => degraded.child.kill('SIGINT'));
+    await until(() => /open: \S+/.test(degraded.output().stdout), 'the dashboard to print its URL', 20_000);
+    await page.goto(/open: (\S+)/.exec(degraded.output().stdout)?.[1] ?? '');
+    await page.waitForFunction(
+      () =>
+        document.querySelector<HTMLElement>('article.card[data-server="LZY-05"]')?.dataset.mode ===
+        'unreachable',
+      { timeout: 15_000 },
+    );
+    const card = await page.$eval('article.card[data-server="LZY-05"]', (c) => c.textContent ?? '');
+    assert.match(card, /LZY-05: no SSH answer from admin@LZY-05:22/, card);
+    assert.match(card, /fix: check that the host is up and its SSH port is reachable/, card);
+    assert.equal(await page.$$eval('article.card[data-mode="unreachable"]', (c) => c.length), 1);
+    await page.screenshot({ path: artifact(`dashboard-${labRelease}-host-unreachable.png`), fullPage: true });
+    degraded.child.kill('SIGINT');
+    assert.equal(await degraded.exited, 130);
   });
 
   test('status --watch: one table per interval without a terminal, what changed marked; on a terminal redrawn in place and left clean on Ctrl-C (130)', async (t) => {
