@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 RUNS=${1:-3}
+REPO=$PWD
 LAB="bash $PWD/test/lab/lab.sh"
 ZK="$PWD/bin/zkdeploy"
 INV="$PWD/inventories/lzy.yaml"
@@ -147,7 +148,7 @@ bench_ansible() {
 # every server every 50 ms, bench/leader-gap.ts).
 day2() { # name, hosts, command…
   local figures
-  figures=$(node dist/bench/leader-gap.js "$2" -- "${@:3}")
+  figures=$(node "$REPO/dist/bench/leader-gap.js" "$2" -- "${@:3}")
   record "$1" "$(awk '{ print $1 }' <<<"$figures")"
   record "$1_gap" "$(awk '{ print $2 }' <<<"$figures")"
   [ "$(awk '{ print $3 }' <<<"$figures")" = 0 ] || { echo "bench: $1 failed: ${*:3}" >&2; exit 1; }
@@ -200,7 +201,7 @@ ZKLAB_HOSTS=5 $LAB up >/dev/null 2>&1
 # Upgrade 3.4.9 → 3.8.0 and back under a live writer (issue 17): each command's time and the longest
 # time without a leader (srvr every 50 ms), as the end-to-end test reports them.
 for _ in $(seq "$RUNS"); do
-  out=$(node --test --test-reporter=spec --test-name-pattern='and back' dist/test/e2e/upgrade.test.js 2>&1) ||
+  out=$(node --test --test-reporter=spec --test-name-pattern='and back' "$REPO/dist/test/e2e/upgrade.test.js" 2>&1) ||
     { printf '%s\n' "$out" >&2; exit 1; }
   figures=$(grep -o 'upgrade: [0-9.]* s, .*' <<<"$out" | head -n1)
   record upgrade "$(sed -n 's/^upgrade: \([0-9.]*\) s,.*/\1/p' <<<"$figures")"
