@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { comparedCount } from '../backup/compare.js';
 import { readManifest } from '../backup/manifest.js';
 import { restorePreflight } from '../backup/restore-preflight.js';
@@ -49,6 +49,8 @@ export async function restore(options: RestoreOptions): Promise<number> {
     throw new InputError(`${backupDir}: no such directory`, 'name a directory zkdeploy backup wrote');
   }
   const manifest = readManifest(backupDir);
+  // What the stamp on a host says of the backup: its directory's name, reduced to plain characters.
+  const backupLabel = basename(backupDir).replace(/[^\w.-]/g, '_');
   const tree = readBackup(backupDir, manifest);
   const { inventory, fleet: settings } = lockedContext('restore', options);
   const { cluster } = inventory;
@@ -115,7 +117,7 @@ export async function restore(options: RestoreOptions): Promise<number> {
       await fleet.eachHostMarkingFailures(async (host, executor) => {
         await fleet.runStep(host, 'restore', 'restore', async () => {
           const now = await dataZxid(executor, cluster, await probeUpgrade(executor, cluster));
-          const stamp = `set aside by a restore of zxid ${manifest.zxid} from ${backupDir}; zxid ${now}; ${new Date().toISOString()}`;
+          const stamp = `set aside by a restore of zxid ${manifest.zxid} from ${backupLabel}; zxid ${now}; ${new Date().toISOString()}`;
           const asides: string[] = [];
           for (const { dir, files } of dataDirs(cluster, home(host.spec.name))) {
             const result = await executor.run(
