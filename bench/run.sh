@@ -182,7 +182,7 @@ stats() { # file → "min median max"
 median() { stats "$1" | awk '{ print $2 }'; }
 max() { stats "$1" | awk '{ print $3 }'; }
 
-echo "bench: $RUNS runs each; this takes about half an hour" >&2
+echo "bench: $RUNS runs each; this takes about 15 minutes" >&2
 ensure_ansible
 cd "$WORK"
 for _ in $(seq "$RUNS"); do
