@@ -8,8 +8,9 @@ import { swapInCommand } from '../backup/seed.js';
 import { readBackup } from '../backup/tree-of.js';
 import { HostError, InputError } from '../errors.js';
 import { collectStatus } from '../ops/ensemble-status.js';
-import { startServer, stopServer, waitUntilServing } from '../ops/lifecycle.js';
+import { startServer, waitUntilServing } from '../ops/lifecycle.js';
 import { waitForSync } from '../ops/rolling.js';
+import { stopStep } from '../ops/stop-step.js';
 import { absoluteRemotePath } from '../remote/paths.js';
 import { Fleet } from '../run/fleet.js';
 import { color } from '../ui/colors.js';
@@ -102,16 +103,9 @@ export async function restore(options: RestoreOptions): Promise<number> {
       });
     });
     if (fleet.failed.length === 0) {
-      await fleet.eachHostMarkingFailures(async (host, executor) => {
-        await fleet.runStep(host, 'stop', 'stop', async () => {
-          const zkHome = absoluteRemotePath(
-            facts.get(host.spec.name)?.zookeeperHome ?? '',
-            home(host.spec.name),
-          );
-          const stopped = await stopServer(executor, cluster, zkHome, timeout);
-          return { outcome: stopped ? 'changed' : 'unchanged', detail: stopped ? 'stopped' : 'not running' };
-        });
-      });
+      await fleet.eachHostMarkingFailures((host, executor) =>
+        stopStep(fleet, host, executor, timeout, 'stop'),
+      );
     }
     if (fleet.failed.length === 0) {
       await fleet.eachHostMarkingFailures(async (host, executor) => {

@@ -1,7 +1,7 @@
 import { rememberRollback } from '../inventory/memory.js';
-import { startServer, stopServer, waitUntilServing } from '../ops/lifecycle.js';
+import { startServer, waitUntilServing } from '../ops/lifecycle.js';
 import { rollOneAtATime, waitForSync } from '../ops/rolling.js';
-import { findZookeeperHome } from '../ops/server-host.js';
+import { stopStep } from '../ops/stop-step.js';
 import { hostPaths } from '../plan/probe.js';
 import { absoluteRemotePath } from '../remote/paths.js';
 import type { HostExecutor } from '../run/executor.js';
@@ -77,12 +77,7 @@ function describeLoss(scans: SinceUpgrade[], record: Pick<UpgradeRecord, 'from' 
 async function restoreAll(fleet: Fleet, record: UpgradeRecord, timeout: number): Promise<void> {
   const { cluster } = fleet.inventory;
   const paths = hostPaths(cluster, `${record.from}.tar.gz`, record.from);
-  await fleet.eachHostMarkingFailures(async (host, executor) => {
-    await fleet.runStep(host, 'stop', 'stop', async () => {
-      const stopped = await stopServer(executor, cluster, await findZookeeperHome(executor), timeout);
-      return { outcome: stopped ? 'changed' : 'unchanged', detail: stopped ? 'stopped' : 'not running' };
-    });
-  });
+  await fleet.eachHostMarkingFailures((host, executor) => stopStep(fleet, host, executor, timeout, 'stop'));
   await fleet.eachHostMarkingFailures(async (host, executor) => {
     await fleet.runStep(host, 'restore', 'restore the archived data', async () => {
       const facts = await probeUpgrade(executor, cluster);

@@ -1,6 +1,4 @@
-import { stopServer } from '../ops/lifecycle.js';
-import { findZookeeperHome } from '../ops/server-host.js';
-import { UNIT_NAME } from '../remote/service.js';
+import { stopStep } from '../ops/stop-step.js';
 import { Fleet } from '../run/fleet.js';
 import { stepSummary } from '../ui/summary.js';
 import { finish, type HostOptions, lockedContext } from './common.js';
@@ -16,26 +14,11 @@ export interface StopOptions extends HostOptions {
  */
 export async function stop(options: StopOptions): Promise<number> {
   const { inventory, fleet: settings, hosts } = lockedContext('stop', options);
-  const { cluster } = inventory;
   const fleet = await Fleet.open(inventory, settings, hosts);
   try {
-    await fleet.eachHostMarkingFailures(async (host, executor) => {
-      await fleet.runStep(
-        host,
-        'stop',
-        cluster.service === 'systemd' ? `systemctl stop ${UNIT_NAME}` : 'zkServer.sh stop',
-        async () => {
-          const stopped = await stopServer(
-            executor,
-            cluster,
-            await findZookeeperHome(executor),
-            options.timeout ?? 30,
-          );
-          if (!stopped) return { outcome: 'unchanged', detail: 'not running' };
-          return { outcome: 'changed', detail: executor.dryRun ? 'would stop' : 'stopped' };
-        },
-      );
-    });
+    await fleet.eachHostMarkingFailures((host, executor) =>
+      stopStep(fleet, host, executor, options.timeout ?? 30),
+    );
   } finally {
     await fleet.close();
   }

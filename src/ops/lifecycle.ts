@@ -43,8 +43,8 @@ export async function waitUntilServing(
   cluster: ClusterSettings,
   timeoutSeconds: number,
 ): Promise<string> {
-  const deadline = Date.now() + timeoutSeconds * 1000;
   const began = Date.now();
+  const deadline = began + timeoutSeconds * 1000;
   for (let poll = 0; ; poll++) {
     const mode = await servingMode(executor, cluster.clientPort);
     if (mode) return mode;
