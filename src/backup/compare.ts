@@ -25,14 +25,19 @@ const show = (data: Buffer) => {
 /**
  * The differences between the persistent znodes a backup holds and those a server shows: paths,
  * data, ACLs and the versions and zxids of their last changes. Empty when they are the same tree.
+ * Below a znode the server would not let an unauthenticated client read (`unreadable`), nothing
+ * was listed, so nothing there is missing.
  */
 export function treeDifferences(
   expected: ReadonlyMap<string, Znode>,
   seen: ReadonlyMap<string, SeenZnode>,
+  unreadable: readonly string[] = [],
 ): string[] {
+  const hidden = (path: string) =>
+    unreadable.some((top) => path.startsWith(top === '/' ? '/' : `${top}/`) && path !== top);
   const differences: string[] = [];
   for (const [path, want] of expected) {
-    if (!compared(path, want.ephemeralOwner)) continue;
+    if (!compared(path, want.ephemeralOwner) || hidden(path)) continue;
     const got = seen.get(path);
     if (!got) {
       differences.push(`${path}: missing`);

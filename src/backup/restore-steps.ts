@@ -62,7 +62,7 @@ export async function proveTree(
   try {
     session = await ZkSession.open(`127.0.0.1:${tunnel.port}`, 10000);
     const { nodes, unreadable } = await walkTree(session);
-    const differences = treeDifferences(tree.persistent(), nodes);
+    const differences = treeDifferences(tree.persistent(), nodes, unreadable);
     if (differences.length > 0) {
       throw new HostError(
         executor.host,
@@ -71,7 +71,7 @@ export async function proveTree(
       );
     }
     const byStat = unreadable.length
-      ? ` (${unreadable.length} compared by stat: no READ for an unauthenticated client)`
+      ? ` (${unreadable.length} compared by stat, and what lies below them not at all: no READ for an unauthenticated client)`
       : '';
     return `${comparedCount(tree.persistent())} znodes as in the backup${byStat}`;
   } finally {

@@ -147,6 +147,18 @@ describe('comparing a restored tree', () => {
     ]);
     assert.deepEqual(treeDifferences(want.persistent(), new Map()), ['/a: missing']);
   });
+
+  test('below a znode an unauthenticated client may not read, nothing is missing; the znode itself is compared', () => {
+    const locked = new ZnodeTree();
+    locked.apply(entry(1n, 1n, 1, create('/a', 'one')));
+    locked.apply(entry(1n, 2n, 1, create('/a/hidden', 'x')));
+    const byStat = new Map([['/a', seen({ data: undefined, acl: undefined })]]);
+    assert.deepEqual(treeDifferences(locked.persistent(), byStat, ['/a']), []);
+    assert.deepEqual(treeDifferences(locked.persistent(), byStat), ['/a/hidden: missing']);
+    assert.deepEqual(treeDifferences(locked.persistent(), new Map([['/a', seen({ version: 2 })]]), ['/a']), [
+      '/a: version 2, backup has 0',
+    ]);
+  });
 });
 
 function writeBackup(outDir: string, name: string, takenAt: string, ensemble = 'lzy'): string {
