@@ -5,7 +5,7 @@ import { HostError } from '../errors.js';
 import type { HostStatus } from '../ops/ensemble-status.js';
 import { shellPath, shellQuote } from '../remote/quote.js';
 import type { HostExecutor } from '../run/executor.js';
-import { logsAfter } from '../upgrade/txn-logs.js';
+import { byZxid, logsAfter } from '../upgrade/txn-logs.js';
 import { SERVING_MODES } from '../zk/health.js';
 import { snapshotSealed } from '../zk/snapshot.js';
 import { hexZxid, zxidOfFileName } from '../zk/txn-log.js';
@@ -21,8 +21,7 @@ export interface Candidate {
 }
 
 const zxidOf = (status: HostStatus) => BigInt(status.zxid ?? '0x0');
-const newestFirst = (names: readonly string[]) =>
-  [...names].sort((a, b) => ((zxidOfFileName(a) ?? 0n) > (zxidOfFileName(b) ?? 0n) ? -1 : 1));
+const newestFirst = (names: readonly string[]) => byZxid(names).reverse();
 
 /**
  * The server a backup is taken from: the serving one with the highest zxid that has a snapshot
