@@ -16,7 +16,13 @@ export interface TerminalRun {
 export function zkdeployInTerminal(
   args: string[],
   answers: { prompt: RegExp; answer: string }[],
-  options: { cwd: string; env?: NodeJS.ProcessEnv; stdoutTo?: string },
+  options: {
+    cwd: string;
+    env?: NodeJS.ProcessEnv;
+    stdoutTo?: string;
+    /** Sees the whole output so far each time more arrives: for a test to act at a moment of the run. */
+    onOutput?: (output: string) => void;
+  },
 ): Promise<TerminalRun> {
   // script(1) runs the line with a shell: stdout may go to a file while prompts stay on the terminal.
   const redirect = options.stdoutTo ? ` > ${shellQuote(options.stdoutTo)}` : '';
@@ -34,6 +40,7 @@ export function zkdeployInTerminal(
     let seen = 0;
     const onData = (d: Buffer) => {
       output += d.toString();
+      options.onOutput?.(output);
       const next = answers[answered];
       if (next?.prompt.test(output.slice(seen))) {
         seen = output.length;
