@@ -53,7 +53,7 @@ export async function install(options: InstallOptions): Promise<number> {
     }
     // Switching a running server to another release is upgrade's or rollback's: install would do it
     // on every host at once, with no archive and no check that the data loads.
-    const rows = await collectStatus(fleet);
+    const rows = await collectStatus(fleet, { service: false });
     const switching = rows.flatMap((row) => {
       const change = SERVING_MODES.includes(row.mode) ? releaseSwitch(plans.get(row.name) ?? []) : undefined;
       return change ? [`${row.name} (${change.from} → ${change.to})`] : [];

@@ -141,7 +141,7 @@ export async function restore(options: RestoreOptions): Promise<number> {
     }
     if (fleet.failed.length === 0) {
       await waitForSync(fleet, Date.now() + timeout * 1000);
-      const after = await collectStatus(fleet);
+      const after = await collectStatus(fleet, { service: false });
       await fleet.eachHostMarkingFailures(async (host, executor) => {
         await fleet.runStep(host, 'prove', 'prove', async () => {
           const zxid = after.find((r) => r.name === host.spec.name)?.zxid ?? '0x0';

@@ -124,7 +124,7 @@ async function removeServer(fleet: Fleet, step: MembershipStep, timeout: number)
   const leaving = fleet.hosts.find((h) => h.spec.name === step.member.name) as FleetHost;
   // Servers restarted with the shorter list cannot follow a leader it no longer names: a leaving
   // leader first restarts as it is, and the others elect a leader among themselves meanwhile.
-  const modes = await collectStatus(fleet);
+  const modes = await collectStatus(fleet, { service: false });
   if (modes.find((r) => r.name === step.member.name)?.mode === 'leader') {
     const unchanged = inventoryWithMembers(fleet.inventory, step.before);
     await fleet.runStep(leaving, stepId(step), 'hand over leadership', () =>
@@ -161,7 +161,7 @@ async function openWithLeaving(
     const fleet = await Fleet.open(inventory, settings, specs);
     const facts = new Map<string, MembershipFacts>();
     const [rows] = await Promise.all([
-      collectStatus(fleet),
+      collectStatus(fleet, { service: false }),
       fleet.eachHostMarkingFailures(async (host, executor) => {
         facts.set(host.spec.name, await probeMembership(executor, inventory.cluster));
       }),

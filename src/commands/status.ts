@@ -1,10 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ExitCode, UsageError } from '../errors.js';
 import { onInterrupt } from '../interrupt.js';
-import { collectDrift } from '../ops/config-drift.js';
-import { type DiskFree, diskFree } from '../ops/disk-free.js';
-import { collectStatus, type HostStatus } from '../ops/ensemble-status.js';
+import { driftProbeLines, hostConfig, judgeDrift } from '../ops/config-drift.js';
+import { diskFreeCommand, parseDf } from '../ops/disk-free.js';
+import { collectStatus, type HostStatus, serviceOf } from '../ops/ensemble-status.js';
 import { findZookeeperHome, zkServerScript } from '../ops/server-host.js';
+import { parseSections } from '../remote/sections.js';
+import { UNIT_ACTIVE_COMMAND, UNIT_RUNNING } from '../remote/service.js';
 import { Fleet } from '../run/fleet.js';
 import { lockHolder } from '../run/lock.js';
 import { color } from '../ui/colors.js';
@@ -45,25 +47,39 @@ async function rawStatus(fleet: Fleet): Promise<HostStatus[]> {
 const rollingCommand = (holder: { command: string } | undefined) =>
   holder && ['upgrade', 'rollback'].includes(holder.command) ? holder.command : undefined;
 
-/** Every host's row, with drift and free disk: one status table's worth of probes. */
+/**
+ * Every host's row, with drift and free disk: one status table's worth of probes. Besides srvr
+ * (over the connection), one remote command per host reports how the server runs, its files and
+ * its free disk: each command is a round trip, and a process on the host.
+ */
 async function collectAll(
   fleet: Fleet,
   inventory: RunContext['inventory'],
   rolling: string | undefined,
 ): Promise<{ rows: HostStatus[]; drift: { host: string; message: string }[] }> {
-  const disks = new Map<string, DiskFree | undefined>();
-  const [rows, drift] = await Promise.all([
-    collectStatus(fleet),
-    collectDrift(fleet, rolling),
-    Promise.all(
-      fleet.hosts.map(async (host) => {
-        if (host.executor)
-          disks.set(host.spec.name, await diskFree(host.executor, inventory.cluster).catch(() => undefined));
-      }),
-    ),
+  const script = [
+    `echo @@service; ${UNIT_ACTIVE_COMMAND}`,
+    `echo @@df; ${diskFreeCommand(inventory.cluster)}`,
+    ...driftProbeLines(inventory.cluster),
+  ].join('\n');
+  const found = new Map<string, Map<string, string>>();
+  const [rows] = await Promise.all([
+    collectStatus(fleet, { service: false }),
+    fleet.eachHostMarkingFailures(async (host, executor) => {
+      found.set(host.spec.name, parseSections((await executor.probe(script)).stdout));
+    }),
   ]);
-  for (const row of rows) row.disk = disks.get(row.name);
-  return { rows, drift };
+  for (const row of rows) {
+    const sections = found.get(row.name);
+    if (!sections) continue;
+    row.service = serviceOf(UNIT_RUNNING.has(sections.get('service') ?? ''), row.mode !== 'down');
+    row.disk = parseDf(sections.get('df') ?? '');
+  }
+  const configs = fleet.hosts.flatMap((host) => {
+    const sections = found.get(host.spec.name);
+    return sections ? [hostConfig(sections, inventory, host.spec)] : [];
+  });
+  return { rows, drift: judgeDrift(fleet, configs, rolling) };
 }
 
 const driftText = (drift: { host: string; message: string }[]) =>

@@ -19,7 +19,7 @@ export interface MembershipChange {
 export async function membershipChange(fleet: Fleet): Promise<MembershipChange | undefined> {
   const facts = new Map<string, MembershipFacts>();
   const [rows] = await Promise.all([
-    collectStatus(fleet),
+    collectStatus(fleet, { service: false }),
     fleet.eachHostMarkingFailures(async (host, executor) => {
       facts.set(host.spec.name, await probeMembership(executor, fleet.inventory.cluster));
     }),

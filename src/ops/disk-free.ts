@@ -26,13 +26,18 @@ export function parseDf(output: string): DiskFree | undefined {
     .sort((a, b) => a.freeKiB - b.freeKiB)[0];
 }
 
+/** The read-only `df` of dataDir and dataLogDir, for parseDf. */
+export function diskFreeCommand(cluster: ClusterSettings): string {
+  const dirs = [cluster.dataDir, cluster.dataLogDir].map((d) => shellPath(d)).join(' ');
+  return `df -Pk -- ${dirs} 2>/dev/null`;
+}
+
 /** One read-only `df` on the host, of dataDir and dataLogDir. */
 export async function diskFree(
   executor: HostExecutor,
   cluster: ClusterSettings,
 ): Promise<DiskFree | undefined> {
-  const dirs = [cluster.dataDir, cluster.dataLogDir].map((d) => shellPath(d)).join(' ');
-  return parseDf((await executor.probe(`df -Pk -- ${dirs} 2>/dev/null`)).stdout);
+  return parseDf((await executor.probe(diskFreeCommand(cluster))).stdout);
 }
 
 /** "12.3G free of 40G": how status shows it. */

@@ -25,8 +25,19 @@ export interface HostStatus {
   fix?: string | undefined;
 }
 
-/** Asks every connected host's server for `srvr` through the open SSH connections (no JVM per host). */
-export async function collectStatus(fleet: Fleet): Promise<HostStatus[]> {
+/** How a server runs, as status shows it: under zkdeploy's unit, by zkServer.sh, or not at all. */
+export const serviceOf = (underSystemd: boolean, listening: boolean): HostStatus['service'] =>
+  underSystemd ? 'systemd' : listening ? 'zkServer.sh' : undefined;
+
+/**
+ * Asks every connected host's server for `srvr` through the open SSH connections (no JVM per host).
+ * `service: false` leaves out how each server runs (a remote command per host): for the loops that
+ * only wait on modes, ten times a second.
+ */
+export async function collectStatus(
+  fleet: Fleet,
+  { service = true }: { service?: boolean } = {},
+): Promise<HostStatus[]> {
   const port = fleet.inventory.cluster.clientPort;
   const rows = new Map<string, HostStatus>();
   for (const host of fleet.hosts) {
@@ -44,14 +55,13 @@ export async function collectStatus(fleet: Fleet): Promise<HostStatus[]> {
       if (!host.executor || !row) return;
       const [answer, underSystemd] = await Promise.all([
         askFourLetterWord(host.executor, port, 'srvr'),
-        runsUnderSystemd(host.executor),
+        service ? runsUnderSystemd(host.executor) : undefined,
       ]);
-      if (underSystemd) row.service = 'systemd';
+      if (underSystemd !== undefined) row.service = serviceOf(underSystemd, answer.listening);
       if (!answer.listening) {
         row.mode = 'down';
         return;
       }
-      row.service ??= 'zkServer.sh';
       const report = parseSrvr(answer.reply);
       Object.assign(row, {
         mode: report.mode ?? 'not-serving',

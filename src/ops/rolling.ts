@@ -26,7 +26,7 @@ export async function waitForSync(
   const observers = fleet.hosts.filter((h) => h.spec.observer && members.includes(h.spec.name)).length;
   const followersWanted = members.length - observers - 1;
   for (;;) {
-    const rows = (await collectStatus(fleet)).filter((r) => members.includes(r.name));
+    const rows = (await collectStatus(fleet, { service: false })).filter((r) => members.includes(r.name));
     const leader = rows.find((r) => r.mode === 'leader');
     const followers = rows.filter((r) => r.mode === 'follower').length;
     const observing = rows.filter((r) => r.mode === 'observer').length;
@@ -78,7 +78,7 @@ export async function rollOneAtATime(
   const remaining = [...targets];
   const order: string[] = [];
   while (remaining.length > 0) {
-    const modes = modesOf(await collectStatus(fleet));
+    const modes = modesOf(await collectStatus(fleet, { service: false }));
     const name = nextToRestart(remaining, modes) as string;
     remaining.splice(remaining.indexOf(name), 1);
     const host = fleet.hosts.find((h) => h.spec.name === name) as FleetHost;

@@ -17,9 +17,10 @@ export async function startStep(
   const { cluster } = fleet.inventory;
   const how = cluster.service === 'systemd' ? `systemctl start ${UNIT_NAME}` : 'zkServer.sh start';
   await fleet.runStep(host, 'start', how, async () => {
-    const home = await findZookeeperHome(executor);
+    // A server that serves is asked first, over the connection: a re-run then costs no remote command.
     const running = await servingMode(executor, cluster.clientPort);
     if (running) return { outcome: 'unchanged', detail: `already running, ${running}` };
+    const home = await findZookeeperHome(executor);
     const alive = await serverAlive(executor, cluster);
     if (executor.dryRun)
       return alive

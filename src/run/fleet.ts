@@ -142,18 +142,44 @@ export class Fleet {
     });
   }
 
-  /** Applies planned steps on one host in order, reporting each; the first failure stops the host. */
+  /**
+   * Applies planned steps on one host in order, reporting each; the first failure stops the host.
+   * Consecutive steps that only write files and run commands go to the host as one command.
+   */
   async applySteps(host: FleetHost, executor: HostExecutor, steps: PlannedStep[]): Promise<void> {
-    for (const step of steps) {
-      await this.runStep(host, step.id, step.title, async () => {
-        if (step.failure) throw new Error(`${step.failure.message}\n    fix: ${step.failure.fix}`);
-        for (const action of step.actions) await executor.apply(action);
-        if (step.skipped) return { outcome: 'skipped', detail: step.note ?? '' };
-        return step.change
-          ? { outcome: 'changed', detail: step.reason }
-          : { outcome: 'unchanged', detail: step.note ?? '' };
-      });
+    for (let next = 0; next < steps.length; ) {
+      const together = executor.dryRun ? 1 : batchableRun(steps, next);
+      if (together < 2) {
+        await this.applyStep(host, executor, steps[next] as PlannedStep);
+        next++;
+        continue;
+      }
+      const batch = steps.slice(next, next + together);
+      const acting = batch.filter((step) => step.actions.length > 0);
+      this.progress.stepStarted(host.spec.name, (acting[0] ?? batch[0])?.title ?? '');
+      const { done, error } =
+        acting.length > 0 ? await executor.applyTogether(acting) : { done: 0, error: undefined };
+      let carriedOut = 0;
+      for (const step of batch) {
+        if (step.actions.length > 0 && carriedOut++ >= done) {
+          this.progress.stepStarted(host.spec.name, step.title);
+          this.record(host, { id: step.id, title: step.title, outcome: 'failed', detail: messageOf(error) });
+          throw error ?? new Error(`${step.title} was not carried out`);
+        }
+        this.progress.stepStarted(host.spec.name, step.title);
+        this.record(host, outcomeOf(step));
+      }
+      next += together;
     }
+  }
+
+  private async applyStep(host: FleetHost, executor: HostExecutor, step: PlannedStep): Promise<void> {
+    await this.runStep(host, step.id, step.title, async () => {
+      if (step.failure) throw new Error(`${step.failure.message}\n    fix: ${step.failure.fix}`);
+      for (const action of step.actions) await executor.apply(action);
+      const { outcome, detail } = outcomeOf(step);
+      return { outcome: outcome as Exclude<StepOutcome, 'failed'>, detail };
+    });
   }
 
   /** Runs one step on a host and reports how it ended; a throw fails the step and the host. */
@@ -216,4 +242,24 @@ export class Fleet {
   get failed(): FleetHost[] {
     return this.hosts.filter((h) => h.error);
   }
+}
+
+/** How a step that was carried out (or had nothing to do) ended. */
+function outcomeOf(step: PlannedStep): StepRecord {
+  const { id, title } = step;
+  if (step.skipped) return { id, title, outcome: 'skipped', detail: step.note ?? '' };
+  return step.change
+    ? { id, title, outcome: 'changed', detail: step.reason }
+    : { id, title, outcome: 'unchanged', detail: step.note ?? '' };
+}
+
+/** How many steps from `start` on can go to the host as one command: those that only write and exec. */
+function batchableRun(steps: PlannedStep[], start: number): number {
+  let end = start;
+  while (end < steps.length) {
+    const step = steps[end] as PlannedStep;
+    if (step.failure || !step.actions.every((a) => a.kind === 'write' || a.kind === 'exec')) break;
+    end++;
+  }
+  return end - start;
 }

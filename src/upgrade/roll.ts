@@ -44,7 +44,7 @@ export async function probeEnsemble(
 ): Promise<{ rows: HostStatus[]; facts: Map<string, UpgradeFacts> }> {
   const facts = new Map<string, UpgradeFacts>();
   const [rows] = await Promise.all([
-    collectStatus(fleet),
+    collectStatus(fleet, { service: false }),
     fleet.eachHostMarkingFailures(async (host, executor) => {
       facts.set(host.spec.name, await probeUpgrade(executor, fleet.inventory.cluster));
     }),

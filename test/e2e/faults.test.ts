@@ -200,7 +200,7 @@ describe('faults', () => {
     // tar says so in its own words: ENOSPC, or a short write ("Wrote only 8192 of 10240 bytes").
     assert.match(
       result.stdout,
-      /LZY-04: command failed \(exit \d+\):[\s\S]*(No space left on device|Wrote only \d+ of \d+ bytes)/,
+      /LZY-04: extract \S+ into ~\/zookeeper failed \(exit \d+\):[\s\S]*(No space left on device|Wrote only \d+ of \d+ bytes)/,
     );
     for (const host of ['LZY-01', 'LZY-02', 'LZY-03', 'LZY-05'])
       assert.match(result.stdout, new RegExp(`^${host}(\\s+changed){7}`, 'm'));
@@ -221,7 +221,10 @@ describe('faults', () => {
     undo.push(() => asAdmin(5, 'chmod 755 ~/zookeeper'));
     const result = await run('install', '--skip-check');
     assert.equal(result.code, 1, result.stdout);
-    assert.match(result.stdout, /LZY-05: command failed \(exit \d+\):[\s\S]*Permission denied/);
+    assert.match(
+      result.stdout,
+      /LZY-05: extract \S+ into ~\/zookeeper failed \(exit \d+\):[\s\S]*Permission denied/,
+    );
     for (const host of ['LZY-01', 'LZY-02', 'LZY-03', 'LZY-04'])
       assert.match(result.stdout, new RegExp(`^${host}(\\s+changed){7}`, 'm'));
     undoAll();
