@@ -147,7 +147,10 @@ export class HostExecutor {
       }
       lines.push('echo @@done');
     }
-    const result = await this.run(lines.join('\n'), 'steps', { stdin: input.join(''), allowFailure: true });
+    const result = await this.run(lines.join('\n'), steps.map((s) => s.title).join(', '), {
+      stdin: input.join(''),
+      allowFailure: true,
+    });
     const done = result.stdout.split('\n').filter((line) => line === '@@done').length;
     if (result.code === 0 || done >= steps.length) return { done };
     const output = result.stderr || result.stdout.replaceAll('@@done\n', '');

@@ -105,7 +105,11 @@ export class Fleet {
             commandTimeoutMs: options.commandTimeoutMs,
             report: (name, text) => fleet.progress.stepProgress(name, text),
           });
-          log?.(host.spec.name, `connected in ${seconds(started)}`);
+          // Since the process began, too: what Node and zkdeploy took before any host was asked.
+          log?.(
+            host.spec.name,
+            `connected in ${seconds(started)}, ${(performance.now() / 1000).toFixed(3)}s after zkdeploy started`,
+          );
         } catch (err: unknown) {
           host.error = err instanceof Error ? err : new Error(messageOf(err));
           host.steps.push({ id: 'connect', title: 'connect', outcome: 'failed', detail: messageOf(err) });
@@ -157,8 +161,15 @@ export class Fleet {
       const batch = steps.slice(next, next + together);
       const acting = batch.filter((step) => step.actions.length > 0);
       this.progress.stepStarted(host.spec.name, (acting[0] ?? batch[0])?.title ?? '');
-      const { done, error } =
-        acting.length > 0 ? await executor.applyTogether(acting) : { done: 0, error: undefined };
+      let done = 0;
+      let error: Error | undefined;
+      try {
+        if (acting.length > 0) ({ done, error } = await executor.applyTogether(acting));
+      } catch (err: unknown) {
+        // Cut off (the connection lost, --command-timeout): which steps ran is unknown, so the first
+        // one carries the failure; a re-run plans again from what is there.
+        error = err instanceof Error ? err : new Error(messageOf(err));
+      }
       let carriedOut = 0;
       for (const step of batch) {
         if (step.actions.length > 0 && carriedOut++ >= done) {
