@@ -13,6 +13,8 @@ export interface WriteEvent {
 /** What a live writer saw, once stopped. */
 export interface WriterReport {
   acked: string[];
+  /** When each acknowledged write was acknowledged (Date.now()), in order. */
+  ackedAt: number[];
   failed: WriteEvent[];
   connectionLosses: WriteEvent[];
   /** Each server's spans of not answering srvr, by host name. */
@@ -38,6 +40,7 @@ export async function startLiveWriter(
   const client = await zkClient(hostNumbers(count).map((n) => `${hostIp(n)}:2181`));
   await zk.mkdirp(client, path);
   const acked: string[] = [];
+  const ackedAt: number[] = [];
   const failed: WriteEvent[] = [];
   const connectionLosses: WriteEvent[] = [];
   let writing = true;
@@ -50,6 +53,7 @@ export async function startLiveWriter(
         const lost = await zk.createRetrying(client, `${path}/${name}`, String(i));
         for (let k = 0; k < lost; k++) connectionLosses.push({ at, server });
         acked.push(name);
+        ackedAt.push(Date.now());
       } catch (err: unknown) {
         failed.push({ at, server, error: String(err) });
       }
@@ -95,7 +99,7 @@ export async function startLiveWriter(
       writing = false;
       watching = false;
       await Promise.all([writer, watcher]);
-      return { acked, failed, connectionLosses, down, longestLeaderGap, twoLeaders, client };
+      return { acked, ackedAt, failed, connectionLosses, down, longestLeaderGap, twoLeaders, client };
     })();
     return stopped;
   };
