@@ -80,11 +80,7 @@ export class HostExecutor {
     );
     this.logResult(result, started);
     if (result.code !== 0 && !options.allowFailure) {
-      const detail = (result.stderr || result.stdout).trim().split('\n').slice(-5).join('\n    ');
-      throw new HostError(
-        this.host,
-        `${what} failed (exit ${result.code})${detail ? `:\n    ${detail}` : ''}`,
-      );
+      throw new HostError(this.host, failedMessage(what, result.code, result.stderr || result.stdout));
     }
     return result;
   }
@@ -154,15 +150,8 @@ export class HostExecutor {
     const done = result.stdout.split('\n').filter((line) => line === '@@done').length;
     if (result.code === 0 || done >= steps.length) return { done };
     const output = result.stderr || result.stdout.replaceAll('@@done\n', '');
-    const detail = output.trim().split('\n').slice(-5).join('\n    ');
     const failed = steps[done]?.title ?? 'a step';
-    return {
-      done,
-      error: new HostError(
-        this.host,
-        `${failed} failed (exit ${result.code})${detail ? `:\n    ${detail}` : ''}`,
-      ),
-    };
+    return { done, error: new HostError(this.host, failedMessage(failed, result.code, output)) };
   }
 
   /**
@@ -220,6 +209,12 @@ export class HostExecutor {
       `exit ${result.code} in ${seconds(started)}${out ? `\n    ${out.split('\n').join('\n    ')}` : ''}`,
     );
   }
+}
+
+/** What failed, its exit code and the last lines of what it said, as a host's error shows them. */
+function failedMessage(what: string, code: number, output: string): string {
+  const detail = output.trim().split('\n').slice(-5).join('\n    ');
+  return `${what} failed (exit ${code})${detail ? `:\n    ${detail}` : ''}`;
 }
 
 /** A batch's source for a file: the next line of its standard input, base64-decoded. */

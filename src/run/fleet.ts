@@ -160,7 +160,9 @@ export class Fleet {
       }
       const batch = steps.slice(next, next + together);
       const acting = batch.filter((step) => step.actions.length > 0);
-      this.progress.stepStarted(host.spec.name, (acting[0] ?? batch[0])?.title ?? '');
+      // Shown as started while the batch runs; the others are shown as each is recorded.
+      const first = acting[0] ?? (batch[0] as PlannedStep);
+      this.progress.stepStarted(host.spec.name, first.title);
       let done = 0;
       let error: Error | undefined;
       try {
@@ -172,12 +174,11 @@ export class Fleet {
       }
       let carriedOut = 0;
       for (const step of batch) {
+        if (step !== first) this.progress.stepStarted(host.spec.name, step.title);
         if (step.actions.length > 0 && carriedOut++ >= done) {
-          this.progress.stepStarted(host.spec.name, step.title);
           this.record(host, { id: step.id, title: step.title, outcome: 'failed', detail: messageOf(error) });
           throw error ?? new Error(`${step.title} was not carried out`);
         }
-        this.progress.stepStarted(host.spec.name, step.title);
         this.record(host, outcomeOf(step));
       }
       next += together;
