@@ -2,7 +2,8 @@
 // read-only ACL, an ephemeral node) backed up while a client writes, then removed and other data
 // written, then restored: the same tree on every server, the ephemeral gone with its session, every
 // write acknowledged before the backup there. A backup with one damaged file, or a restore without
-// a terminal to confirm on, changes nothing; --keep removes only older backups.
+// a terminal to confirm on, changes nothing; --keep removes only older backups. And a backup
+// restored after the data was purged and the ensemble installed afresh.
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,7 +33,7 @@ const staged = () =>
 describe('backup and restore', () => {
   const { run, cwd } = labSuite();
 
-  test('a tree backed up under a live writer, removed, restored: the same tree on every server, the ephemeral gone, no acknowledged write lost', async (t) => {
+  test('a tree backed up under a live writer, removed, restored: the same tree on every server, the ephemeral gone, no acknowledged write lost; restored again after a purge', async (t) => {
     if (!requireLab(t)) return;
     assert.equal((await run('install', '-i', inventory, '-t', labTarball(), '--start')).code, 0);
     const client = await zkClient(hostNumbers().map((n) => `${hostIp(n)}:2181`));
@@ -140,14 +141,39 @@ describe('backup and restore', () => {
     // --keep 2: the two newest backups stay; a directory that is not a backup is never touched.
     mkdirSync(join(out, 'notes'));
     writeFileSync(join(out, 'notes', 'todo.txt'), 'keep me');
+    let newest = '';
     for (let i = 0; i < 2; i++) {
       await new Promise((r) => setTimeout(r, 1100));
       const again = await run('backup', '-o', out, '--keep', '2');
       assert.equal(again.code, 0, again.stdout + again.stderr);
+      newest = /^backup: (\S+)$/m.exec(again.stdout)?.[1] ?? '';
     }
     const left = readdirSync(out).sort();
     assert.equal(left.filter((name) => name.startsWith('lzy-')).length, 2, left.join(' '));
     assert.ok(!left.includes(dir.split('/').pop() ?? ''), 'the oldest backup was kept');
     assert.equal(readFileSync(join(out, 'notes', 'todo.txt'), 'utf8'), 'keep me');
+
+    // The data purged (uninstall --purge-data), the ensemble installed afresh and other data written:
+    // the newest backup brings the tree back into it.
+    const purged = await run('uninstall', '--purge-data', '--yes');
+    assert.equal(purged.code, 0, purged.stdout + purged.stderr);
+    for (const n of hostNumbers())
+      assert.equal(
+        asAdmin(n, 'ls -d ~/zookeeper/data* 2>/dev/null || true').trim(),
+        '',
+        `data left on LZY-0${n}`,
+      );
+    assert.equal((await run('install', '-i', inventory, '-t', labTarball(), '--start')).code, 0);
+    const fresh = await zkClient([`${hostIp(3)}:2181`]);
+    t.after(() => fresh.close());
+    await new Promise<void>((res, rej) =>
+      fresh.create('/fresh', Buffer.from('y'), (e) => (e ? rej(e) : res())),
+    );
+    fresh.close();
+    const intoPurged = await run('restore', newest, '--yes');
+    assert.equal(intoPurged.code, 0, intoPurged.stdout + intoPurged.stderr);
+    for (const [server, tree] of await treeOnEachServer('/app'))
+      assert.deepEqual(tree, persistent, `the tree on ${server} after a purge`);
+    assert.deepEqual(await existsOnEachServer('/fresh'), [false, false, false, false, false]);
   });
 });

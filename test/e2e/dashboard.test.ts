@@ -13,6 +13,7 @@ import { artifact, launchChromium } from '../helpers/browser.js';
 import { labSuite, zkdeployInBackground } from '../helpers/cli.js';
 import {
   asAdmin,
+  hostIp,
   inHost,
   lab,
   labRelease,
@@ -24,6 +25,7 @@ import {
 import { repoRoot } from '../helpers/paths.js';
 import { zkdeployInTerminal } from '../helpers/terminal.js';
 import { until } from '../helpers/wait.js';
+import { zkClient } from '../helpers/zk-client.js';
 
 const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
 const bin = `${releaseHome}/bin`;
@@ -87,6 +89,9 @@ describe('dashboard', () => {
 
     const page = await browser.newPage();
     await page.setViewport({ width: 1400, height: 1100 });
+    // Works offline: everything the page loads comes from zkdeploy itself (no CDN, no font server).
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(request.url()));
     await page.goto(url);
     await page.waitForFunction(
       () =>
@@ -108,6 +113,58 @@ describe('dashboard', () => {
     );
     if (labRelease.startsWith('3.4.')) assert.deepEqual(uptime, Array(5).fill('absent:—'));
     else for (const u of uptime) assert.match(u, /^:\d+m \d+s$|^:\d+h \d+m$/);
+    // Each card: the server's figures, the ones every release reports filled in.
+    const cards = await page.$$eval('article.card', (all) =>
+      all.map((c) =>
+        Object.fromEntries(
+          [...c.querySelectorAll('dt')].map((dt) => [
+            dt.textContent ?? '',
+            dt.nextElementSibling?.textContent ?? '',
+          ]),
+        ),
+      ),
+    );
+    for (const card of cards) {
+      assert.deepEqual(Object.keys(card), [
+        'myid',
+        'zxid',
+        'version',
+        'latency min/avg/max',
+        'outstanding',
+        'connections',
+        'znodes',
+        'watches',
+        'data size',
+        'requests/s',
+        'uptime',
+        'free disk',
+      ]);
+      assert.match(card.zxid ?? '', /^0x[0-9a-f]+$/);
+      assert.ok((card.version ?? '').startsWith(labRelease), card.version);
+      assert.match(card['latency min/avg/max'] ?? '', /^[\d.]+\/[\d.]+\/[\d.]+ ms$/);
+      assert.match(card.znodes ?? '', /^\d+$/);
+      assert.match(card['free disk'] ?? '', /^[\d.]+G of [\d.]+G$/);
+    }
+    // Four charts, a line per server once there are samples.
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('#charts [data-chart]')].every(
+          (chart) => chart.querySelectorAll('polyline').length === 5,
+        ),
+      { timeout: 10_000 },
+    );
+    assert.deepEqual(
+      await page.$$eval('#charts [data-chart]', (charts) =>
+        charts.map((c) => (c as HTMLElement).dataset.chart),
+      ),
+      ['latency', 'outstanding', 'rps', 'znodes'],
+    );
+    const origin = new URL(url).origin;
+    assert.deepEqual(
+      requested.filter((r) => !r.startsWith(`${origin}/`)),
+      [],
+      'the page loaded something from elsewhere',
+    );
     await page.screenshot({ path: artifact(`dashboard-${labRelease}-healthy.png`), fullPage: true });
 
     // A follower stopped by hand: down on the page within 5 s; back once started.
@@ -211,6 +268,18 @@ describe('dashboard', () => {
     const tables = () => (watch.output().stdout.match(/^healthy: 1 leader, 4 followers/gm) ?? []).length;
     await until(() => tables() >= 2, 'two tables', 20_000);
     assert.ok(!watch.output().stdout.includes(`${ESC}[`), 'no cursor movement without a terminal');
+    // A write moves every server's zxid: marked in the next table.
+    const client = await zkClient([`${hostIp(1)}:2181`]);
+    t.after(() => client.close());
+    await new Promise<void>((res, rej) =>
+      client.create('/watched', Buffer.from('x'), (e) => (e ? rej(e) : res())),
+    );
+    client.close();
+    await until(
+      () => /^LZY-0\d\s+\d\s+(follower|leader)\s+0x[0-9a-f]+ ↑/m.test(watch.output().stdout),
+      'a moved zxid marked',
+      15_000,
+    );
     asAdmin(2, `${bin}/zkServer.sh stop`);
     await until(
       () => /^LZY-02\s+2\s+down \(was (follower|leader)\)/m.test(watch.output().stdout),

@@ -74,6 +74,11 @@ describe('membership: 5 → 7 → 5 → 3, one server at a time', () => {
         const scaled = await run('scale', '-i', inventory);
         assert.equal(scaled.code, 0, scaled.stdout + scaled.stderr);
         for (const line of says) assert.match(scaled.stdout, line, 'scale did what plan said');
+        assert.match(
+          scaled.stderr,
+          /^LZY-0\d\s+[+-]LZY-0\d \d\/\d \((follower|leader)\): changed/m,
+          "a server's turn in the roll is named",
+        );
         const status = await run('status', '-i', inventory);
         assert.equal(status.code, 0, status.stdout);
         assert.match(status.stdout, new RegExp(`healthy: ${healthy}`));

@@ -94,6 +94,9 @@ describe('upgrade and rollback', () => {
     const upReport = await writer.stop();
     assert.equal(up.code, 0, up.stdout + up.stderr);
     assert.match(up.stdout, new RegExp(`^order: (LZY-0\\d → ){4}${leader} \\(leader\\)$`, 'm'));
+    // Each server's turn is named as it is taken: which server, which of five, in which role.
+    assert.match(up.stderr, /^LZY-0\d\s+upgrade 1\/5 \(follower\): changed/m);
+    assert.match(up.stderr, new RegExp(`^${leader}\\s+upgrade 5/5 \\(leader\\): changed`, 'm'));
     assert.match(
       up.stderr,
       new RegExp(
