@@ -40,8 +40,13 @@ export async function diskFree(
   return parseDf((await executor.probe(diskFreeCommand(cluster))).stdout);
 }
 
-/** "12.3G free of 40G": how status shows it. */
+/** "12G", "3.4G", "512M", "0.6M": a size as status and the dashboard show it (a small disk is not "0.0G"). */
+function formatKiB(kib: number): string {
+  const [value, unit] = kib >= 1048576 ? [kib / 1048576, 'G'] : [kib / 1024, 'M'];
+  return `${value.toFixed(value < 10 ? 1 : 0)}${unit}`;
+}
+
+/** "12G of 40G": how status and the dashboard show a data disk's room. */
 export function formatDiskFree(disk: DiskFree): string {
-  const gib = (kib: number) => `${(kib / 1048576).toFixed(kib < 10 * 1048576 ? 1 : 0)}G`;
-  return `${gib(disk.freeKiB)} of ${gib(disk.sizeKiB)}`;
+  return `${formatKiB(disk.freeKiB)} of ${formatKiB(disk.sizeKiB)}`;
 }

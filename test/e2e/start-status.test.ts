@@ -121,6 +121,30 @@ describe('start and status', () => {
     assert.doesNotMatch((await run('status')).stdout, /drift/);
   });
 
+  test('a nearly full disk under the transaction logs: status names the host, the room and the fix, and stays healthy (exit 0)', async (t) => {
+    if (!requireLab(t)) return;
+    // An 8 MB file system over LZY-02's dataLogDir, 7.5 MB of it taken (the running server keeps
+    // the log it has open underneath; the lab's reset takes the mount away).
+    inHost(
+      2,
+      'mount -t tmpfs -o size=8m,uid=$(id -u admin),gid=$(id -g admin) zklogs /home/admin/zookeeper/logs',
+    );
+    t.after(() => inHost(2, 'umount /home/admin/zookeeper/logs'));
+    asAdmin(2, 'head -c 7500000 /dev/zero > ~/zookeeper/logs/filler');
+    const low = await run('status');
+    assert.equal(low.code, 0, low.stdout + low.stderr);
+    assert.match(low.stdout, /^LZY-02\s.*\s0\.[\d]M of 8\.0M$/m);
+    assert.match(
+      low.stdout,
+      /^ {2}LZY-02: only 0\.\dM of 8\.0M free on \/home\/admin\/zookeeper\/logs \(the data directories\); ZooKeeper stops serving when it cannot write its log\n {4}fix: free space there/m,
+    );
+    assert.doesNotMatch(low.stdout, /^ {2}LZY-0[1345]: only/m, 'a host with room warned of');
+    const json = JSON.parse((await run('status', '--json')).stdout) as {
+      hosts: { name: string; disk?: { freeKiB: number; mount: string } }[];
+    };
+    assert.equal(json.hosts.find((h) => h.name === 'LZY-02')?.disk?.mount, '/home/admin/zookeeper/logs');
+  });
+
   test('servers stopped by hand: one down, two down (still a quorum), three down (lost)', async (t) => {
     if (!requireLab(t)) return;
     asAdmin(1, `${bin}/zkServer.sh stop`);

@@ -13,7 +13,7 @@ import { chooseSource } from '../../src/backup/take.js';
 import { treeOfFiles } from '../../src/backup/tree-of.js';
 import { ZkdeployError } from '../../src/errors.js';
 import type { ClusterSettings } from '../../src/inventory/types.js';
-import { diskIsLow, parseDf } from '../../src/ops/disk-free.js';
+import { diskIsLow, formatDiskFree, parseDf } from '../../src/ops/disk-free.js';
 import type { UpgradeFacts } from '../../src/upgrade/host-state.js';
 import { isEphemeral, ZnodeTree } from '../../src/zk/data-tree.js';
 import { readSnapshot, snapshotSealed } from '../../src/zk/snapshot.js';
@@ -289,6 +289,14 @@ describe('free disk', () => {
     assert.equal(diskIsLow({ sizeKiB: 100000000, freeKiB: 80000000, mount: '/' }), false);
     assert.equal(diskIsLow({ sizeKiB: 1000000, freeKiB: 500000, mount: '/' }), true);
     assert.equal(parseDf(''), undefined);
+  });
+
+  test('room shown in G, and in M on a disk under 1 GiB (never "0.0G")', () => {
+    const shown = (freeKiB: number, sizeKiB: number) => formatDiskFree({ freeKiB, sizeKiB, mount: '/' });
+    assert.equal(shown(12.3 * 1048576, 40 * 1048576), '12G of 40G');
+    assert.equal(shown(3.44 * 1048576, 9 * 1048576), '3.4G of 9.0G');
+    assert.equal(shown(600, 8192), '0.6M of 8.0M');
+    assert.equal(shown(512 * 1024, 1048576), '512M of 1.0G');
   });
 });
 
