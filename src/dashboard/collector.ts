@@ -1,10 +1,11 @@
 import { ZkdeployError } from '../errors.js';
-import { type DiskFree, diskFree } from '../ops/disk-free.js';
+import { type DiskFree, diskFree, diskIsLow, formatDiskFree } from '../ops/disk-free.js';
 import { askFourLetterWord } from '../ops/four-letter.js';
 import type { Fleet } from '../run/fleet.js';
 import { readHistory } from '../run/history.js';
 import { lockHolder } from '../run/lock.js';
 import { judgeHealth } from '../zk/health.js';
+import { PacketRate } from './packet-rate.js';
 import { type Metric, type ServerSample, sampleFrom } from './sample.js';
 
 /** One server as the page shows it. */
@@ -17,10 +18,19 @@ export interface ServerView {
   sample: ServerSample | null;
   /** Requests per second since the last sample (packets received). */
   rps: Metric;
-  disk: DiskFree | null;
+  /** The data directories' room, as status words it, and whether status would warn of it. */
+  disk: DiskView | null;
   error: string | null;
   fix: string | null;
 }
+
+export interface DiskView extends DiskFree {
+  text: string;
+  low: boolean;
+}
+
+const diskView = (disk: DiskFree | undefined): DiskView | null =>
+  disk ? { ...disk, text: formatDiskFree(disk), low: diskIsLow(disk) } : null;
 
 /** The ensemble at one moment. */
 export interface DashboardState {
@@ -54,8 +64,8 @@ const DISK_EVERY = 15;
  */
 export class Collector {
   private readonly series = new Map<string, Point[]>();
-  private readonly last = new Map<string, { received: number; t: number }>();
-  private readonly disks = new Map<string, DiskFree | null>();
+  private readonly rates = new PacketRate();
+  private readonly disks = new Map<string, DiskView | null>();
   private ticks = 0;
   state: DashboardState | undefined;
 
@@ -100,11 +110,16 @@ export class Collector {
             askFourLetterWord(executor, cluster.clientPort, 'mntr', 1500),
             withDisk ? diskFree(executor, cluster).catch(() => undefined) : Promise.resolve(undefined),
           ]);
-          if (withDisk) this.disks.set(host.spec.name, disk ?? null);
+          if (withDisk) this.disks.set(host.spec.name, diskView(disk));
           const view = { ...base, disk: this.disks.get(host.spec.name) ?? null, error: null, fix: null };
           if (!srvr.listening) return { ...view, mode: 'down', sample: null };
           const sample = sampleFrom(srvr.reply, mntr.listening ? mntr.reply : undefined);
-          return { ...view, mode: sample.mode, sample, rps: this.rate(host.spec.name, sample.received, now) };
+          return {
+            ...view,
+            mode: sample.mode,
+            sample,
+            rps: this.rates.of(host.spec.name, sample.received, now),
+          };
         } catch (err: unknown) {
           return {
             ...base,
@@ -155,14 +170,5 @@ export class Collector {
         .map((r) => ({ at: r.at, user: r.user, command: r.command, exitCode: r.exitCode })),
     };
     return { state: this.state, points };
-  }
-
-  private rate(name: string, received: Metric, now: number): Metric {
-    const before = this.last.get(name);
-    if (received === null) return null;
-    this.last.set(name, { received, t: now });
-    // A restarted server counts from zero again: no rate until the next sample.
-    if (!before || received < before.received || now <= before.t) return null;
-    return Math.round(((received - before.received) * 1000) / (now - before.t));
   }
 }

@@ -85,8 +85,15 @@ export async function serveDashboard(
 
   let running = true;
   const loop = (async () => {
-    while (running) {
-      const started = Date.now();
+    // The command sampled once before serving, so the loop's first sample is an interval later.
+    let started = Date.now();
+    for (;;) {
+      // While a command changes the ensemble (it holds the inventory's lock), servers go down and
+      // come back within a second or two: sampled twice as often, at least, so each is seen.
+      const interval = collector.state?.operation ? Math.min(options.intervalMs, 500) : options.intervalMs;
+      await new Promise((r) => setTimeout(r, Math.max(0, interval - (Date.now() - started))));
+      if (!running) return;
+      started = Date.now();
       try {
         const update = await collector.sample();
         const message = `event: state\ndata: ${JSON.stringify(update)}\n\n`;
@@ -94,10 +101,6 @@ export async function serveDashboard(
       } catch (err: unknown) {
         process.stderr.write(`zkdeploy: dashboard: a sample failed: ${String(err)}\n`);
       }
-      // While a command changes the ensemble (it holds the inventory's lock), servers go down and
-      // come back within a second or two: sampled twice as often, at least, so each is seen.
-      const interval = collector.state?.operation ? Math.min(options.intervalMs, 500) : options.intervalMs;
-      await new Promise((r) => setTimeout(r, Math.max(0, interval - (Date.now() - started))));
     }
   })();
 

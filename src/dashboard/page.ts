@@ -88,7 +88,6 @@ function bytes(n) {
   while (n >= 1024 && i < units.length - 1) { n = n / 1024; i++; }
   return (i ? n.toFixed(1) : String(n)) + ' ' + units[i];
 }
-function gib(kib) { return (kib / 1048576).toFixed(kib < 10485760 ? 1 : 0) + 'G'; }
 function uptime(s) {
   if (absent(s)) return null;
   var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60);
@@ -155,8 +154,8 @@ function drawCards(state) {
     metricRow(dl, 'data size', x ? bytes(x.dataBytes) : null, why);
     metricRow(dl, 'requests/s', num(s.rps), why);
     metricRow(dl, 'uptime', x ? uptime(x.uptimeSeconds) : null, why);
-    var disk = metricRow(dl, 'free disk', s.disk ? gib(s.disk.freeKiB) + ' of ' + gib(s.disk.sizeKiB) : null, 'df of the data directories');
-    if (s.disk && (s.disk.freeKiB < 1048576 || s.disk.freeKiB < s.disk.sizeKiB * 0.1)) disk.className = 'low';
+    var disk = metricRow(dl, 'free disk', s.disk ? s.disk.text : null, s.disk ? 'df of the data directories (' + s.disk.mount + ')' : 'df of the data directories');
+    if (s.disk && s.disk.low) disk.className = 'low';
     card.appendChild(dl);
     if (s.error) card.appendChild(el('div', { class: 'error' }, s.error));
     if (s.fix) card.appendChild(el('div', { class: 'fix' }, 'fix: ' + s.fix));

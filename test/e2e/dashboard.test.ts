@@ -145,6 +145,23 @@ describe('dashboard', () => {
       assert.match(card.znodes ?? '', /^\d+$/);
       assert.match(card['free disk'] ?? '', /^[\d.]+G of [\d.]+G$/);
     }
+    // Requests per second at rest: the dashboard's own srvr and mntr, a few a second, no more.
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('article.card dt')]
+          .filter((dt) => dt.textContent === 'requests/s')
+          .every((dt) => /^\d+$/.test(dt.nextElementSibling?.textContent ?? '')),
+      { timeout: 10_000 },
+    );
+    const rps = await page.$$eval('article.card dt', (dts) =>
+      dts
+        .filter((dt) => dt.textContent === 'requests/s')
+        .map((dt) => Number(dt.nextElementSibling?.textContent)),
+    );
+    assert.ok(
+      rps.every((r) => r <= 10),
+      `requests/s at rest: ${rps.join(', ')}`,
+    );
     // Four charts, a line per server once there are samples.
     await page.waitForFunction(
       () =>
@@ -240,8 +257,15 @@ describe('dashboard', () => {
     assert.equal(await dash.exited, 130);
 
     // A host that cannot be reached: its card says so, with the error and the fix zkdeploy prints.
+    // And a host whose transaction logs' disk is nearly full: its free disk marked low.
     lab('blackhole', 'LZY-05');
     t.after(() => lab('fast', 'LZY-05'));
+    inHost(
+      4,
+      'mount -t tmpfs -o size=8m,uid=$(id -u admin),gid=$(id -g admin) zklogs /home/admin/zookeeper/logs',
+    );
+    t.after(() => inHost(4, 'umount /home/admin/zookeeper/logs'));
+    asAdmin(4, 'head -c 7500000 /dev/zero > ~/zookeeper/logs/filler');
     const degraded = zkdeployInBackground(['dashboard', '--interval', '1', '--connect-timeout', '2'], cwd);
     t.after(() => degraded.child.kill('SIGINT'));
     await until(() => /open: \S+/.test(degraded.output().stdout), 'the dashboard to print its URL', 20_000);
@@ -256,6 +280,17 @@ describe('dashboard', () => {
     assert.match(card, /LZY-05: no SSH answer from admin@LZY-05:22/, card);
     assert.match(card, /fix: check that the host is up and its SSH port is reachable/, card);
     assert.equal(await page.$$eval('article.card[data-mode="unreachable"]', (c) => c.length), 1);
+    const lowDisk = await page.$$eval('article.card', (all) =>
+      all.flatMap((c) =>
+        [...c.querySelectorAll('dd.low')].map(
+          (dd) => `${(c as HTMLElement).dataset.server} ${dd.textContent}`,
+        ),
+      ),
+    );
+    assert.deepEqual(
+      lowDisk.map((l) => l.replace(/0\.\dM/, '0.xM')),
+      ['LZY-04 0.xM of 8.0M'],
+    );
     await page.screenshot({ path: artifact(`dashboard-${labRelease}-host-unreachable.png`), fullPage: true });
     degraded.child.kill('SIGINT');
     assert.equal(await degraded.exited, 130);

@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { describe, test } from 'node:test';
 import type { Collector, DashboardState } from '../../src/dashboard/collector.js';
 import { serveDashboard } from '../../src/dashboard/http.js';
+import { PacketRate } from '../../src/dashboard/packet-rate.js';
 import { sampleFrom } from '../../src/dashboard/sample.js';
 import type { HostStatus } from '../../src/ops/ensemble-status.js';
 import { throttledTransfer, transferText } from '../../src/run/transfer.js';
@@ -166,5 +167,17 @@ describe('the dashboard server', () => {
     } finally {
       await served.close();
     }
+  });
+});
+
+describe('requests per second', () => {
+  test('from the packet counter, sample to sample; none for the first, after a restart, or over a gap too short to mean anything', () => {
+    const rates = new PacketRate();
+    assert.equal(rates.of('LZY-01', 100, 0), null, 'the first sample has nothing to compare with');
+    assert.equal(rates.of('LZY-01', 102, 30), null, '2 packets in 30 ms are not 67 a second');
+    assert.equal(rates.of('LZY-01', 104, 2000), 2, 'measured from the sample before the short gap');
+    assert.equal(rates.of('LZY-01', 3, 4000), null, 'a restarted server counts from zero');
+    assert.equal(rates.of('LZY-01', 13, 6000), 5);
+    assert.equal(rates.of('LZY-02', null, 6000), null, 'a server that does not say');
   });
 });
