@@ -1,7 +1,7 @@
-import { ZkdeployError } from '../errors.js';
+import { HostError, ZkdeployError } from '../errors.js';
 import { type DiskFree, diskFree, diskIsLow, formatDiskFree } from '../ops/disk-free.js';
 import { askFourLetterWord } from '../ops/four-letter.js';
-import type { Fleet } from '../run/fleet.js';
+import type { Fleet, FleetHost } from '../run/fleet.js';
 import { readHistory } from '../run/history.js';
 import { lockHolder } from '../run/lock.js';
 import { judgeHealth } from '../zk/health.js';
@@ -32,6 +32,43 @@ export interface DiskView extends DiskFree {
 const diskView = (disk: DiskFree | undefined): DiskView | null =>
   disk ? { ...disk, text: formatDiskFree(disk), low: diskIsLow(disk) } : null;
 
+/**
+ * A host that stops answering (cut off, powered down) leaves its connection open until keepalives
+ * give up, ~30 s: its sample is abandoned sooner, so the other cards are not held up with it.
+ */
+export const SAMPLE_TIMEOUT_MS = 5000;
+
+async function withinSampleTime<T>(host: string, sample: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new HostError(
+            host,
+            `no answer over SSH in ${SAMPLE_TIMEOUT_MS / 1000} s`,
+            'check that the host is up and the network to it',
+          ),
+        ),
+      SAMPLE_TIMEOUT_MS,
+    );
+  });
+  try {
+    return await Promise.race([sample, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** What a card says of a host it cannot sample: zkdeploy's error and fix, and that it keeps trying. */
+function unreachable(error: Error | undefined): { error: string; fix: string } {
+  const fix = error instanceof ZkdeployError && error.fix ? `${error.fix}; ` : '';
+  return {
+    error: error?.message ?? 'not connected',
+    fix: `${fix}the dashboard connects again every ${RECONNECT_EVERY_MS / 1000} s`,
+  };
+}
+
 /** The ensemble at one moment. */
 export interface DashboardState {
   at: number;
@@ -57,6 +94,8 @@ export interface Point {
 export const WINDOW_MS = 15 * 60 * 1000;
 /** df is asked every this many samples: disk fills slowly, and each df is a command on the host. */
 const DISK_EVERY = 15;
+/** A host that cannot be reached is tried again this often, beside the samples (they do not wait). */
+export const RECONNECT_EVERY_MS = 10_000;
 
 /**
  * Samples every server through the fleet's open SSH connections (srvr and mntr on the client port
@@ -67,12 +106,28 @@ export class Collector {
   private readonly rates = new PacketRate();
   private readonly disks = new Map<string, DiskView | null>();
   private ticks = 0;
+  /** When each host was last tried again, and whether that attempt is still under way. */
+  private readonly reconnects = new Map<string, { at: number; pending: boolean }>();
   state: DashboardState | undefined;
 
   constructor(
     private readonly fleet: Fleet,
     private readonly ensemble: string,
-  ) {}
+  ) {
+    for (const host of fleet.hosts)
+      if (!host.executor) this.reconnects.set(host.spec.name, { at: Date.now(), pending: false });
+  }
+
+  /** Connects to a host again in the background, at most every RECONNECT_EVERY_MS. */
+  private tryAgain(host: FleetHost, now: number): void {
+    const last = this.reconnects.get(host.spec.name);
+    if (last && (last.pending || now - last.at < RECONNECT_EVERY_MS)) return;
+    const attempt = { at: now, pending: true };
+    this.reconnects.set(host.spec.name, attempt);
+    void this.fleet.reconnect(host).finally(() => {
+      attempt.pending = false;
+    });
+  }
 
   /** The charts' points so far, by server. */
   allSeries(): Record<string, Point[]> {
@@ -95,22 +150,21 @@ export class Collector {
         };
         const executor = host.executor;
         if (!executor) {
-          const fix = host.error instanceof ZkdeployError ? (host.error.fix ?? null) : null;
-          return {
-            ...base,
-            mode: 'unreachable',
-            sample: null,
-            error: host.error?.message ?? 'not connected',
-            fix,
-          };
+          this.tryAgain(host, now);
+          return { ...base, mode: 'unreachable', sample: null, ...unreachable(host.error) };
         }
+        // A host just reconnected has no df yet: asked now, not 15 samples later.
+        const askDisk = withDisk || !this.disks.get(host.spec.name);
         try {
-          const [srvr, mntr, disk] = await Promise.all([
-            askFourLetterWord(executor, cluster.clientPort, 'srvr', 1500),
-            askFourLetterWord(executor, cluster.clientPort, 'mntr', 1500),
-            withDisk ? diskFree(executor, cluster).catch(() => undefined) : Promise.resolve(undefined),
-          ]);
-          if (withDisk) this.disks.set(host.spec.name, diskView(disk));
+          const [srvr, mntr, disk] = await withinSampleTime(
+            host.spec.name,
+            Promise.all([
+              askFourLetterWord(executor, cluster.clientPort, 'srvr', 1500),
+              askFourLetterWord(executor, cluster.clientPort, 'mntr', 1500),
+              askDisk ? diskFree(executor, cluster).catch(() => undefined) : Promise.resolve(undefined),
+            ]),
+          );
+          if (askDisk) this.disks.set(host.spec.name, diskView(disk));
           const view = { ...base, disk: this.disks.get(host.spec.name) ?? null, error: null, fix: null };
           if (!srvr.listening) return { ...view, mode: 'down', sample: null };
           const sample = sampleFrom(srvr.reply, mntr.listening ? mntr.reply : undefined);
@@ -121,13 +175,11 @@ export class Collector {
             rps: this.rates.of(host.spec.name, sample.received, now),
           };
         } catch (err: unknown) {
-          return {
-            ...base,
-            mode: 'unreachable',
-            sample: null,
-            error: err instanceof Error ? err.message : String(err),
-            fix: 'check the host and its SSH connection; restart the dashboard once it is back',
-          };
+          // The connection is gone (the host went down, a network cut): connected again next sample.
+          host.error = err instanceof Error ? err : new Error(String(err));
+          host.executor = undefined;
+          executor.session.close();
+          return { ...base, mode: 'unreachable', sample: null, ...unreachable(host.error) };
         }
       }),
     );

@@ -152,7 +152,7 @@ function drawCards(state) {
     metricRow(dl, 'znodes', x ? num(x.znodes) : null, why);
     metricRow(dl, 'watches', x ? num(x.watches) : null, why);
     metricRow(dl, 'data size', x ? bytes(x.dataBytes) : null, why);
-    metricRow(dl, 'requests/s', num(s.rps), why);
+    metricRow(dl, 'requests/s', num(s.rps), x ? 'packets received a second, measured between two samples' : why);
     metricRow(dl, 'uptime', x ? uptime(x.uptimeSeconds) : null, why);
     var disk = metricRow(dl, 'free disk', s.disk ? s.disk.text : null, s.disk ? 'df of the data directories (' + s.disk.mount + ')' : 'df of the data directories');
     if (s.disk && s.disk.low) disk.className = 'low';

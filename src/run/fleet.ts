@@ -88,28 +88,14 @@ export class Fleet {
     // The progress view starts only now: a passphrase prompt above must not be drawn over.
     const progress = await options.display(specs.map((h) => h.name));
     const fleet = new Fleet(inventory, options, specs, progress);
-    const log = options.verbose ? (host: string, line: string) => fleet.progress.log(host, line) : undefined;
     fleet.connector = connector;
     await eachLimited(
       fleet.hosts.map((host, i) => ({ host, route: routes[i] as SshRoute })),
       options.concurrency,
       async ({ host, route }) => {
         fleet.progress.hostStarted(host.spec.name);
-        const started = performance.now();
         try {
-          const session = await connector.connect(route);
-          host.executor = new HostExecutor(session, {
-            dryRun: options.dryRun,
-            log,
-            become: options.become,
-            commandTimeoutMs: options.commandTimeoutMs,
-            report: (name, text) => fleet.progress.stepProgress(name, text),
-          });
-          // Since the process began, too: what Node and zkdeploy took before any host was asked.
-          log?.(
-            host.spec.name,
-            `connected in ${seconds(started)}, ${(performance.now() / 1000).toFixed(3)}s after zkdeploy started`,
-          );
+          host.executor = await fleet.connect(host.spec.name, route, connector);
         } catch (err: unknown) {
           host.error = err instanceof Error ? err : new Error(messageOf(err));
           host.steps.push({ id: 'connect', title: 'connect', outcome: 'failed', detail: messageOf(err) });
@@ -117,6 +103,46 @@ export class Fleet {
       },
     );
     return fleet;
+  }
+
+  private async connect(name: string, route: SshRoute, connector: Connector): Promise<HostExecutor> {
+    const log = this.options.verbose
+      ? (host: string, line: string) => this.progress.log(host, line)
+      : undefined;
+    const started = performance.now();
+    const session = await connector.connect(route);
+    const executor = new HostExecutor(session, {
+      dryRun: this.options.dryRun,
+      log,
+      become: this.options.become,
+      commandTimeoutMs: this.options.commandTimeoutMs,
+      report: (name, text) => this.progress.stepProgress(name, text),
+    });
+    // Since the process began, too: what Node and zkdeploy took before any host was asked.
+    log?.(
+      name,
+      `connected in ${seconds(started)}, ${(performance.now() / 1000).toFixed(3)}s after zkdeploy started`,
+    );
+    return executor;
+  }
+
+  /**
+   * Connects to a host again, for a command that runs until stopped (the dashboard): one that could
+   * not be reached, or whose connection was lost. The old connection is closed; on success the
+   * host's error is cleared, else it is this attempt's.
+   */
+  async reconnect(host: FleetHost): Promise<void> {
+    if (this.closed || !this.connector) return;
+    host.executor?.session.close();
+    host.executor = undefined;
+    try {
+      const executor = await this.connect(host.spec.name, this.routeOf(host.spec), this.connector);
+      if (this.closed) return executor.session.close();
+      host.executor = executor;
+      host.error = undefined;
+    } catch (err: unknown) {
+      host.error = err instanceof Error ? err : new Error(messageOf(err));
+    }
   }
 
   /** --become was asked for: checks include sudo to the become user. */

@@ -292,6 +292,24 @@ describe('dashboard', () => {
       ['LZY-04 0.xM of 8.0M'],
     );
     await page.screenshot({ path: artifact(`dashboard-${labRelease}-host-unreachable.png`), fullPage: true });
+
+    // The host back: connected again and shown serving, without restarting the dashboard. Cut off
+    // again while watched: unreachable within a sample's time, and back once more.
+    const modeOf = (name: string) =>
+      page.$eval(`article.card[data-server="${name}"]`, (c) => (c as HTMLElement).dataset.mode ?? '');
+    const serving = async () => ['leader', 'follower'].includes(await modeOf('LZY-05'));
+    lab('fast', 'LZY-05');
+    await until(serving, 'LZY-05 connected again and serving', 40_000);
+    lab('blackhole', 'LZY-05');
+    const cut = Date.now();
+    await until(async () => (await modeOf('LZY-05')) === 'unreachable', 'LZY-05 cut off shown', 15_000);
+    process.stdout.write(`# LZY-05 cut off while watched: shown unreachable after ${Date.now() - cut} ms\n`);
+    assert.match(
+      await page.$eval('article.card[data-server="LZY-05"]', (c) => c.textContent ?? ''),
+      /LZY-05: (no answer over SSH in 5 s|connection lost)/,
+    );
+    lab('fast', 'LZY-05');
+    await until(serving, 'LZY-05 back once more', 40_000);
     degraded.child.kill('SIGINT');
     assert.equal(await degraded.exited, 130);
   });
