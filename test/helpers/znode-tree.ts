@@ -40,10 +40,10 @@ export async function readTree(client: zookeeper.Client, root: string): Promise<
 /** The same tree read through each server on its own, by host name (no server absent). */
 export async function treeOnEachServer(
   root: string,
-  count = 5,
+  hosts: readonly number[] = hostNumbers(),
 ): Promise<Map<string, Map<string, ReadZnode>>> {
   const trees = new Map<string, Map<string, ReadZnode>>();
-  for (const n of hostNumbers(count)) {
+  for (const n of hosts) {
     const client = await zkClient([`${hostIp(n)}:2181`]);
     try {
       await call<string>((done) => client.exists(root, (e) => done(e, '')));
@@ -56,9 +56,12 @@ export async function treeOnEachServer(
 }
 
 /** Whether a path exists, through each server on its own. */
-export async function existsOnEachServer(path: string, count = 5): Promise<boolean[]> {
+export async function existsOnEachServer(
+  path: string,
+  hosts: readonly number[] = hostNumbers(),
+): Promise<boolean[]> {
   const found: boolean[] = [];
-  for (const n of hostNumbers(count)) {
+  for (const n of hosts) {
     const client = await zkClient([`${hostIp(n)}:2181`]);
     try {
       found.push(await call<boolean>((done) => client.exists(path, (e, stat) => done(e, Boolean(stat)))));
