@@ -7,6 +7,8 @@ export interface SeenZnode {
   acl?: string | undefined;
   czxid: bigint;
   mzxid: bigint;
+  /** The zxid of the last change to its children. */
+  pzxid: bigint;
   version: number;
   aversion: number;
   ephemeralOwner: bigint;
@@ -22,25 +24,44 @@ const show = (data: Buffer) => {
   return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 };
 
+/** How a server's znodes compare with a backup's. */
+export interface TreeComparison {
+  /** What the restore got wrong: each a path and how it differs. Empty when the trees are the same. */
+  differences: string[];
+  /** What clients changed once the restored ensemble served (zxids past the backup's): not wrong. */
+  changedSince: string[];
+}
+
 /**
- * The differences between the persistent znodes a backup holds and those a server shows: paths,
- * data, ACLs and the versions and zxids of their last changes. Empty when they are the same tree.
- * Below a znode the server would not let an unauthenticated client read (`unreadable`), nothing
- * was listed, so nothing there is missing.
+ * Compares the persistent znodes a backup holds with those a server shows: paths, data, ACLs and
+ * the versions and zxids of their last changes. Below a znode the server would not let an
+ * unauthenticated client read (`unreadable`), nothing was listed, so nothing there is missing.
+ * Given the backup's zxid (`restoredAt`), a change with a later zxid was made by a client after the
+ * restore (a znode created or modified since, a child deleted since: its parent's pzxid moved) and
+ * is counted apart, not as a difference.
  */
-export function treeDifferences(
+export function compareTrees(
   expected: ReadonlyMap<string, Znode>,
   seen: ReadonlyMap<string, SeenZnode>,
   unreadable: readonly string[] = [],
-): string[] {
+  restoredAt?: bigint,
+): TreeComparison {
   const hidden = (path: string) =>
     unreadable.some((top) => path.startsWith(top === '/' ? '/' : `${top}/`) && path !== top);
+  const since = (zxid: bigint) => restoredAt !== undefined && zxid > restoredAt;
   const differences: string[] = [];
+  const changedSince: string[] = [];
   for (const [path, want] of expected) {
     if (!compared(path, want.ephemeralOwner) || hidden(path)) continue;
     const got = seen.get(path);
     if (!got) {
-      differences.push(`${path}: missing`);
+      const parent = nearestSeenAncestor(path, seen);
+      if (parent && since(parent.pzxid)) changedSince.push(`${path}: deleted since`);
+      else differences.push(`${path}: missing`);
+      continue;
+    }
+    if (since(got.mzxid)) {
+      changedSince.push(`${path}: ${since(got.czxid) ? 'created again' : 'changed'} since`);
       continue;
     }
     if (got.data !== undefined && !got.data.equals(want.data))
@@ -52,10 +73,19 @@ export function treeDifferences(
     }
   }
   for (const [path, got] of seen) {
-    if (compared(path, got.ephemeralOwner) && !expected.has(path))
-      differences.push(`${path}: not in the backup`);
+    if (!compared(path, got.ephemeralOwner) || expected.has(path)) continue;
+    if (since(got.czxid)) changedSince.push(`${path}: created since`);
+    else differences.push(`${path}: not in the backup`);
   }
-  return differences;
+  return { differences, changedSince };
+}
+
+function nearestSeenAncestor(path: string, seen: ReadonlyMap<string, SeenZnode>): SeenZnode | undefined {
+  for (let at = path.lastIndexOf('/'); at >= 0; at = path.lastIndexOf('/', at - 1)) {
+    const found = seen.get(at === 0 ? '/' : path.slice(0, at));
+    if (found || at === 0) return found;
+  }
+  return undefined;
 }
 
 /** How many znodes a comparison covers. */

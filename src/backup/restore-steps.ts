@@ -6,7 +6,7 @@ import type { HostExecutor } from '../run/executor.js';
 import { ZkSession } from '../zk/client.js';
 import type { ZnodeTree } from '../zk/data-tree.js';
 import { openTunnel } from '../zk/tunnel.js';
-import { comparedCount, treeDifferences } from './compare.js';
+import { comparedCount, compareTrees } from './compare.js';
 import { gzSha256, type Manifest, storedPath } from './manifest.js';
 import { stageCommand, stagePath, unpackCommand } from './seed.js';
 import { walkTree } from './walk.js';
@@ -62,18 +62,21 @@ export async function proveTree(
   try {
     session = await ZkSession.open(`127.0.0.1:${tunnel.port}`, 10000);
     const { nodes, unreadable } = await walkTree(session);
-    const differences = treeDifferences(tree.persistent(), nodes, unreadable);
+    const { differences, changedSince } = compareTrees(tree.persistent(), nodes, unreadable, tree.zxid);
     if (differences.length > 0) {
       throw new HostError(
         executor.host,
         `its znodes differ from the backup's (${differences.length}):\n    ${differences.slice(0, 10).join('\n    ')}`,
-        'a client may have written since the restore started; else look at the server log (zkdeploy logs)',
+        'look at the server log (zkdeploy logs); then restore again (what was there before is kept aside)',
       );
     }
     const byStat = unreadable.length
       ? ` (${unreadable.length} compared by stat, and what lies below them not at all: no READ for an unauthenticated client)`
       : '';
-    return `${comparedCount(tree.persistent())} znodes as in the backup${byStat}`;
+    const since = changedSince.length
+      ? ` but for ${changedSince.length} changes by clients since the restore, e.g. ${changedSince[0]}`
+      : '';
+    return `${comparedCount(tree.persistent())} znodes as in the backup${byStat}${since}`;
   } finally {
     session?.close();
     await tunnel.close();

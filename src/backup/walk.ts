@@ -40,6 +40,7 @@ export async function walkTree(
       acl,
       czxid: long(stat.czxid),
       mzxid: long(stat.mzxid),
+      pzxid: long(stat.pzxid),
       version: stat.version,
       aversion: stat.aversion,
       ephemeralOwner: long(stat.ephemeralOwner),

@@ -9,6 +9,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import zookeeper from 'node-zookeeper-client';
 import { labSuite } from '../helpers/cli.js';
 import { asAdmin, hostIp, hostNumbers, inHost, labTarball, lzyHosts, requireLab } from '../helpers/lab.js';
 import { childrenOnEachServer, startLiveWriter } from '../helpers/live-writer.js';
@@ -29,6 +30,46 @@ const staged = () =>
   hostNumbers().filter(
     (n) => asAdmin(n, 'ls -d ~/zookeeper/*.zkdeploy-restore 2>/dev/null || true').trim() !== '',
   );
+
+/** Creates sequential znodes every 50 ms through one server until stopped, a new session whenever one fails. */
+function writeAllAlong(server: string, prefix: string): { stop: () => Promise<number> } {
+  let stopped = false;
+  let written = 0;
+  const within = <T>(work: Promise<T>, ms: number) =>
+    Promise.race([work, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), ms))]);
+  const done = (async () => {
+    while (!stopped) {
+      let client: Awaited<ReturnType<typeof zkClient>> | undefined;
+      try {
+        client = await zkClient([server]);
+        while (!stopped) {
+          const session = client;
+          await within(
+            new Promise<void>((res, rej) =>
+              session.create(prefix, Buffer.from('x'), zookeeper.CreateMode.PERSISTENT_SEQUENTIAL, (e) =>
+                e ? rej(e) : res(),
+              ),
+            ),
+            2000,
+          );
+          written++;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      } finally {
+        client?.close();
+      }
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await done;
+      return written;
+    },
+  };
+}
 
 describe('backup and restore', () => {
   const { run, cwd } = labSuite();
@@ -170,8 +211,15 @@ describe('backup and restore', () => {
       fresh.create('/fresh', Buffer.from('y'), (e) => (e ? rej(e) : res())),
     );
     fresh.close();
+    // And an application that comes straight back: writing through LZY-01 all along, a new session
+    // whenever one fails. What it writes once the restored ensemble serves is not the restore's
+    // doing: the proof counts it apart and passes.
+    const late = writeAllAlong(`${hostIp(1)}:2181`, '/late-');
     const intoPurged = await run('restore', newest, '--yes');
+    const lateWrites = await late.stop();
     assert.equal(intoPurged.code, 0, intoPurged.stdout + intoPurged.stderr);
+    assert.match(intoPurged.stdout, /changes by clients since the restore, e\.g\. \/late-\d+: created since/);
+    assert.ok(lateWrites > 0);
     for (const [server, tree] of await treeOnEachServer('/app'))
       assert.deepEqual(tree, persistent, `the tree on ${server} after a purge`);
     assert.deepEqual(await existsOnEachServer('/fresh'), [false, false, false, false, false]);

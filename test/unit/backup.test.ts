@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { comparedCount, type SeenZnode, treeDifferences } from '../../src/backup/compare.js';
+import { comparedCount, compareTrees, type SeenZnode } from '../../src/backup/compare.js';
+
+const treeDifferences = (...args: Parameters<typeof compareTrees>) => compareTrees(...args).differences;
+
 import { FORMAT, type Manifest, readManifest, readStored, sha256 } from '../../src/backup/manifest.js';
 import { pruneBackups } from '../../src/backup/prune.js';
 import { restorePreflight } from '../../src/backup/restore-preflight.js';
@@ -112,6 +115,7 @@ describe('comparing a restored tree', () => {
     acl: 'cdrwa world:anyone',
     czxid: 1n,
     mzxid: 1n,
+    pzxid: 1n,
     version: 0,
     aversion: 0,
     ephemeralOwner: 0n,
@@ -146,6 +150,38 @@ describe('comparing a restored tree', () => {
       '/new: not in the backup',
     ]);
     assert.deepEqual(treeDifferences(want.persistent(), new Map()), ['/a: missing']);
+  });
+
+  test("what clients changed after the restore (zxids past the backup's) is counted apart, not as a difference", () => {
+    const restoredAt = 2n;
+    const tree = new ZnodeTree();
+    tree.apply(entry(1n, 1n, 1, create('/a', 'one')));
+    tree.apply(entry(1n, 2n, 1, create('/a/gone', 'x')));
+    const after = compareTrees(
+      tree.persistent(),
+      new Map([
+        ['/a', seen({ data: Buffer.from('new'), mzxid: 0x100000001n, version: 1, pzxid: 0x100000003n })],
+        ['/b', seen({ czxid: 0x100000002n, mzxid: 0x100000002n })],
+      ]),
+      [],
+      restoredAt,
+    );
+    assert.deepEqual(after, {
+      differences: [],
+      changedSince: ['/a: changed since', '/a/gone: deleted since', '/b: created since'],
+    });
+    // Without the restore's zxid, or with changes at or before it, each is a difference.
+    const before = compareTrees(
+      tree.persistent(),
+      new Map([
+        ['/a', seen({ pzxid: 2n })],
+        ['/b', seen({ czxid: 2n, mzxid: 2n })],
+      ]),
+      [],
+      restoredAt,
+    );
+    assert.deepEqual(before.differences, ['/a/gone: missing', '/b: not in the backup']);
+    assert.deepEqual(before.changedSince, []);
   });
 
   test('below a znode an unauthenticated client may not read, nothing is missing; the znode itself is compared', () => {
