@@ -13,6 +13,13 @@ function positiveInt(value: string): number {
   return n;
 }
 
+function portNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    throw new InvalidArgumentError('must be a port number, 1 to 65535');
+  return n;
+}
+
 /** One option as commander takes it: flags, help, and optionally a parser, default, choices or conflict. */
 interface OptionSpec {
   flags: string;
@@ -54,7 +61,7 @@ const HOST_OPTIONS: OptionSpec[] = [
     '--identity <file>',
     'SSH private key (default: ssh-agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa)',
   ),
-  option('--ssh-port <port>', 'SSH port (overrides ssh.port)', { parse: positiveInt }),
+  option('--ssh-port <port>', 'SSH port (overrides ssh.port)', { parse: portNumber }),
   option('--ssh-config <file>', 'OpenSSH client config to read (default: ~/.ssh/config)'),
   option(
     '--accept-new-host-keys',
@@ -257,7 +264,7 @@ const COMMANDS: CommandSpec[] = [
     description: 'a live page of the ensemble on 127.0.0.1, behind a token in its URL, until Ctrl-C',
     connects: true,
     options: [
-      option('--port <n>', 'the local port (default: a free one)', { parse: positiveInt }),
+      option('--port <n>', 'the local port (default: a free one)', { parse: portNumber }),
       option('--interval <seconds>', 'how often each server is asked (srvr, mntr)', {
         parse: positiveInt,
         defaultValue: 2,

@@ -1,5 +1,6 @@
 import { Collector } from '../dashboard/collector.js';
 import { newToken, serveDashboard } from '../dashboard/http.js';
+import { UsageError } from '../errors.js';
 import { onInterrupt } from '../interrupt.js';
 import { ensembleName } from '../inventory/memory.js';
 import { Fleet } from '../run/fleet.js';
@@ -19,13 +20,22 @@ export async function dashboard(options: DashboardOptions): Promise<number> {
   refuseHostsOption('dashboard', options.hosts);
   const { inventory, fleet: settings } = readContext(options, { progress: false });
   const fleet = await Fleet.open(inventory, settings);
-  const collector = new Collector(fleet, ensembleName(inventory.path));
-  await collector.sample();
-  const served = await serveDashboard(collector, {
-    port: options.port ?? 0,
-    token: newToken(),
-    intervalMs: (options.interval ?? 2) * 1000,
-  });
+  let served: Awaited<ReturnType<typeof serveDashboard>>;
+  try {
+    const collector = new Collector(fleet, ensembleName(inventory.path));
+    await collector.sample();
+    served = await serveDashboard(collector, {
+      port: options.port ?? 0,
+      token: newToken(),
+      intervalMs: (options.interval ?? 2) * 1000,
+    }).catch((err: unknown) => {
+      throw portTaken(err, options.port) ?? err;
+    });
+  } catch (err: unknown) {
+    // Open SSH connections would keep the process from ending with the error.
+    await fleet.close();
+    throw err;
+  }
   process.stdout.write(
     `${color.bold('zkdeploy dashboard')} of ${inventory.path}\n` +
       `  open: ${served.url}\n` +
@@ -41,4 +51,13 @@ export async function dashboard(options: DashboardOptions): Promise<number> {
     });
   });
   return 130;
+}
+
+/** The port asked for is taken on 127.0.0.1: the user's to change, as a wrong flag is. */
+function portTaken(err: unknown, port: number | undefined): UsageError | undefined {
+  if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') return undefined;
+  return new UsageError(
+    `dashboard: 127.0.0.1:${port} is already in use by another program`,
+    'choose another --port, or leave --port out for a free one',
+  );
 }

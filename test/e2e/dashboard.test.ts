@@ -6,6 +6,7 @@
 // refuses requests without the token. Screenshots are kept in test-artifacts/.
 import assert from 'node:assert/strict';
 import { get } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Page } from 'puppeteer-core';
@@ -30,6 +31,16 @@ import { zkClient } from '../helpers/zk-client.js';
 const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
 const bin = `${releaseHome}/bin`;
 const ESC = String.fromCharCode(27);
+
+/** A port nothing listens on now, on 127.0.0.1. */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 function httpStatus(url: string): Promise<number | string> {
   return new Promise((resolve) => {
@@ -266,10 +277,31 @@ describe('dashboard', () => {
     );
     t.after(() => inHost(4, 'umount /home/admin/zookeeper/logs'));
     asAdmin(4, 'head -c 7500000 /dev/zero > ~/zookeeper/logs/filler');
-    const degraded = zkdeployInBackground(['dashboard', '--interval', '1', '--connect-timeout', '2'], cwd);
+    // This one on a port asked for (--port); a second dashboard asking for it too is told it is taken.
+    const askedPort = await freePort();
+    const degraded = zkdeployInBackground(
+      ['dashboard', '--interval', '1', '--connect-timeout', '2', '--port', String(askedPort)],
+      cwd,
+    );
     t.after(() => degraded.child.kill('SIGINT'));
     await until(() => /open: \S+/.test(degraded.output().stdout), 'the dashboard to print its URL', 20_000);
-    await page.goto(/open: (\S+)/.exec(degraded.output().stdout)?.[1] ?? '');
+    const fixedUrl = /open: (\S+)/.exec(degraded.output().stdout)?.[1] ?? '';
+    assert.equal(new URL(fixedUrl).port, String(askedPort));
+    const taken = await run('dashboard', '--connect-timeout', '2', '--port', String(askedPort));
+    assert.equal(taken.code, 64, taken.stdout + taken.stderr);
+    assert.match(
+      taken.stderr,
+      new RegExp(
+        `127\\.0\\.0\\.1:${askedPort} is already in use by another program\\n.*fix: choose another --port`,
+      ),
+    );
+    const outOfRange = await run('dashboard', '--port', '70000');
+    assert.equal(outOfRange.code, 64, outOfRange.stdout + outOfRange.stderr);
+    assert.match(
+      outOfRange.stderr,
+      /'--port <n>' argument '70000' is invalid\. must be a port number, 1 to 65535/,
+    );
+    await page.goto(fixedUrl);
     await page.waitForFunction(
       () =>
         document.querySelector<HTMLElement>('article.card[data-server="LZY-05"]')?.dataset.mode ===
