@@ -88,6 +88,8 @@ describe('backup and restore', () => {
     await until(() => writer.acked().length > 40, 'the writer to get going', 10_000);
     const ackedBefore = writer.acked();
     const out = join(cwd, 'backups');
+    for (const n of hostNumbers()) inHost(n, 'touch /tmp/.zk-before-backup');
+    await new Promise((r) => setTimeout(r, 1100)); // a file written next is newer to the second
     const backup = await run('backup', '-o', out);
     await until(() => writer.acked().length > ackedBefore.length + 40, 'the writer to go on', 10_000);
     const report = await writer.stop();
@@ -99,6 +101,17 @@ describe('backup and restore', () => {
     assert.equal(manifest.ephemeral, 1, 'the held lock is in the backup, as ephemeral');
     assert.ok(manifest.files.some((f: { name: string }) => f.name.startsWith('log.')));
     assert.deepEqual(staged(), [], 'backup wrote on a host');
+    // Streamed, not copied: no file written on any host but ZooKeeper's own (its logs, its server log).
+    for (const n of hostNumbers())
+      assert.deepEqual(
+        inHost(n, 'find /home/admin /tmp /var/tmp -newer /tmp/.zk-before-backup -type f')
+          .split('\n')
+          .filter(
+            (f) => f && !/^\/home\/admin\/zookeeper\/(logs|data)\/version-2\/log\.|\/server-logs\//.test(f),
+          ),
+        [],
+        `a file written on LZY-0${n} while the backup ran`,
+      );
 
     // One flipped byte in one stored file, gzipped again (gzip's own check passes; ZooKeeper would
     // load it, as the byte is in the log's padding): refused before anything stops (exit 3).
