@@ -9,6 +9,9 @@ const long = (bytes: Buffer) => bytes.readBigInt64BE(0);
 const noAuth = (err: unknown) => err instanceof Error && /NO_AUTH/.test(err.message);
 const gone = (err: unknown) => err instanceof Error && /NO_NODE/.test(err.message);
 
+/** Znodes asked about at once: one session pipelines its requests, so a walk is not a round trip per call. */
+const IN_FLIGHT = 16;
+
 /**
  * Every znode a server shows, walked from the root through a client session: data, ACL and stat.
  * A znode whose ACL denies an unauthenticated client READ is compared by its stat only, and its
@@ -19,9 +22,10 @@ export async function walkTree(
 ): Promise<{ nodes: Map<string, SeenZnode>; unreadable: string[] }> {
   const nodes = new Map<string, SeenZnode>();
   const unreadable: string[] = [];
-  const visit = async (path: string): Promise<void> => {
+  /** Reads one znode; returns the paths of its children. */
+  const visit = async (path: string): Promise<string[]> => {
     let stat = await session.stat(path);
-    if (!stat) return; // gone meanwhile (an ephemeral whose session expired)
+    if (!stat) return []; // gone meanwhile (an ephemeral whose session expired)
     let acl: string | undefined;
     let data: Buffer | undefined;
     let children: string[] = [];
@@ -31,7 +35,7 @@ export async function walkTree(
       ({ data, stat } = await session.getRaw(path));
       children = await session.children(path);
     } catch (err: unknown) {
-      if (gone(err)) return;
+      if (gone(err)) return [];
       if (!noAuth(err)) throw err;
       unreadable.push(path);
     }
@@ -45,8 +49,27 @@ export async function walkTree(
       aversion: stat.aversion,
       ephemeralOwner: long(stat.ephemeralOwner),
     });
-    for (const child of children) await visit(path === '/' ? `/${child}` : `${path}/${child}`);
+    return children.map((child) => (path === '/' ? `/${child}` : `${path}/${child}`));
   };
-  await visit('/');
+  // At most IN_FLIGHT znodes read at once; a znode's slot is given back before its children are
+  // walked, so a deep tree cannot hold every slot while it waits on itself.
+  let free = IN_FLIGHT;
+  const queued: (() => void)[] = [];
+  const inSlot = async <T>(work: () => Promise<T>): Promise<T> => {
+    if (free === 0) await new Promise<void>((resolve) => queued.push(resolve));
+    else free--;
+    try {
+      return await work();
+    } finally {
+      const next = queued.shift();
+      if (next) next();
+      else free++;
+    }
+  };
+  const walk = async (path: string): Promise<void> => {
+    const children = await inSlot(() => visit(path));
+    await Promise.all(children.map(walk));
+  };
+  await walk('/');
   return { nodes, unreadable };
 }
