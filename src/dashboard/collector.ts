@@ -36,7 +36,7 @@ const diskView = (disk: DiskFree | undefined): DiskView | null =>
  * A host that stops answering (cut off, powered down) leaves its connection open until keepalives
  * give up, ~30 s: its sample is abandoned sooner, so the other cards are not held up with it.
  */
-export const SAMPLE_TIMEOUT_MS = 5000;
+const SAMPLE_TIMEOUT_MS = 5000;
 
 async function withinSampleTime<T>(host: string, sample: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -95,7 +95,7 @@ export const WINDOW_MS = 15 * 60 * 1000;
 /** df is asked every this many samples: disk fills slowly, and each df is a command on the host. */
 const DISK_EVERY = 15;
 /** A host that cannot be reached is tried again this often, beside the samples (they do not wait). */
-export const RECONNECT_EVERY_MS = 10_000;
+const RECONNECT_EVERY_MS = 10_000;
 
 /**
  * Samples every server through the fleet's open SSH connections (srvr and mntr on the client port
