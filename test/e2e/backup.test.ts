@@ -8,12 +8,14 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { stripVTControlCharacters } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import zookeeper from 'node-zookeeper-client';
 import { labSuite } from '../helpers/cli.js';
 import { asAdmin, hostIp, hostNumbers, inHost, labTarball, lzyHosts, requireLab } from '../helpers/lab.js';
 import { childrenOnEachServer, startLiveWriter } from '../helpers/live-writer.js';
 import { repoRoot } from '../helpers/paths.js';
+import { zkdeployInTerminal } from '../helpers/terminal.js';
 import { until } from '../helpers/wait.js';
 import { zkClient } from '../helpers/zk-client.js';
 import {
@@ -151,8 +153,23 @@ describe('backup and restore', () => {
     );
     other.close();
 
-    const restored = await run('restore', dir, '--yes');
-    assert.equal(restored.code, 0, restored.stdout + restored.stderr);
+    // In a terminal it asks first: declined, nothing stops; typed, the restore runs.
+    const declined = await zkdeployInTerminal(
+      ['restore', dir],
+      [{ prompt: /Type "restore" to stop every server and restore zxid 0x[0-9a-f]+:/, answer: 'no' }],
+      { cwd },
+    );
+    assert.equal(declined.code, 64, declined.output);
+    assert.match(declined.output, /restore not confirmed: nothing was changed/);
+    assert.deepEqual(jvms(), running, 'a declined restore stopped a server');
+    assert.deepEqual(staged(), []);
+    const typed = await zkdeployInTerminal(
+      ['restore', dir],
+      [{ prompt: /Type "restore" to stop every server/, answer: 'restore' }],
+      { cwd },
+    );
+    const restored = { code: typed.code, stdout: stripVTControlCharacters(typed.output).replace(/\r/g, '') };
+    assert.equal(restored.code, 0, restored.stdout);
     for (const host of lzyHosts)
       assert.match(
         restored.stdout,

@@ -22,6 +22,8 @@ export function zkdeployInTerminal(
     stdoutTo?: string;
     /** Sees the whole output so far each time more arrives: for a test to act at a moment of the run. */
     onOutput?: (output: string) => void;
+    /** A prompt that never comes must fail the test, not hold CI: the run is killed after this. */
+    timeoutMs?: number;
   },
 ): Promise<TerminalRun> {
   // script(1) runs the line with a shell: stdout may go to a file while prompts stay on the terminal.
@@ -50,8 +52,13 @@ export function zkdeployInTerminal(
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
+    const guard = setTimeout(() => {
+      output += `\n[test: killed after ${(options.timeoutMs ?? 300_000) / 1000} s; answers given: ${answered} of ${answers.length}]`;
+      child.kill('SIGKILL');
+    }, options.timeoutMs ?? 300_000);
     child.on('error', reject);
     child.on('close', (code) => {
+      clearTimeout(guard);
       child.stdin.destroy();
       resolve({ code, output });
     });
