@@ -62,7 +62,8 @@ export async function proveTree(
   try {
     session = await ZkSession.open(`127.0.0.1:${tunnel.port}`, 10000);
     const { nodes, unreadable } = await walkTree(session);
-    const { differences, changedSince } = compareTrees(tree.persistent(), nodes, unreadable, tree.zxid);
+    const persistent = tree.persistent();
+    const { differences, changedSince } = compareTrees(persistent, nodes, unreadable, tree.zxid);
     if (differences.length > 0) {
       throw new HostError(
         executor.host,
@@ -76,7 +77,7 @@ export async function proveTree(
     const since = changedSince.length
       ? ` but for ${changedSince.length} changes by clients since the restore, e.g. ${changedSince[0]}`
       : '';
-    return `${comparedCount(tree.persistent())} znodes as in the backup${byStat}${since}`;
+    return `${comparedCount(persistent)} znodes as in the backup${byStat}${since}`;
   } finally {
     session?.close();
     await tunnel.close();

@@ -4,6 +4,7 @@ import { askFourLetterWord } from '../ops/four-letter.js';
 import type { Fleet, FleetHost } from '../run/fleet.js';
 import { readHistory } from '../run/history.js';
 import { lockHolder } from '../run/lock.js';
+import { within } from '../timing.js';
 import { judgeHealth } from '../zk/health.js';
 import { PacketRate } from './packet-rate.js';
 import { type Metric, type ServerSample, sampleFrom } from './sample.js';
@@ -38,26 +39,15 @@ const diskView = (disk: DiskFree | undefined): DiskView | null =>
  */
 const SAMPLE_TIMEOUT_MS = 5000;
 
-async function withinSampleTime<T>(host: string, sample: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new HostError(
-            host,
-            `no answer over SSH in ${SAMPLE_TIMEOUT_MS / 1000} s`,
-            'check that the host is up and the network to it',
-          ),
-        ),
-      SAMPLE_TIMEOUT_MS,
-    );
-  });
-  try {
-    return await Promise.race([sample, late]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** A host's sample within SAMPLE_TIMEOUT_MS, else its error (`within` gives undefined on time out). */
+async function withinSampleTime<T extends object>(host: string, sample: Promise<T>): Promise<T> {
+  const answered = await within(sample, SAMPLE_TIMEOUT_MS);
+  if (answered) return answered;
+  throw new HostError(
+    host,
+    `no answer over SSH in ${SAMPLE_TIMEOUT_MS / 1000} s`,
+    'check that the host is up and the network to it',
+  );
 }
 
 /** What a card says of a host it cannot sample: zkdeploy's error and fix, and that it keeps trying. */

@@ -11,6 +11,7 @@ import { describe, test } from 'node:test';
 import { stripVTControlCharacters } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import zookeeper from 'node-zookeeper-client';
+import { within } from '../../src/timing.js';
 import { labSuite } from '../helpers/cli.js';
 import { asAdmin, hostIp, hostNumbers, inHost, labTarball, lzyHosts, requireLab } from '../helpers/lab.js';
 import { childrenOnEachServer, startLiveWriter } from '../helpers/live-writer.js';
@@ -37,8 +38,6 @@ const staged = () =>
 function writeAllAlong(server: string, prefix: string): { stop: () => Promise<number> } {
   let stopped = false;
   let written = 0;
-  const within = <T>(work: Promise<T>, ms: number) =>
-    Promise.race([work, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), ms))]);
   const done = (async () => {
     while (!stopped) {
       let client: Awaited<ReturnType<typeof zkClient>> | undefined;
@@ -46,14 +45,15 @@ function writeAllAlong(server: string, prefix: string): { stop: () => Promise<nu
         client = await zkClient([server]);
         while (!stopped) {
           const session = client;
-          await within(
-            new Promise<void>((res, rej) =>
+          const created = await within(
+            new Promise<boolean>((res, rej) =>
               session.create(prefix, Buffer.from('x'), zookeeper.CreateMode.PERSISTENT_SEQUENTIAL, (e) =>
-                e ? rej(e) : res(),
+                e ? rej(e) : res(true),
               ),
             ),
             2000,
           );
+          if (!created) throw new Error('no answer in 2 s');
           written++;
           await new Promise((r) => setTimeout(r, 50));
         }

@@ -327,8 +327,8 @@ describe('dashboard', () => {
 
     // The host back: connected again and shown serving, without restarting the dashboard. Cut off
     // again while watched: unreachable within a sample's time, and back once more.
-    const modeOf = (name: string) =>
-      page.$eval(`article.card[data-server="${name}"]`, (c) => (c as HTMLElement).dataset.mode ?? '');
+    const modeOf = async (name: string) =>
+      (await shown(page)).cards.find(([server]) => server === name)?.[1] ?? '';
     const serving = async () => ['leader', 'follower'].includes(await modeOf('LZY-05'));
     lab('fast', 'LZY-05');
     await until(serving, 'LZY-05 connected again and serving', 40_000);
