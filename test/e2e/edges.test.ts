@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 import { labSuite } from '../helpers/cli.js';
 import {
   asAdmin,
+  hostIp,
   hostNumbers,
   inHost,
   labTarball,
@@ -103,8 +104,8 @@ describe('edges', () => {
     // Before the servers run (the check leaves running servers alone): inside LZY-01 only, its
     // packets to LZY-04 go nowhere, so neither reaches the other.
     assert.equal((await run('stop', '-i', lzy)).code, 0);
-    inHost(1, 'ip route add blackhole 10.213.57.14/32');
-    t.after(() => inHost(1, 'ip route del blackhole 10.213.57.14/32 || true'));
+    inHost(1, `ip route add blackhole ${hostIp(4)}/32`);
+    t.after(() => inHost(1, `ip route del blackhole ${hostIp(4)}/32 || true`));
     const out = join(cwd, 'check.json');
     const result = await run('check', '-i', lzy, '--json');
     writeFileSync(out, result.stdout);

@@ -4,11 +4,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { assertNothingChanged, labSuite } from '../helpers/cli.js';
-import { lab, labState, labTarball, lzyHosts, requireLab } from '../helpers/lab.js';
+import { bastionIp, lab, labState, labTarball, lzyHosts, requireLab } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
 
 const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
-const bastion = '10.213.56.9';
+const bastion = bastionIp;
 
 describe('jump hosts (ProxyJump through a bastion)', () => {
   const { cwd, run } = labSuite();

@@ -9,6 +9,7 @@ import { labSuite, outcomes, zkdeploy } from '../helpers/cli.js';
 import {
   asAdmin,
   hostIp,
+  hostLink,
   hostName,
   hostNumbers,
   inHost,
@@ -188,7 +189,7 @@ describe('trust', () => {
   test('one host down: the others finish, the dead one is named (exit 1); back up, a re-run converges', async (t) => {
     if (!requireLab(t)) return;
     lab('reset');
-    const link = 'zkl-lzy05';
+    const link = hostLink(5);
     execFileSync('ip', ['link', 'set', link, 'down']);
     try {
       const result = await run('install', '-i', lzy, '-t', labTarball(), '--connect-timeout', '2');

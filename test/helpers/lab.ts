@@ -7,9 +7,18 @@ import { shellQuote } from '../../src/remote/quote.js';
 import { labScript, repoRoot } from './paths.js';
 import { until } from './wait.js';
 
+/**
+ * Which lab the tests drive: 0 (the default, the machine's own) or 1…8, a further lab beside it that
+ * `lab.sh run` sets up (its settings in the environment, test/lab/common.sh). Every name that
+ * differs between labs comes from here.
+ */
+export const labId = Number(process.env.ZKLAB_ID ?? '0');
 /** Where the lab keeps keys, known_hosts, ssh_config and tarballs. */
-export const labState = process.env.ZKLAB_STATE ?? '/var/lib/zkdeploy-lab';
-export const labSubnet = process.env.ZKLAB_SUBNET ?? '10.213.57';
+export const labState =
+  process.env.ZKLAB_STATE || (labId === 0 ? '/var/lib/zkdeploy-lab' : `/var/lib/zkdeploy-lab-${labId}`);
+export const labSubnet = process.env.ZKLAB_SUBNET || `10.213.${57 + 2 * labId}`;
+/** The bastion of `lab.sh isolate on`, on its own subnet. */
+export const bastionIp = `${process.env.ZKLAB_BASTION_SUBNET || `10.213.${56 + 2 * labId}`}.9`;
 export const labKnownHosts = join(labState, 'known_hosts');
 export const labSshConfig = join(labState, 'ssh_config');
 export const labKey = join(labState, 'keys', 'id_ed25519');
@@ -31,6 +40,9 @@ export const releaseJar = labRelease.startsWith('3.4.') ? `${releaseName}.jar` :
 
 export const hostName = (n: number) => `LZY-${String(n).padStart(2, '0')}`;
 export const hostIp = (n: number) => `${labSubnet}.${10 + n}`;
+/** Host n's link on the lab's bridge (its end in this machine's namespace): where tc and ip act. */
+export const hostLink = (n: number) =>
+  `${labId === 0 ? 'zkl' : `zkl${labId}`}-lzy${String(n).padStart(2, '0')}`;
 export const hostNumbers = (count = 5) => Array.from({ length: count }, (_, i) => i + 1);
 /** The five hosts of inventories/lzy.yaml. */
 export const lzyHosts: readonly string[] = hostNumbers().map(hostName);

@@ -1,18 +1,18 @@
 #!/bin/bash
 # zkdeploy's test lab: real sshd hosts LZY-01 … LZY-NN in network namespaces on this machine.
-# Usage: lab.sh up|down [--purge]|reset|status|exec HOST -- CMD…|slow|blackhole|fast|block HOST PORT|unblock|isolate on|off|env
-# Settings (environment): ZKLAB_HOSTS (5), ZKLAB_SUBNET (10.213.57, a /24 given by its first
-# three octets), ZKLAB_STATE (/var/lib/zkdeploy-lab). Needs root.
+# Usage: lab.sh up|down [--purge]|down-all [--purge]|reset|status|exec HOST -- CMD…|run -- CMD…|slow|blackhole|fast|block HOST PORT|unblock|isolate on|off|env
+# Settings (environment): ZKLAB_ID (0; 1…8 for more labs beside it, see common.sh), ZKLAB_HOSTS (5),
+# ZKLAB_SUBNET (10.213.57 for lab 0, a /24 given by its first three octets), ZKLAB_STATE
+# (/var/lib/zkdeploy-lab for lab 0, /var/lib/zkdeploy-lab-ID for the others). Needs root.
 set -euo pipefail
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=common.sh
 . "$LAB_DIR/common.sh"
-STATE=${ZKLAB_STATE:-/var/lib/zkdeploy-lab}
-BRIDGE=zklab0
-MARK_BEGIN='# BEGIN zkdeploy-lab'
-MARK_END='# END zkdeploy-lab'
-ROOT_SSH=${HOME:-/root}/.ssh
+in_outer_mount_namespace "$0" "$@"
+lab_identity
+MARK_BEGIN="# BEGIN zkdeploy-lab$MARK_SUFFIX"
+MARK_END="# END zkdeploy-lab$MARK_SUFFIX"
 
 say() { printf 'lab: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -20,7 +20,7 @@ die() { say "error: $*"; exit 1; }
 # The settings of the lab that is up win over the environment, so that down/reset/status act on it.
 load_settings() {
   HOSTS=${ZKLAB_HOSTS:-5}
-  SUBNET=${ZKLAB_SUBNET:-10.213.57}
+  SUBNET=${ZKLAB_SUBNET:-$DEFAULT_SUBNET}
   if [ "${1:-}" != fresh ] && [ -f "$STATE/up.env" ]; then
     # shellcheck source=/dev/null
     . "$STATE/up.env"
@@ -32,17 +32,25 @@ load_settings() {
 }
 
 host_name() { printf 'LZY-%02d' "$1"; }
-host_ns() { printf 'lzy%02d' "$1"; }
+host_ns() { printf '%slzy%02d' "$NS_PREFIX" "$1"; }
 host_ip() { printf '%s.%d' "$SUBNET" $((10 + $1)); }
-host_veth() { printf 'zkl-lzy%02d' "$1"; }
-host_dir() { printf '%s/hosts/%s' "$STATE" "$(host_ns "$1")"; }
+host_veth() { printf '%slzy%02d' "$LINK_PREFIX" "$1"; }
+host_dir() { printf '%s/hosts/lzy%02d' "$STATE" "$1"; }
+# One host key per host name for every lab, so that the same name never shows two keys.
+# LZY-03 → 3, for a host of this lab; anything else is refused.
+host_number() {
+  [[ "$1" =~ ^LZY-([0-9]{2})$ ]] && [ $((10#${BASH_REMATCH[1]})) -ge 1 ] && [ $((10#${BASH_REMATCH[1]})) -le "$HOSTS" ] ||
+    die "no host $1 in lab $LAB_ID (LZY-01 … $(host_name "$HOSTS"))"
+  echo $((10#${BASH_REMATCH[1]}))
+}
+host_key() { printf '%s/host-keys/lzy%02d_ed25519' "$BASE" "$1"; }
 
 
 # Lab netns names, from the settings and from what is really there (a lab of another size).
 lab_namespaces() {
   {
     for i in $(seq "$HOSTS"); do host_ns "$i"; echo; done
-    ip netns list 2>/dev/null | awk '{print $1}' | grep -E '^lzy[0-9]{2}$' || true
+    ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^${NS_PREFIX}lzy[0-9]{2}\$" || true
   } | sort -u
 }
 
@@ -84,15 +92,15 @@ SUDOERS_FILE=/etc/sudoers.d/zkdeploy-lab
 ensure_password_user() {
   if ! id "$PASSWORD_USER" >/dev/null 2>&1; then
     useradd -M -U -d "/home/$PASSWORD_USER" -s /bin/bash "$PASSWORD_USER"
-    touch "$STATE/created-$PASSWORD_USER"
+    touch "$BASE/created-$PASSWORD_USER"
   fi
   mkdir -p "/home/$PASSWORD_USER"
   chown "$PASSWORD_USER:$PASSWORD_USER" "/home/$PASSWORD_USER"
   chmod 700 "/home/$PASSWORD_USER"
-  if [ ! -s "$STATE/$PASSWORD_USER.password" ]; then
-    (umask 077 && head -c 12 /dev/urandom | base64 | tr -d '/+=' >"$STATE/$PASSWORD_USER.password")
+  if [ ! -s "$BASE/$PASSWORD_USER.password" ]; then
+    (umask 077 && head -c 12 /dev/urandom | base64 | tr -d '/+=' >"$BASE/$PASSWORD_USER.password")
   fi
-  printf '%s:%s\n' "$PASSWORD_USER" "$(cat "$STATE/$PASSWORD_USER.password")" | chpasswd
+  printf '%s:%s\n' "$PASSWORD_USER" "$(cat "$BASE/$PASSWORD_USER.password")" | chpasswd
   local rule="$PASSWORD_USER ALL=(nobody) /bin/true"
   if [ "$(cat "$SUDOERS_FILE" 2>/dev/null)" != "$rule" ]; then
     printf '%s\n' "$rule" >"$SUDOERS_FILE.tmp"
@@ -126,11 +134,11 @@ cmd_sudoers() {
 
 remove_password_user() {
   rm -f "$SUDOERS_FILE" "$GRANT_FILE"
-  if [ -f "$STATE/created-$PASSWORD_USER" ]; then
+  if [ -f "$BASE/created-$PASSWORD_USER" ]; then
     pkill -KILL -u "$PASSWORD_USER" 2>/dev/null || true
     userdel "$PASSWORD_USER" 2>/dev/null || true
     rm -rf "/home/$PASSWORD_USER"
-    rm -f "$STATE/created-$PASSWORD_USER"
+    rm -f "$BASE/created-$PASSWORD_USER"
   fi
 }
 
@@ -142,28 +150,46 @@ ensure_key() { # path, type, extra ssh-keygen args…
   ssh-keygen -q -N '' -t "$type" "$@" -C "zkdeploy-lab" -f "$path" </dev/null >/dev/null
 }
 
+# The client keys, in the shared state (every lab's sshd reads its authorized_keys there), and a
+# copy in root's ~/.ssh where root has none of that type.
 ensure_keys() {
-  mkdir -p "$STATE/keys" "$STATE/authorized_keys"
-  chmod 700 "$STATE/keys"
-  ensure_key "$STATE/keys/id_ed25519" ed25519
-  ensure_key "$STATE/keys/id_rsa" rsa -b 2048 -m PEM
-  # Root's own keys are authorized too, so OpenSSH's defaults work whatever keys root already has.
-  {
-    cat "$STATE/keys/id_ed25519.pub" "$STATE/keys/id_rsa.pub"
-    for t in ed25519 ecdsa rsa; do
-      if [ -f "$ROOT_SSH/id_$t.pub" ]; then cat "$ROOT_SSH/id_$t.pub"; fi
-    done
-  } | sort -u >"$STATE/authorized_keys/admin"
-  chmod 644 "$STATE/authorized_keys/admin"
-  mkdir -p "$ROOT_SSH"
-  chmod 700 "$ROOT_SSH"
+  local machine_ssh=${HOME:-/root}/.ssh
+  mkdir -p "$BASE/keys" "$BASE/authorized_keys" "$BASE/host-keys"
+  chmod 700 "$BASE/keys" "$BASE/host-keys"
+  ensure_key "$BASE/keys/id_ed25519" ed25519
+  ensure_key "$BASE/keys/id_rsa" rsa -b 2048 -m PEM
+  mkdir -p "$machine_ssh"
+  chmod 700 "$machine_ssh"
   for t in ed25519 rsa; do
-    if [ ! -e "$ROOT_SSH/id_$t" ]; then
-      cp "$STATE/keys/id_$t" "$ROOT_SSH/id_$t"
-      cp "$STATE/keys/id_$t.pub" "$ROOT_SSH/id_$t.pub"
-      echo "$ROOT_SSH/id_$t" >>"$STATE/copied-keys"
+    if [ ! -e "$machine_ssh/id_$t" ]; then
+      cp "$BASE/keys/id_$t" "$machine_ssh/id_$t"
+      cp "$BASE/keys/id_$t.pub" "$machine_ssh/id_$t.pub"
+      echo "$machine_ssh/id_$t" >>"$BASE/copied-keys"
     fi
   done
+  # Root's own keys are authorized too, so OpenSSH's defaults work whatever keys root already has.
+  # Replaced whole (a rename), never truncated: another lab's sshd may be reading it.
+  {
+    cat "$BASE/keys/id_ed25519.pub" "$BASE/keys/id_rsa.pub"
+    for t in ed25519 ecdsa rsa; do
+      if [ -f "$machine_ssh/id_$t.pub" ]; then cat "$machine_ssh/id_$t.pub"; fi
+    done
+  } | sort -u >"$BASE/authorized_keys/admin.tmp"
+  chmod 644 "$BASE/authorized_keys/admin.tmp"
+  mv -f "$BASE/authorized_keys/admin.tmp" "$BASE/authorized_keys/admin"
+}
+
+# A lab other than 0 sees the shared keys, tarballs and password at the places tests look for them
+# in its state, and has an authorized_keys of its own (a test adds a key to it for a while).
+link_shared_state() {
+  [ "$STATE" = "$BASE" ] && return 0
+  local name
+  for name in keys tarballs "$PASSWORD_USER.password"; do
+    [ -L "$STATE/$name" ] || { rm -rf "${STATE:?}/$name"; ln -s "$BASE/$name" "$STATE/$name"; }
+  done
+  mkdir -p "$STATE/authorized_keys"
+  cp "$BASE/authorized_keys/admin" "$STATE/authorized_keys/admin.tmp"
+  mv -f "$STATE/authorized_keys/admin.tmp" "$STATE/authorized_keys/admin"
 }
 
 seed_home() { # a fresh home, as useradd -m and a CentOS-like ~/.bash_profile would leave it
@@ -184,13 +210,20 @@ PROFILE
   chmod 700 "$home"
 }
 
-write_sshd_config() { # dir, name, listen address, password login for PASSWORD_USER (yes|no)
-  local dir=$1 name=$2 ip=$3 passwords=${4:-no}
+# The JVM flags every lab host's sessions pass to ZooKeeper's scripts, as an operator's own
+# environment would (zkServer.sh adds $SERVER_JVMFLAGS, and zkdeploy's java.env keeps it): C1 alone,
+# the serial collector, no perf-data file. A server's start then costs about 0.55 CPU-s instead of
+# 0.87 on this machine (measured), and a test run restarts hundreds; what ZooKeeper does is the same.
+# ZKLAB_SERVER_JVMFLAGS='' leaves the JVM's defaults.
+SERVER_JVMFLAGS_SET=${ZKLAB_SERVER_JVMFLAGS-"-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData"}
+
+write_sshd_config() { # dir, name, listen address, host key, password login for PASSWORD_USER (yes|no)
+  local dir=$1 name=$2 ip=$3 host_key=$4 passwords=${5:-no}
   cat >"$dir/sshd_config" <<CONF
 # sshd of lab host $name, written by zkdeploy's lab
 ListenAddress $ip
 Port 22
-HostKey $dir/ssh_host_ed25519_key
+HostKey $host_key
 PidFile none
 UsePAM no
 AllowUsers admin $PASSWORD_USER
@@ -206,6 +239,9 @@ MaxSessions 50
 PermitUserEnvironment yes
 Subsystem sftp /usr/lib/openssh/sftp-server
 CONF
+  if [ -n "$SERVER_JVMFLAGS_SET" ]; then
+    printf '# ZooKeeper servers JIT with C1 alone: their start costs a third less CPU (SERVER_JVMFLAGS_SET above).\nSetEnv SERVER_JVMFLAGS="%s"\n' "$SERVER_JVMFLAGS_SET" >>"$dir/sshd_config"
+  fi
   if [ "$passwords" = yes ]; then
     printf 'Match User %s\n  PasswordAuthentication yes\n' "$PASSWORD_USER" >>"$dir/sshd_config"
   fi
@@ -218,8 +254,8 @@ write_host_files() { # i
   mkdir -p "$dir/home" "$dir/tmp" "$dir/vartmp"
   chmod 1777 "$dir/tmp" "$dir/vartmp"
   [ -f "$dir/home/.bash_profile" ] || seed_home "$dir/home"
-  ensure_key "$dir/ssh_host_ed25519_key" ed25519
-  write_sshd_config "$dir" "$(host_name "$i")" "$ip" "$([ "$i" = 2 ] && echo yes || echo no)"
+  ensure_key "$(host_key "$i")" ed25519
+  write_sshd_config "$dir" "$(host_name "$i")" "$ip" "$(host_key "$i")" "$([ "$i" = 2 ] && echo yes || echo no)"
   sshd -t -f "$dir/sshd_config" || die "sshd_config of $(host_name "$i") is invalid"
 }
 
@@ -273,8 +309,8 @@ start_host() { # i
   kill_netns_processes "$ns"
   setsid nsenter --net="/run/netns/$ns" -- \
     unshare --pid --fork --mount-proc --mount --uts --ipc --propagation private -- \
-    /bin/bash "$LAB_DIR/host-init.sh" "$(host_name "$i")" "$dir" "$dir/sshd_config" \
-    </dev/null >>"$dir/init.log" 2>&1 &
+    /bin/bash "$LAB_DIR/host-init.sh" "$(host_name "$i")" "$dir" "$dir/sshd_config" "$HOSTS_FILE" \
+    </dev/null >>"$dir/init.log" 2>&1 8>&- &
 }
 
 wait_for_sshd() {
@@ -288,22 +324,42 @@ wait_for_sshd() {
   done
 }
 
+# A lab other than 0: its own copy of root's ~/.ssh (keys, config) and of /etc/hosts, without lab 0's
+# blocks, for `lab.sh run` and its hosts to see in place of the machine's.
+seed_own_views() {
+  [ "$LAB_ID" = 0 ] && return 0
+  local machine_ssh=${HOME:-/root}/.ssh lab0_begin='# BEGIN zkdeploy-lab' lab0_end='# END zkdeploy-lab'
+  without_lab0() { awk -v b="$lab0_begin" -v e="$lab0_end" 'index($0,b)==1{skip=1;next} index($0,e)==1{skip=0;next} !skip' "$1"; }
+  mkdir -p "$ROOT_SSH"
+  chmod 700 "$ROOT_SSH"
+  if [ ! "$machine_ssh" -ef "$ROOT_SSH" ]; then
+    find "$machine_ssh" -maxdepth 1 -type f ! -name known_hosts -exec cp -p {} "$ROOT_SSH/" \;
+    if [ ! -f "$ROOT_SSH/known_hosts" ] && [ -f "$machine_ssh/known_hosts" ]; then
+      without_lab0 "$machine_ssh/known_hosts" >"$ROOT_SSH/known_hosts"
+    fi
+  fi
+  # Kept as one inode: it is bound over /etc/hosts in hosts and runs that are up.
+  [ -f "$HOSTS_FILE" ] || without_lab0 /etc/hosts >"$HOSTS_FILE"
+  chmod 644 "$HOSTS_FILE"
+}
+
 write_client_files() {
   local i hosts_block='' known='' pub
   for i in $(seq "$HOSTS"); do
-    pub=$(awk '{print $1" "$2}' "$(host_dir "$i")/ssh_host_ed25519_key.pub")
+    pub=$(awk '{print $1" "$2}' "$(host_key "$i").pub")
     hosts_block+="$(host_ip "$i") $(host_name "$i")"$'\n'
     known+="$(host_name "$i"),$(host_ip "$i") $pub"$'\n'
   done
   printf '%s' "$known" >"$STATE/known_hosts"
-  replace_marked_block /etc/hosts "${hosts_block%$'\n'}"
+  seed_own_views
+  replace_marked_block "$HOSTS_FILE" "${hosts_block%$'\n'}"
   replace_marked_block "$ROOT_SSH/known_hosts" "${known%$'\n'}"
   chmod 644 "$ROOT_SSH/known_hosts"
   cat >"$STATE/ssh_config" <<CONF
 # ssh -F $STATE/ssh_config LZY-01
 Host LZY-*
   User admin
-  IdentityFile $STATE/keys/id_ed25519
+  IdentityFile $BASE/keys/id_ed25519
   UserKnownHostsFile $STATE/known_hosts
   StrictHostKeyChecking yes
   BatchMode yes
@@ -318,9 +374,9 @@ NEIGH=/proc/sys/net/ipv4/neigh/default
 ensure_neighbour_room() {
   local need=$((HOSTS * (HOSTS + 2) + 256)) level
   [ "$(cat "$NEIGH/gc_thresh3")" -ge "$need" ] && return 0
-  [ -f "$STATE/neigh.saved" ] || for level in 1 2 3; do
+  [ -f "$BASE/neigh.saved" ] || for level in 1 2 3; do
     printf '%s %s\n' "$level" "$(cat "$NEIGH/gc_thresh$level")"
-  done >"$STATE/neigh.saved"
+  done >"$BASE/neigh.saved"
   echo $((need / 4)) >"$NEIGH/gc_thresh1"
   echo $((need / 2)) >"$NEIGH/gc_thresh2"
   echo "$need" >"$NEIGH/gc_thresh3"
@@ -328,14 +384,28 @@ ensure_neighbour_room() {
 }
 
 restore_neighbour_room() {
-  [ -f "$STATE/neigh.saved" ] || return 0
+  [ -f "$BASE/neigh.saved" ] || return 0
   local level value
-  while read -r level value; do echo "$value" >"$NEIGH/gc_thresh$level"; done <"$STATE/neigh.saved"
-  rm -f "$STATE/neigh.saved"
+  while read -r level value; do echo "$value" >"$NEIGH/gc_thresh$level"; done <"$BASE/neigh.saved"
+  rm -f "$BASE/neigh.saved"
+}
+
+# Another lab is up on this machine (what all labs share stays while one is).
+other_lab_up() {
+  local dir
+  for dir in $(lab_state_dirs); do
+    [ "$dir" != "$STATE" ] && [ -f "$dir/up.env" ] && return 0
+  done
+  return 1
 }
 
 cmd_up() {
   [ "$(id -u)" = 0 ] || die "the lab needs root (sudo)"
+  mkdir -p "$BASE"
+  # One up at a time on the machine: labs share packages, users, keys and tarballs.
+  # (fd 8 is closed for the hosts it starts: they outlive this up.)
+  exec 8>"$BASE/.up.lock"
+  flock 8
   load_settings fresh
   if [ -f "$STATE/up.env" ]; then
     local want_hosts=$HOSTS want_subnet=$SUBNET
@@ -351,22 +421,24 @@ cmd_up() {
   ensure_packages
   ensure_user
   mkdir -p "$STATE"
-  chmod 755 "$STATE"
+  chmod 755 "$BASE" "$STATE"
   printf 'HOSTS=%s\nSUBNET=%s\n' "$HOSTS" "$SUBNET" >"$STATE/up.env"
   ensure_neighbour_room
   ensure_keys
   ensure_password_user
-  bash "$LAB_DIR/build-tarballs.sh" "$STATE/tarballs"
-  bash "$LAB_DIR/build-zk349.sh" "$LAB_DIR/vendor/zookeeper-3.4.9-src.tar.gz" "$STATE/tarballs"
+  bash "$LAB_DIR/build-tarballs.sh" "$BASE/tarballs"
+  bash "$LAB_DIR/build-zk349.sh" "$LAB_DIR/vendor/zookeeper-3.4.9-src.tar.gz" "$BASE/tarballs"
+  link_shared_state
   local i
+  for i in $(seq "$HOSTS"); do write_host_files "$i"; done
+  # Before the hosts start: a lab other than 0 binds its /etc/hosts into each.
+  write_client_files
   for i in $(seq "$HOSTS"); do
-    write_host_files "$i"
     ensure_netns "$i"
     start_host "$i"
   done
-  write_client_files
   wait_for_sshd
-  say "up: $HOSTS hosts LZY-01…$(host_name "$HOSTS") on $SUBNET.0/24; tarballs in $STATE/tarballs"
+  say "up: lab $LAB_ID, $HOSTS hosts LZY-01…$(host_name "$HOSTS") on $SUBNET.0/24; tarballs in $BASE/tarballs"
 }
 
 cmd_down() {
@@ -374,35 +446,52 @@ cmd_down() {
   load_settings
   isolate_off >/dev/null 2>&1
   # A systemd host a test left booted (test/e2e/firewalld.test.ts brings it up and down itself).
-  bash "$LAB_DIR/systemd-host.sh" down >/dev/null 2>&1 || true
-  remove_password_user
-  local ns veth
+  ZKLAB_STATE=$STATE bash "$LAB_DIR/systemd-host.sh" down >/dev/null 2>&1 || true
+  local ns i
   for ns in $(lab_namespaces); do
     kill_netns_processes "$ns"
-    veth="zkl-$ns"
-    ip link del "$veth" 2>/dev/null || true
+    ip link del "$LINK_PREFIX${ns#"$NS_PREFIX"}" 2>/dev/null || true
     [ -e "/run/netns/$ns" ] && ip netns del "$ns"
   done
   ip link del "$BRIDGE" 2>/dev/null || true
-  replace_marked_block /etc/hosts ''
-  replace_marked_block "$ROOT_SSH/known_hosts" ''
-  restore_neighbour_room
+  [ -f "$HOSTS_FILE" ] && replace_marked_block "$HOSTS_FILE" ''
+  [ -f "$ROOT_SSH/known_hosts" ] && replace_marked_block "$ROOT_SSH/known_hosts" ''
   rm -f "$STATE/up.env"
+  if ! other_lab_up; then
+    remove_password_user
+    restore_neighbour_room
+  fi
   if [ "${1:-}" = --purge ]; then
     ip route del unreachable "$SUBNET.0/24" metric 4000 2>/dev/null || true
     ip route del unreachable "$(bastion_subnet).0/24" metric 4000 2>/dev/null || true
-    if [ -f "$STATE/copied-keys" ]; then
-      local key
-      while read -r key; do
-        # Only the lab's own copy goes; a key root has since replaced stays.
-        if cmp -s "$key" "$STATE/keys/$(basename "$key")"; then rm -f "$key" "$key.pub"; fi
-      done <"$STATE/copied-keys"
+    if [ "$STATE" != "$BASE" ]; then
+      rm -rf "$STATE"
+    elif ! other_lab_up; then
+      for i in $(seq 8); do [ -d "$BASE-$i" ] && die "down --purge: lab $i's state $BASE-$i is still there (lab.sh down-all --purge)"; done
+      if [ -f "$BASE/copied-keys" ]; then
+        local key
+        while read -r key; do
+          # Only the lab's own copy goes; a key root has since replaced stays.
+          if cmp -s "$key" "$BASE/keys/$(basename "$key")"; then rm -f "$key" "$key.pub"; fi
+        done <"$BASE/copied-keys"
+      fi
+      rm -rf "$BASE"
     fi
-    rm -rf "$STATE"
-    say "down, state purged"
+    say "down, lab $LAB_ID, state purged"
   else
-    say "down"
+    say "down, lab $LAB_ID"
   fi
+}
+
+# Every lab on this machine down (the others first: lab 0 holds what they share), whatever is up.
+cmd_down_all() {
+  [ "$(id -u)" = 0 ] || die "the lab needs root (sudo)"
+  local id
+  for id in 8 7 6 5 4 3 2 1 0; do
+    if [ "$id" = 0 ] || [ -d "$BASE-$id" ] || ip netns list 2>/dev/null | grep -q "^zk$id-"; then
+      ZKLAB_ID=$id ZKLAB_STATE='' ZKLAB_HOSTS='' ZKLAB_SUBNET='' bash "$LAB_DIR/lab.sh" down "$@"
+    fi
+  done
 }
 
 # The host init's own children: its sshd daemon and the `sleep 1` of its loop (not a daemon a test
@@ -411,6 +500,10 @@ init_own_children() {
   # sshd retitles itself "sshd: /usr/sbin/sshd -D -f … [listener] …".
   ps -o pid=,args= --ppid "$1" | awk '/sshd.* -D -f / || ($2 == "sleep" && $3 == "1" && NF == 3) {print $1}' | tr '\n' ' '
 }
+
+# How many mounts stack on /etc/hosts in a host (its init's view), and how many the lab made.
+etc_hosts_mounts() { awk '$5 == "/etc/hosts"' "/proc/$1/mountinfo" | wc -l; }
+own_etc_hosts_mounts() { echo $(($(etc_hosts_mounts 1) + (LAB_ID > 0 ? 1 : 0))); }
 
 # Return every host to the state `up` left it in, whatever a test did there, or fail loudly:
 # every process but the host's init, its sshd daemon and the init's sleep (ZooKeeper, sessions, root's
@@ -427,8 +520,12 @@ cmd_reset() {
       [[ "$keep" == *" $pid "* ]] || kill -KILL "$pid" 2>/dev/null || true
     done
     # Mounts inside the host that neither the machine nor the host's init made (bind mounts, tmpfs).
+    # /etc/hosts: the lab's own (labs other than 0) stays, one a test stacked on it goes.
+    while [ "$(etc_hosts_mounts "$init")" -gt "$(own_etc_hosts_mounts)" ]; do
+      nsenter -t "$init" -m -p -- umount -l /etc/hosts 2>/dev/null || break
+    done
     for point in $(awk '{print $5}' "/proc/$init/mountinfo" | tac); do
-      case "$point" in /home/admin | /tmp | /var/tmp | /usr/share/java) continue ;; esac
+      case "$point" in /home/admin | /tmp | /var/tmp | /usr/share/java | /etc/hosts) continue ;; esac
       grep -qx -- "$point" <(awk '{print $5}' /proc/1/mountinfo) || nsenter -t "$init" -m -p -- umount -l "$point" 2>/dev/null || true
     done
     tc qdisc del dev "$(host_veth "$i")" root 2>/dev/null || true
@@ -448,7 +545,8 @@ cmd_reset() {
       sleep 0.05
     done
     [ -z "$leftover" ] || die "reset: $(host_name "$i"): processes survive: $(ps -o pid=,user=,args= -p "$(echo $leftover | tr ' ' ,)" 2>/dev/null | tr '\n' ';')"
-    leftover=$(awk '{print $5}' "/proc/$init/mountinfo" | grep -vxF -f <(awk '{print $5}' /proc/1/mountinfo) | grep -vxE '/home/admin|/tmp|/var/tmp|/usr/share/java' || true)
+    leftover=$(awk '{print $5}' "/proc/$init/mountinfo" | grep -vxF -f <(awk '{print $5}' /proc/1/mountinfo) | grep -vxE '/home/admin|/tmp|/var/tmp|/usr/share/java|/etc/hosts' || true)
+    [ "$(etc_hosts_mounts "$init")" -le "$(own_etc_hosts_mounts)" ] || leftover+=" /etc/hosts"
     [ -z "$leftover" ] || die "reset: $(host_name "$i"): mounts survive: $leftover"
   done
   for i in $(seq "$HOSTS"); do
@@ -498,8 +596,7 @@ cmd_exec() {
   local host=${1:?host name} init
   shift
   [ "${1:-}" = -- ] && shift
-  local n=${host#LZY-}
-  init=$(host_init_pid "lzy$n") || die "host $host is not running"
+  init=$(host_init_pid "$(host_ns "$(host_number "$host")")") || die "host $host is not running"
   exec nsenter -t "$init" -n -m -u -i -p -- "$@"
 }
 
@@ -508,7 +605,7 @@ cmd_exec() {
 cmd_slow() {
   load_settings
   local host=${1:?host name} rate=${2:-2mbit}
-  tc qdisc replace dev "zkl-lzy${host#LZY-}" root tbf rate "$rate" burst 32kbit latency 400ms
+  tc qdisc replace dev "$(host_veth "$(host_number "$host")")" root tbf rate "$rate" burst 32kbit latency 400ms
 }
 
 # lab.sh blackhole LZY-03: every packet to the host dropped, silently (a burst smaller than any packet;
@@ -516,7 +613,7 @@ cmd_slow() {
 cmd_blackhole() {
   load_settings
   local host=${1:?host name}
-  tc qdisc replace dev "zkl-lzy${host#LZY-}" root tbf rate 1kbit burst 10 limit 10
+  tc qdisc replace dev "$(host_veth "$(host_number "$host")")" root tbf rate 1kbit burst 10 limit 10
 }
 
 # lab.sh block LZY-04 3888: TCP to that port of the host dropped on its way in, silently, as a
@@ -527,7 +624,7 @@ cmd_block() {
   load_settings
   local host=${1:?host name} port=${2:?port}
   [[ $port =~ ^[0-9]+$ ]] || die "block: port must be a number, not '$port'"
-  local dev="zkl-lzy${host#LZY-}"
+  local dev="$(host_veth "$(host_number "$host")")"
   if ! tc qdisc show dev "$dev" | grep -q '^qdisc htb 1:'; then
     tc qdisc replace dev "$dev" root handle 1: htb default 10
     tc class add dev "$dev" parent 1: classid 1:10 htb rate 10gbit 2>/dev/null
@@ -543,14 +640,13 @@ cmd_unblock() { cmd_fast "$@"; }
 cmd_fast() {
   load_settings
   local host=${1:?host name}
-  tc qdisc del dev "zkl-lzy${host#LZY-}" root 2>/dev/null || true
+  tc qdisc del dev "$(host_veth "$(host_number "$host")")" root 2>/dev/null || true
 }
 
 # Isolation: the hosts' links move to a second bridge that has no address here, so this machine
 # cannot reach them; a bastion host, on both bridges, is the only way in (ProxyJump tests).
-BASTION_NS=lzybastion
-BRIDGE_INNER=zklab1
-bastion_subnet() { printf '%s' "${ZKLAB_BASTION_SUBNET:-10.213.56}"; }
+BASTION_NS=${NS_PREFIX}lzybastion
+bastion_subnet() { printf '%s' "${ZKLAB_BASTION_SUBNET:-$DEFAULT_BASTION_SUBNET}"; }
 bastion_ip() { printf '%s.9' "$(bastion_subnet)"; }
 
 cmd_isolate() {
@@ -573,11 +669,11 @@ isolate_on() {
   for i in $(seq "$HOSTS"); do ip link set "$(host_veth "$i")" master "$BRIDGE_INNER"; done
   [ -e "/run/netns/$BASTION_NS" ] || ip netns add "$BASTION_NS"
   if ! ip -n "$BASTION_NS" link show eth0 >/dev/null 2>&1; then
-    ip link add zkl-bast0 type veth peer name eth0 netns "$BASTION_NS"
-    ip link add zkl-bast1 type veth peer name eth1 netns "$BASTION_NS"
+    ip link add "${LINK_PREFIX}bast0" type veth peer name eth0 netns "$BASTION_NS"
+    ip link add "${LINK_PREFIX}bast1" type veth peer name eth1 netns "$BASTION_NS"
   fi
-  ip link set zkl-bast0 master "$BRIDGE" up
-  ip link set zkl-bast1 master "$BRIDGE_INNER" up
+  ip link set "${LINK_PREFIX}bast0" master "$BRIDGE" up
+  ip link set "${LINK_PREFIX}bast1" master "$BRIDGE_INNER" up
   ip -n "$BASTION_NS" addr replace "$(bastion_ip)/24" dev eth0
   ip -n "$BASTION_NS" addr replace "$SUBNET.9/24" dev eth1
   ip -n "$BASTION_NS" link set eth0 up
@@ -587,12 +683,12 @@ isolate_on() {
   chmod 1777 "$dir/tmp" "$dir/vartmp"
   [ -f "$dir/home/.bash_profile" ] || seed_home "$dir/home"
   ensure_key "$dir/ssh_host_ed25519_key" ed25519
-  write_sshd_config "$dir" bastion "$(bastion_ip)"
+  write_sshd_config "$dir" bastion "$(bastion_ip)" "$dir/ssh_host_ed25519_key"
   if ! { host_init_pid "$BASTION_NS" >/dev/null && sshd_answers "$(bastion_ip)"; }; then
     kill_netns_processes "$BASTION_NS"
     setsid nsenter --net="/run/netns/$BASTION_NS" -- \
       unshare --pid --fork --mount-proc --mount --uts --ipc --propagation private -- \
-      /bin/bash "$LAB_DIR/host-init.sh" bastion "$dir" "$dir/sshd_config" </dev/null >>"$dir/init.log" 2>&1 &
+      /bin/bash "$LAB_DIR/host-init.sh" bastion "$dir" "$dir/sshd_config" "$HOSTS_FILE" </dev/null >>"$dir/init.log" 2>&1 8>&- &
   fi
   local deadline=$((SECONDS + 15))
   until sshd_answers "$(bastion_ip)"; do
@@ -611,8 +707,8 @@ isolate_off() {
   done
   if [ -e "/run/netns/$BASTION_NS" ]; then
     kill_netns_processes "$BASTION_NS"
-    ip link del zkl-bast0 2>/dev/null || true
-    ip link del zkl-bast1 2>/dev/null || true
+    ip link del "${LINK_PREFIX}bast0" 2>/dev/null || true
+    ip link del "${LINK_PREFIX}bast1" 2>/dev/null || true
     ip netns del "$BASTION_NS"
   fi
   ip link del "$BRIDGE_INNER" 2>/dev/null || true
@@ -623,12 +719,38 @@ isolate_off() {
 
 cmd_env() {
   load_settings
-  printf 'ZKLAB_STATE=%s\nZKLAB_HOSTS=%s\nZKLAB_SUBNET=%s\n' "$STATE" "$HOSTS" "$SUBNET"
+  printf 'ZKLAB_ID=%s\nZKLAB_STATE=%s\nZKLAB_HOSTS=%s\nZKLAB_SUBNET=%s\nZKLAB_BASTION_SUBNET=%s\n' \
+    "$LAB_ID" "$STATE" "$HOSTS" "$SUBNET" "$(bastion_subnet)"
+}
+
+# Runs a command as this lab's client: with its settings in the environment (lab.sh env) and, for a
+# lab other than 0, in a mount namespace of its own where /etc/hosts and root's ~/.ssh are the lab's
+# (the same host names as lab 0's, at this lab's addresses and with its known_hosts) and
+# ~/.zkdeploy is its own (zkdeploy's locks and memory never meet another lab's run). Lab scripts
+# run from inside go back to this shell's mount namespace (in_outer_mount_namespace).
+cmd_run() {
+  [ "${1:-}" = -- ] && shift
+  [ $# -gt 0 ] || die "usage: lab.sh run -- CMD…"
+  load_settings
+  [ -f "$STATE/up.env" ] || die "lab $LAB_ID is not up (ZKLAB_ID=$LAB_ID lab.sh up)"
+  local name value
+  while IFS='=' read -r name value; do export "$name=$value"; done < <(cmd_env)
+  if [ "$LAB_ID" = 0 ]; then exec "$@"; fi
+  local home=${HOME:-/root}
+  mkdir -p "$home/.ssh" "$home/.zkdeploy" "$STATE/root-zkdeploy"
+  chmod 700 "$STATE/root-zkdeploy"
+  # Not exec: this shell's mount namespace must outlive the command, which names it.
+  ZKLAB_OUTER_MNT=/proc/$$/ns/mnt unshare --mount --propagation private -- bash -c '
+    mount --bind "$1" /etc/hosts && mount --bind "$2" "$3/.ssh" && mount --bind "$4" "$3/.zkdeploy" || exit 1
+    shift 4
+    exec "$@"' _ "$HOSTS_FILE" "$ROOT_SSH" "$home" "$STATE/root-zkdeploy" "$@"
 }
 
 case "${1:-}" in
 up) cmd_up ;;
 down) shift; cmd_down "$@" ;;
+down-all) shift; cmd_down_all "$@" ;;
+run) shift; cmd_run "$@" ;;
 reset) cmd_reset ;;
 status) cmd_status ;;
 exec) shift; cmd_exec "$@" ;;
@@ -641,7 +763,7 @@ isolate) shift; cmd_isolate "$@" ;;
 sudoers) shift; cmd_sudoers "$@" ;;
 env) cmd_env ;;
 *)
-  echo "usage: lab.sh up | down [--purge] | reset | status | exec HOST -- CMD… | slow HOST [RATE] | fast HOST | blackhole HOST | isolate on|off | sudoers grant|revoke | env" >&2
+  echo "usage: lab.sh up | down [--purge] | down-all [--purge] | run -- CMD… | reset | status | exec HOST -- CMD… | slow HOST [RATE] | fast HOST | blackhole HOST | isolate on|off | sudoers grant|revoke | env" >&2
   exit 64
   ;;
 esac

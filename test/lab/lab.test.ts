@@ -10,6 +10,7 @@ import { judgeHostKey, parseKnownHosts } from '../../src/ssh/known-hosts.js';
 import {
   asAdmin,
   hostIp,
+  hostLink,
   hostName,
   hostNumbers,
   inHost,
@@ -143,7 +144,7 @@ describe('lab', () => {
     assert.equal(inHost(4, 'grep -c " /opt " /proc/self/mounts || true').trim(), '0');
     assert.doesNotMatch(inHost(4, 'ip route'), /blackhole/);
     assert.doesNotMatch(
-      execFileSync('tc', ['qdisc', 'show', 'dev', 'zkl-lzy05'], { encoding: 'utf8' }),
+      execFileSync('tc', ['qdisc', 'show', 'dev', hostLink(5)], { encoding: 'utf8' }),
       /tbf/,
     );
     for (const n of hostNumbers()) {

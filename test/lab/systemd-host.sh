@@ -6,18 +6,20 @@
 # A Debian bookworm root file system (mmdebstrap, about 40 s, cached in the lab's state) under an
 # overlay per host, booted by systemd-nspawn into the host's own network namespace. The overlay
 # lives as long as the host is up: `reboot` powers a host off and boots it again with its disk.
-# Usage: systemd-host.sh up [COUNT] | down | reboot HOST | exec HOST -- CMD…
-# Needs root and a lab that is up (lab.sh up).
+# Each lab (ZKLAB_ID, see common.sh) has its own; the root file system and host keys are shared.
+# Usage: systemd-host.sh build | up [COUNT] | down | reboot HOST | exec HOST -- CMD…
+# Needs root and a lab that is up (lab.sh up), except build (the root file system alone).
 set -euo pipefail
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=common.sh
 . "$LAB_DIR/common.sh"
-STATE=${ZKLAB_STATE:-/var/lib/zkdeploy-lab}
+in_outer_mount_namespace "$0" "$@"
+lab_identity
 HOSTS_DIR=$STATE/systemd-hosts
-ROOTFS=$STATE/rootfs
+ROOTFS=$BASE/rootfs
 MAX_HOSTS=5
-MARK_BEGIN='# BEGIN zkdeploy-lab systemd host'
-MARK_END='# END zkdeploy-lab systemd host'
+MARK_BEGIN="# BEGIN zkdeploy-lab$MARK_SUFFIX systemd host"
+MARK_END="# END zkdeploy-lab$MARK_SUFFIX systemd host"
 # What admin may run as root: the guide's step 8, and what `service: systemd` runs (the unit put in
 # place from the install directory, reloaded, enabled, started, stopped; removed by uninstall).
 UNIT=/etc/systemd/system/zookeeper.service
@@ -29,9 +31,18 @@ SUDOERS="admin ALL=(root) NOPASSWD: /usr/bin/systemctl stop firewalld, /usr/bin/
 say() { printf 'systemd-host: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
 
+# Once for every lab, whichever asks first; the others wait for it.
 build_rootfs() {
+  mkdir -p "$BASE"
+  exec 9>"$BASE/.rootfs.lock"
+  flock 9
+  build_rootfs_locked
+  exec 9>&-
+}
+
+build_rootfs_locked() {
   local key
-  key=$(sed -n '/^build_rootfs()/,/^}/p' "${BASH_SOURCE[0]}" | sha256sum | cut -c1-16)
+  key=$(sed -n '/^build_rootfs_locked()/,/^}/p' "${BASH_SOURCE[0]}" | sha256sum | cut -c1-16)
   [ "$(cat "$ROOTFS/.built" 2>/dev/null)" = "$key" ] && [ -d "$ROOTFS/lower/etc" ] && return 0
   if ! command -v systemd-nspawn >/dev/null || ! command -v mmdebstrap >/dev/null; then
     say "installing systemd-container and mmdebstrap"
@@ -52,7 +63,8 @@ build_rootfs() {
 
 host_name() { echo "LZY-S$1"; }
 host_ip() { echo "$SUBNET.$((59 + $1))"; }
-host_ns() { echo "lzys$1"; }
+host_ns() { echo "${NS_PREFIX}lzys$1"; }
+host_veth() { echo "${LINK_PREFIX}lzys$1"; }
 host_dir() { echo "$HOSTS_DIR/s$1"; }
 # LZY-S2 → 2; anything else is refused.
 host_number() {
@@ -73,8 +85,8 @@ make_disk() {
   local i=$1 dir name key
   dir=$(host_dir "$i")
   name=$(host_name "$i")
-  key="$STATE/systemd-host-keys/$name"
-  mkdir -p "$dir/upper" "$dir/work" "$dir/root" "$STATE/systemd-host-keys"
+  key="$BASE/systemd-host-keys/$name"
+  mkdir -p "$dir/upper" "$dir/work" "$dir/root" "$BASE/systemd-host-keys"
   mount -t overlay overlay -o "lowerdir=$ROOTFS/lower,upperdir=$dir/upper,workdir=$dir/work" "$dir/root"
   # One host key for good, so that root's known_hosts never sees it change.
   [ -f "$key" ] || ssh-keygen -q -t ed25519 -N '' -C "$name" -f "$key"
@@ -82,7 +94,7 @@ make_disk() {
   install -m 644 "$key.pub" "$dir/root/etc/ssh/ssh_host_ed25519_key.pub"
   echo "$name" >"$dir/root/etc/hostname"
   install -d -m 700 "$dir/root/home/admin/.ssh"
-  cp "$STATE/keys/id_ed25519.pub" "$dir/root/home/admin/.ssh/authorized_keys"
+  cp "$BASE/keys/id_ed25519.pub" "$dir/root/home/admin/.ssh/authorized_keys"
   chroot "$dir/root" chown -R admin:admin /home/admin/.ssh
   printf '%s\n' "$SUDOERS" >"$dir/root/etc/sudoers.d/zkdeploy"
   chmod 440 "$dir/root/etc/sudoers.d/zkdeploy"
@@ -91,10 +103,10 @@ make_disk() {
 make_link() {
   local i=$1 ns veth
   ns=$(host_ns "$i")
-  veth="zkl-$ns"
+  veth=$(host_veth "$i")
   ip netns add "$ns"
   ip link add "$veth" type veth peer name eth0 netns "$ns"
-  ip link set "$veth" master zklab0 up
+  ip link set "$veth" master "$BRIDGE" up
   ip -n "$ns" addr add "$(host_ip "$i")/24" dev eth0
   ip -n "$ns" link set eth0 up
   ip -n "$ns" link set lo up
@@ -151,7 +163,7 @@ power_off() {
 known_hosts_block() {
   local i
   for i in $(up_hosts); do
-    echo "$(host_name "$i"),$(host_ip "$i") $(awk '{print $1" "$2}' "$STATE/systemd-host-keys/$(host_name "$i").pub")"
+    echo "$(host_name "$i"),$(host_ip "$i") $(awk '{print $1" "$2}' "$BASE/systemd-host-keys/$(host_name "$i").pub")"
   done
 }
 
@@ -166,7 +178,7 @@ cmd_up() {
     make_link "$i"
     boot "$i"
   done
-  replace_marked_block "$HOME/.ssh/known_hosts" "$(known_hosts_block)"
+  replace_marked_block "$ROOT_SSH/known_hosts" "$(known_hosts_block)"
   for i in $(seq "$count"); do
     wait_booted "$i"
     [ "$(in_host "$i" systemctl is-active firewalld)" = active ] || die "$(host_name "$i"): firewalld is not active after boot"
@@ -195,7 +207,7 @@ cmd_down() {
     ns=$(host_ns "$i")
     power_off "$i"
     mountpoint -q "$dir/root" 2>/dev/null && umount "$dir/root"
-    ip link del "zkl-$ns" 2>/dev/null || true
+    ip link del "$(host_veth "$i")" 2>/dev/null || true
     [ -e "/run/netns/$ns" ] && ip netns del "$ns"
     rm -rf "$dir"
   done
@@ -207,10 +219,12 @@ cmd_down() {
     [ -e /run/netns/lzys1 ] && ip netns del lzys1
     rm -rf "$STATE/systemd-host" "$STATE"/systemd-host-key*
   fi
-  replace_marked_block "$HOME/.ssh/known_hosts" ''
+  [ -f "$ROOT_SSH/known_hosts" ] && replace_marked_block "$ROOT_SSH/known_hosts" ''
+  return 0
 }
 
 case "${1:-}" in
+build) build_rootfs ;;
 up) cmd_up "${2:-1}" ;;
 down) cmd_down ;;
 reboot) cmd_reboot "${2:-}" ;;
@@ -220,5 +234,5 @@ exec)
   shift 3
   in_host "$n" "$@"
   ;;
-*) die "usage: systemd-host.sh up [COUNT] | down | reboot HOST | exec HOST -- CMD…" ;;
+*) die "usage: systemd-host.sh build | up [COUNT] | down | reboot HOST | exec HOST -- CMD…" ;;
 esac
