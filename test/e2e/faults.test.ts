@@ -28,9 +28,9 @@ import {
   releaseName,
   requireLab,
   uploadUnderway,
-  zkCli,
 } from '../helpers/lab.js';
 import { cliPath, repoRoot } from '../helpers/paths.js';
+import { onServer, readOn, zk } from '../helpers/zk-client.js';
 
 const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
 const release = releaseHome;
@@ -288,11 +288,11 @@ describe('faults', () => {
 
   test('the data survives install re-runs, a changed zoo.cfg, restart, stop/start and uninstall', async (t) => {
     if (!requireLab(t)) return;
-    assert.match(zkCli(1, 'create /survivor alive'), /Created/);
-    const readBack = (step: string) =>
-      assert.match(zkCli(3, 'get /survivor'), /^alive$/m, `lost after ${step}`);
+    await onServer(hostIp(1), (c) => zk.create(c, '/survivor', 'alive'));
+    const readBack = async (step: string) =>
+      assert.equal(await readOn(hostIp(3), '/survivor', 'alive'), 'alive', `lost after ${step}`);
     assert.equal((await run('install')).code, 0);
-    readBack('install');
+    await readBack('install');
     const changed = join(cwd.path, 'changed.yaml');
     writeFileSync(
       changed,
@@ -303,14 +303,14 @@ describe('faults', () => {
     );
     assert.equal((await run('install', '-i', changed, '-t', labTarball())).code, 0);
     assert.equal((await run('restart', '-i', changed)).code, 0);
-    readBack('a changed zoo.cfg and a restart');
+    await readBack('a changed zoo.cfg and a restart');
     assert.equal((await run('stop', '-i', changed)).code, 0);
     assert.equal((await run('start', '-i', changed)).code, 0);
-    readBack('stop and start');
+    await readBack('stop and start');
     assert.equal((await run('uninstall', '-i', changed)).code, 0);
     assert.equal((await run('install', '-i', changed, '-t', labTarball())).code, 0);
     assert.equal((await run('start', '-i', changed)).code, 0);
-    readBack('uninstall and install');
+    await readBack('uninstall and install');
   });
 
   test("nothing zkdeploy writes is group- or world-writable, even under RHEL's umask 002", async (t) => {

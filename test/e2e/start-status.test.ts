@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { assertNothingChanged, type CliResult, labSuite, pairsWith } from '../helpers/cli.js';
 import {
   asAdmin,
+  hostIp,
   hostName,
   inHost,
   lab,
@@ -18,6 +19,7 @@ import {
   zkCli,
 } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
+import { readOn } from '../helpers/zk-client.js';
 
 const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
 const bin = `${releaseHome}/bin`;
@@ -103,7 +105,7 @@ describe('start and status', () => {
     const install = await run('install');
     assert.equal(install.code, 0);
     assertNothingChanged(install.stdout, lzyHosts);
-    assert.match(zkCli(2, 'get /zkdeploy-e2e', hostName(5)), /^replicated$/m);
+    assert.equal(await readOn(hostIp(5), '/zkdeploy-e2e', 'replicated'), 'replicated');
   });
 
   test("status reports drift (a hand-edited zoo.cfg, a wrong myid), keeps the ensemble's health as its exit, and install repairs it", async (t) => {

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { assertNothingChanged, labSuite, pairsWith } from '../helpers/cli.js';
-import { asAdmin, hostNumbers, inHost, labTarball, lzyHosts, requireLab, zkCli } from '../helpers/lab.js';
+import { asAdmin, hostIp, hostNumbers, inHost, labTarball, lzyHosts, requireLab } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
+import { onServer, readOn, zk } from '../helpers/zk-client.js';
 
 const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
 
@@ -15,7 +16,7 @@ describe('stop', () => {
     if (!requireLab(t)) return;
     assert.equal((await run('install', '-i', inventory, '-t', labTarball())).code, 0);
     assert.equal((await run('start')).code, 0);
-    assert.match(zkCli(2, 'create /kept-across-stop yes'), /Created/);
+    await onServer(hostIp(2), (c) => zk.create(c, '/kept-across-stop', 'yes'));
 
     // Dry runs say what would happen and change nothing: the same JVMs keep running.
     const pids = () => hostNumbers().map((n) => inHost(n, 'pgrep -u admin -f QuorumPeerMain || true').trim());
@@ -55,6 +56,6 @@ describe('stop', () => {
     assert.deepEqual(pids(), ['', '', '', '', ''], 'start --dry-run started a server');
 
     assert.equal((await run('start')).code, 0);
-    assert.match(zkCli(4, 'get /kept-across-stop'), /^yes$/m);
+    assert.equal(await readOn(hostIp(4), '/kept-across-stop', 'yes'), 'yes');
   });
 });

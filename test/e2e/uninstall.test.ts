@@ -5,15 +5,16 @@ import { describe, test } from 'node:test';
 import { assertNothingChanged, labSuite, pairsWith } from '../helpers/cli.js';
 import {
   asAdmin,
+  hostIp,
   hostNumbers,
   inHost,
   labTarball,
   lzyHosts,
   releaseHome,
   requireLab,
-  zkCli,
 } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
+import { onServer, readOn, zk } from '../helpers/zk-client.js';
 
 const inventory = join(repoRoot, 'inventories', 'lzy.yaml');
 
@@ -25,7 +26,7 @@ describe('uninstall', () => {
     assert.equal((await run('install', '-i', inventory, '-t', labTarball())).code, 0);
     asAdmin(1, 'echo "export EDITOR=vi" >> ~/.bash_profile');
     assert.equal((await run('start')).code, 0);
-    assert.match(zkCli(3, 'create /survives-uninstall yes'), /Created/);
+    await onServer(hostIp(3), (c) => zk.create(c, '/survives-uninstall', 'yes'));
 
     const dry = await run('uninstall', '--dry-run');
     assert.equal(dry.code, 2, dry.stdout);
@@ -52,7 +53,7 @@ describe('uninstall', () => {
 
     assert.equal((await run('install')).code, 0);
     assert.equal((await run('start')).code, 0);
-    assert.match(zkCli(5, 'get /survives-uninstall'), /^yes$/m);
+    assert.equal(await readOn(hostIp(5), '/survives-uninstall', 'yes'), 'yes');
   });
 
   test('--purge-data needs a confirmation: without a terminal and --yes it is refused, nothing changed', async (t) => {

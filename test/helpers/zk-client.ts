@@ -49,7 +49,42 @@ export const zk = {
   },
   children: (c: zookeeper.Client, path: string) =>
     new Promise<string[]>((res, rej) => c.getChildren(path, (e, kids) => (e ? rej(e) : res(kids)))),
+  create: (c: zookeeper.Client, path: string, data: string) =>
+    new Promise<void>((res, rej) =>
+      c.create(path, Buffer.from(data), zookeeper.CreateMode.PERSISTENT, (e) => (e ? rej(e) : res())),
+    ),
+  get: (c: zookeeper.Client, path: string) =>
+    new Promise<string>((res, rej) =>
+      c.getData(path, (e, data) => (e ? rej(e) : res(data?.toString() ?? ''))),
+    ),
 };
+
+/**
+ * One call on one server alone (a session to it and no other, closed after): what zkCli.sh on that
+ * host showed, without starting a JVM there. A read on a follower may trail a write acknowledged by
+ * others by a few milliseconds, so a caller comparing reads retries (`until`).
+ */
+export async function onServer<T>(
+  address: string,
+  use: (client: zookeeper.Client) => Promise<T>,
+): Promise<T> {
+  const client = await zkClient([`${address}:2181`]);
+  try {
+    return await use(client);
+  } finally {
+    client.close();
+  }
+}
+
+/** The data of `path` as one server serves it, read until it is `expected` (5 s at most); what it last read. */
+export async function readOn(address: string, path: string, expected: string): Promise<string> {
+  let last = '';
+  for (const deadline = Date.now() + 5000; ; ) {
+    last = await onServer(address, (c) => zk.get(c, path)).catch((err: unknown) => `(${String(err)})`);
+    if (last === expected || Date.now() > deadline) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 /** The mode a server reports to `srvr` on its client port, straight over TCP ('none' when it does not answer). */
 export async function srvrMode(host: string, port = 2181, timeoutMs = 500): Promise<string> {
