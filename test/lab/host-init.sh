@@ -23,10 +23,12 @@ sshd_pid=
 while [ -z "$stopping" ]; do
   if [ -z "$sshd_pid" ] || ! kill -0 "$sshd_pid" 2>/dev/null; then
     [ -z "$sshd_pid" ] || { sleep 1 & wait $!; }
+    [ -z "$stopping" ] || break
     /usr/sbin/sshd -D -f "$sshd_config" -E "$hostdir/sshd.log" &
     sshd_pid=$!
   fi
-  wait "$sshd_pid" 2>/dev/null
+  # (A signal landing between the check above and this wait is caught by down's SIGKILL after 2 s.)
+  [ -z "$stopping" ] && wait "$sshd_pid" 2>/dev/null
 done
 # PID 1 of a PID namespace: kill -1 reaches every other process of this host only.
 kill -TERM -1 2>/dev/null

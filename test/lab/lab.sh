@@ -112,7 +112,8 @@ ensure_password_user() {
 
 # What a test grants zkpass in sudoers (the rule zkdeploy prints), checked by visudo; nothing for
 # any other user. `sudoers grant` reads the lines on stdin; `sudoers revoke` removes them.
-GRANT_FILE=/etc/sudoers.d/zkdeploy-lab-grant
+# One per lab (a reset of one lab must not take away what a test on another was granted).
+GRANT_FILE=/etc/sudoers.d/zkdeploy-lab-grant${LAB_ID#0}
 cmd_sudoers() {
   case "${1:-}" in
   grant)
@@ -133,7 +134,7 @@ cmd_sudoers() {
 }
 
 remove_password_user() {
-  rm -f "$SUDOERS_FILE" "$GRANT_FILE"
+  rm -f "$SUDOERS_FILE" /etc/sudoers.d/zkdeploy-lab-grant*
   if [ -f "$BASE/created-$PASSWORD_USER" ]; then
     pkill -KILL -u "$PASSWORD_USER" 2>/dev/null || true
     userdel "$PASSWORD_USER" 2>/dev/null || true
@@ -150,8 +151,8 @@ ensure_key() { # path, type, extra ssh-keygen args…
   ssh-keygen -q -N '' -t "$type" "$@" -C "zkdeploy-lab" -f "$path" </dev/null >/dev/null
 }
 
-# The client keys, in the shared state (every lab's sshd reads its authorized_keys there), and a
-# copy in root's ~/.ssh where root has none of that type.
+# The client keys, in the shared state with the authorized_keys every lab starts from (each lab's
+# sshd reads its own copy), and a copy in root's ~/.ssh where root has none of that type.
 ensure_keys() {
   local machine_ssh=${HOME:-/root}/.ssh
   mkdir -p "$BASE/keys" "$BASE/authorized_keys" "$BASE/host-keys"
@@ -174,22 +175,25 @@ ensure_keys() {
     for t in ed25519 ecdsa rsa; do
       if [ -f "$machine_ssh/id_$t.pub" ]; then cat "$machine_ssh/id_$t.pub"; fi
     done
-  } | sort -u >"$BASE/authorized_keys/admin.tmp"
-  chmod 644 "$BASE/authorized_keys/admin.tmp"
-  mv -f "$BASE/authorized_keys/admin.tmp" "$BASE/authorized_keys/admin"
+  } | sort -u >"$BASE/keys/authorized_keys.tmp"
+  chmod 644 "$BASE/keys/authorized_keys.tmp"
+  mv -f "$BASE/keys/authorized_keys.tmp" "$BASE/keys/authorized_keys"
 }
 
-# A lab other than 0 sees the shared keys, tarballs and password at the places tests look for them
-# in its state, and has an authorized_keys of its own (a test adds a key to it for a while).
+# Each lab has an authorized_keys of its own (a test adds a key to it for a while; another lab's up
+# must not take it away), replaced only when the shared one says otherwise. A lab other than 0 sees
+# the shared keys, tarballs and password at the places tests look for them in its state.
 link_shared_state() {
+  mkdir -p "$STATE/authorized_keys"
+  if ! cmp -s "$BASE/keys/authorized_keys" "$STATE/authorized_keys/admin"; then
+    cp "$BASE/keys/authorized_keys" "$STATE/authorized_keys/admin.tmp"
+    mv -f "$STATE/authorized_keys/admin.tmp" "$STATE/authorized_keys/admin"
+  fi
   [ "$STATE" = "$BASE" ] && return 0
   local name
   for name in keys tarballs "$PASSWORD_USER.password"; do
     [ -L "$STATE/$name" ] || { rm -rf "${STATE:?}/$name"; ln -s "$BASE/$name" "$STATE/$name"; }
   done
-  mkdir -p "$STATE/authorized_keys"
-  cp "$BASE/authorized_keys/admin" "$STATE/authorized_keys/admin.tmp"
-  mv -f "$STATE/authorized_keys/admin.tmp" "$STATE/authorized_keys/admin"
 }
 
 seed_home() { # a fresh home, as useradd -m and a CentOS-like ~/.bash_profile would leave it
@@ -399,14 +403,28 @@ other_lab_up() {
   return 1
 }
 
-cmd_up() {
-  [ "$(id -u)" = 0 ] || die "the lab needs root (sudo)"
+# One up or down at a time on the machine: labs share packages, users, keys and tarballs. fd 8 is
+# closed for the hosts up starts (they outlive it); up's own down inside takes nothing more.
+take_machine_lock() {
+  [ -n "${MACHINE_LOCK_HELD:-}" ] && return 0
   mkdir -p "$BASE"
-  # One up at a time on the machine: labs share packages, users, keys and tarballs.
-  # (fd 8 is closed for the hosts it starts: they outlive this up.)
   exec 8>"$BASE/.up.lock"
   flock 8
+  MACHINE_LOCK_HELD=1
+}
+
+cmd_up() {
+  [ "$(id -u)" = 0 ] || die "the lab needs root (sudo)"
+  take_machine_lock
   load_settings fresh
+  # Hosts the single-lab scripts started serve their old per-host key, which known_hosts no longer
+  # lists: taken down and started again with the shared one.
+  if compgen -G "$STATE/hosts/lzy*/ssh_host_ed25519_key" >/dev/null; then
+    say "hosts from an older lab layout: taking them down first"
+    cmd_down
+    rm -f "$STATE"/hosts/lzy*/ssh_host_ed25519_key*
+    load_settings fresh
+  fi
   if [ -f "$STATE/up.env" ]; then
     local want_hosts=$HOSTS want_subnet=$SUBNET
     load_settings
@@ -443,6 +461,7 @@ cmd_up() {
 
 cmd_down() {
   [ "$(id -u)" = 0 ] || die "the lab needs root (sudo)"
+  take_machine_lock
   load_settings
   isolate_off >/dev/null 2>&1
   # A systemd host a test left booted (test/e2e/firewalld.test.ts brings it up and down itself).
@@ -488,8 +507,10 @@ cmd_down_all() {
   [ "$(id -u)" = 0 ] || die "the lab needs root (sudo)"
   local id
   for id in 8 7 6 5 4 3 2 1 0; do
-    if [ "$id" = 0 ] || [ -d "$BASE-$id" ] || ip netns list 2>/dev/null | grep -q "^zk$id-"; then
-      ZKLAB_ID=$id ZKLAB_STATE='' ZKLAB_HOSTS='' ZKLAB_SUBNET='' bash "$LAB_DIR/lab.sh" down "$@"
+    if [ "$id" = 0 ] || [ -d "$BASE-$id" ] || ip netns list 2>/dev/null | grep -q "^zk$id-" ||
+      ip link show "zkl${id}br0" >/dev/null 2>&1; then
+      ZKLAB_ID=$id ZKLAB_STATE='' ZKLAB_HOSTS='' ZKLAB_SUBNET='' ZKLAB_BASTION_SUBNET='' \
+        bash "$LAB_DIR/lab.sh" down "$@"
     fi
   done
 }

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Every Debian package the test run needs that this machine lacks, in one apt-get run (one list
 # update, one dpkg lock): the lab's sshd, client and JDK, the systemd hosts' container tools and
-# root file system builder, Chromium for the dashboard, zsh for the completion test.
+# root file system builder, Chromium for the dashboard, zsh for the completion test, ps and
+# python3 that the lab's reset and some tests run.
 # Idempotent: nothing to install, nothing asked of the network. Needs root.
 set -euo pipefail
 [ "$(id -u)" = 0 ] || { echo "packages: needs root (sudo)" >&2; exit 1; }
@@ -21,6 +22,8 @@ need chromium chromium
 need /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf fonts-dejavu-core
 need zsh zsh
 need script util-linux
+need ps procps
+need python3 python3
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "packages: installing ${missing[*]}" >&2
@@ -30,5 +33,6 @@ if [ ! -e "$policy" ]; then
   printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && added_policy=1
 fi
 trap '[ -z "$added_policy" ] || rm -f "$policy"' EXIT
-apt-get update -qq >/dev/null
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# A fresh machine's daily apt job may hold the lock for a while: waited for, not failed on.
+apt-get -o DPkg::Lock::Timeout=300 update -qq >/dev/null
+DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -88,8 +88,9 @@ make_disk() {
   key="$BASE/systemd-host-keys/$name"
   mkdir -p "$dir/upper" "$dir/work" "$dir/root" "$BASE/systemd-host-keys"
   mount -t overlay overlay -o "lowerdir=$ROOTFS/lower,upperdir=$dir/upper,workdir=$dir/work" "$dir/root"
-  # One host key for good, so that root's known_hosts never sees it change.
-  [ -f "$key" ] || ssh-keygen -q -t ed25519 -N '' -C "$name" -f "$key"
+  # One host key for good, so that root's known_hosts never sees it change; made once, whichever
+  # lab asks first.
+  (flock 7 && { [ -f "$key" ] || ssh-keygen -q -t ed25519 -N '' -C "$name" -f "$key"; }) 7>"$BASE/.systemd-host-keys.lock"
   install -m 600 "$key" "$dir/root/etc/ssh/ssh_host_ed25519_key"
   install -m 644 "$key.pub" "$dir/root/etc/ssh/ssh_host_ed25519_key.pub"
   echo "$name" >"$dir/root/etc/hostname"

@@ -14,6 +14,9 @@ const runDir = join(artifacts, 'runs');
 const labScript = join(repoRoot, 'test', 'lab', 'lab.sh');
 const isRoot = process.getuid?.() === 0;
 const running = new Set<ChildProcess>();
+/** Node's test runner knows --test-force-exit from 20.14 (and 22). */
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+const forceExitKnown = major > 20 || (major === 20 && minor >= 14);
 
 function suitesIn(dir: string): string[] {
   const names = readdirSync(join(repoRoot, 'dist', 'test', dir)).filter((f) => f.endsWith('.test.js'));
@@ -81,7 +84,7 @@ function nodeTestArgs(job: Job): string[] {
     '--test',
     // A file whose tests have all ended exits even with a handle left open (a lab suite once held
     // its lab for minutes after its last test that way): the next suite must not wait on it.
-    '--test-force-exit',
+    ...(forceExitKnown ? ['--test-force-exit'] : []),
     ...(job.needsLab ? ['--test-concurrency=1', '--test-timeout=600000'] : []),
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
@@ -159,10 +162,9 @@ async function main(): Promise<number> {
     for (let job = queue.shift(); job; job = queue.shift()) done.push(await runJob(job, lab));
     return done;
   };
-  const results = [
-    ...(await unit),
-    ...(await Promise.all(Array.from({ length: labs }, (_, id) => worker(id)))).flat(),
-  ];
+  // Started before anything is awaited: the lab suites run beside the unit tests, not after them.
+  const workers = Promise.all(Array.from({ length: labs }, (_, id) => worker(id)));
+  const results = [...(await unit), ...(await workers).flat()];
   await rootfs;
 
   const minutes = ((Date.now() - started) / 60_000).toFixed(1);
@@ -174,7 +176,8 @@ async function main(): Promise<number> {
   return results.some((job) => failures(job) > 0) ? 1 : 0;
 }
 
-function stopAll(signal: NodeJS.Signals): void {
+/** Ends every process group the run started (suites, the root file system's build). */
+function endRunning(): void {
   for (const child of running) {
     if (child.pid) {
       try {
@@ -184,6 +187,10 @@ function stopAll(signal: NodeJS.Signals): void {
       }
     }
   }
+}
+
+function stopAll(signal: NodeJS.Signals): void {
+  endRunning();
   process.stderr.write(`run-tests: ${signal}: every suite stopped\n`);
   process.exit(130);
 }
@@ -193,6 +200,7 @@ process.on('SIGTERM', () => stopAll('SIGTERM'));
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
+    endRunning();
     process.stderr.write(`run-tests: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   },
