@@ -763,8 +763,11 @@ cmd_run() {
   # Not exec: this shell's mount namespace must outlive the command, which names it.
   ZKLAB_OUTER_MNT=/proc/$$/ns/mnt unshare --mount --propagation private -- bash -c '
     mount --bind "$1" /etc/hosts && mount --bind "$2" "$3/.ssh" && mount --bind "$4" "$3/.zkdeploy" || exit 1
-    shift 4
-    exec "$@"' _ "$HOSTS_FILE" "$ROOT_SSH" "$home" "$STATE/root-zkdeploy" "$@"
+    # The names must lead to this lab, never to lab 0 (a name cache such as nscd would read the
+    # machine'"'"'s /etc/hosts): checked before anything runs.
+    case "$(getent hosts LZY-01)" in "$5".*) ;; *) echo "lab: LZY-01 does not resolve into $5.0/24 here: $(getent hosts LZY-01)" >&2; exit 1 ;; esac
+    shift 5
+    exec "$@"' _ "$HOSTS_FILE" "$ROOT_SSH" "$home" "$STATE/root-zkdeploy" "$SUBNET" "$@"
 }
 
 case "${1:-}" in

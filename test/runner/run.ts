@@ -100,7 +100,16 @@ async function runJob(job: Job, lab: number | undefined): Promise<Finished> {
   const env = lab === undefined ? { ...process.env } : labEnv(lab, { ZKLAB_RELEASE: job.release });
   const [command = '', ...args] =
     lab !== undefined && isRoot ? ['bash', labScript, 'run', '--', ...nodeTestArgs(job)] : nodeTestArgs(job);
-  const { code, output } = await runLogged(command, args, env, log);
+  // Every suite starts on a lab as `up` left it, whatever the suite before it there left behind
+  // (servers running, a mount, a grant): the order of suites on a lab is the scheduler's, not theirs.
+  const reset =
+    lab !== undefined && isRoot
+      ? await runLogged('bash', [labScript, 'reset'], env, `${log}.reset`)
+      : undefined;
+  const { code, output } =
+    reset && reset.code !== 0
+      ? { code: reset.code, output: `run-tests: lab ${lab} reset failed before the suite:\n${reset.output}` }
+      : await runLogged(command, args, env, log);
   const done: Finished = {
     suite: job.suite,
     release: job.release,
