@@ -7,7 +7,15 @@ import { createWriteStream, mkdirSync, readdirSync, rmSync, writeFileSync } from
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/paths.js';
 import { bootsSystemdHosts, type Job, planJobs, readWeights } from './jobs.js';
-import { closingLine, type Finished, failures, parseCounts, timesTable, timesTsv } from './summary.js';
+import {
+  closingLine,
+  type Finished,
+  failureDigest,
+  failures,
+  parseCounts,
+  timesTable,
+  timesTsv,
+} from './summary.js';
 
 const artifacts = join(repoRoot, 'test-artifacts');
 const runDir = join(artifacts, 'runs');
@@ -117,6 +125,7 @@ async function runJob(job: Job, lab: number | undefined): Promise<Finished> {
     seconds: (Date.now() - started) / 1000,
     exitCode: code,
     counts: parseCounts(output),
+    output,
   };
   const where = lab === undefined ? '' : ` on lab ${lab}`;
   const verdict = failures(done) > 0 ? `FAILED (exit ${code})` : 'ok';
@@ -180,6 +189,10 @@ async function main(): Promise<number> {
   writeFileSync(join(artifacts, 'suite-times.tsv'), `${timesTsv(results)}\n`);
   process.stdout.write(`\n=== per-suite times (${minutes} min in all; test-artifacts/suite-times.tsv) ===\n`);
   process.stdout.write(`${timesTable(results)}\n`);
+  for (const job of results.filter((done) => failures(done) > 0))
+    process.stdout.write(
+      `\n=== failed: ${job.suite} (ZooKeeper ${job.release ?? '-'}) ===\n${failureDigest(job.output)}\n`,
+    );
   process.stdout.write(`run-tests: logs in ${runDir}, junit in ${join(artifacts, 'junit')}\n`);
   process.stdout.write(`${closingLine(results)}\n`);
   return results.some((job) => failures(job) > 0) ? 1 : 0;

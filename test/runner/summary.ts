@@ -30,6 +30,8 @@ export interface Finished {
   seconds: number;
   exitCode: number | null;
   counts: Counts;
+  /** The suite's whole output (its log holds it too). */
+  output: string;
 }
 
 /** A job that exited non-zero with no failed test (a crash, a hook, a signal) still fails the run. */
@@ -70,4 +72,22 @@ export const timesTsv = (done: Finished[]) =>
 export function closingLine(done: Finished[]): string {
   const sum = (pick: (job: Finished) => number) => done.reduce((total, job) => total + pick(job), 0);
   return `tests: ${sum((j) => j.counts.pass)} passed, ${sum(failures)} failed, ${sum((j) => j.counts.skipped + j.counts.todo)} skipped`;
+}
+
+/**
+ * What a failed suite's own report says went wrong (node's `✖ failing tests:` section), without the
+ * stack frames, at most `maxLines` lines: printed again after the table, because a CI log is often
+ * read only from its end and the suite's whole output may be far above it.
+ */
+export function failureDigest(output: string, maxLines = 80): string {
+  const start = output.lastIndexOf('✖ failing tests:');
+  if (start < 0) return output.trimEnd().split('\n').slice(-maxLines).join('\n');
+  const lines = output
+    .slice(start)
+    .trimEnd()
+    .split('\n')
+    .filter((line) => !/^\s+at .+[:(].*\d+:\d+\)?$/.test(line) && !/^\s+at node:/.test(line));
+  return lines.length <= maxLines
+    ? lines.join('\n')
+    : [...lines.slice(0, maxLines), `… ${lines.length - maxLines} more lines in the suite's log`].join('\n');
 }

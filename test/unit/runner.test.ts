@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseWeights, planJobs, releaseSensitive } from '../runner/jobs.js';
-import { closingLine, type Finished, failures, parseCounts } from '../runner/summary.js';
+import { closingLine, type Finished, failureDigest, failures, parseCounts } from '../runner/summary.js';
 
 const e2eSuites = [...releaseSensitive.map((name) => `e2e/${name}`), 'e2e/guide', 'e2e/jump'];
 
@@ -72,6 +72,7 @@ describe('test runner', () => {
       seconds: 1,
       exitCode,
       counts: parseCounts(text),
+      output: text,
     });
     assert.equal(failures(job(1, output)), 1);
     assert.equal(failures(job(1, 'Error: cannot find module\n')), 1);
@@ -80,5 +81,33 @@ describe('test runner', () => {
       closingLine([job(1, output), job(0, 'ℹ pass 4\nℹ skipped 2\n')]),
       'tests: 6 passed, 1 failed, 3 skipped',
     );
+  });
+
+  test("a failed suite's digest is its failing-tests section without stack frames, bounded", () => {
+    const output = [
+      '✖ a (3ms)',
+      '  AssertionError: first report',
+      'ℹ fail 1',
+      '',
+      '✖ failing tests:',
+      '',
+      'test at dist/test/e2e/x.test.js:2:1',
+      '✖ a (3ms)',
+      '  AssertionError [ERR_ASSERTION]: one is not two',
+      '      at TestContext.<anonymous> (file:///tmp/f.test.mjs:2:26)',
+      '      at node:internal/process/task_queues:140:7',
+      "    code: 'ERR_ASSERTION',",
+    ].join('\n');
+    assert.deepEqual(failureDigest(output).split('\n'), [
+      '✖ failing tests:',
+      '',
+      'test at dist/test/e2e/x.test.js:2:1',
+      '✖ a (3ms)',
+      '  AssertionError [ERR_ASSERTION]: one is not two',
+      "    code: 'ERR_ASSERTION',",
+    ]);
+    assert.equal(failureDigest(output, 3).split('\n').at(-1), "… 3 more lines in the suite's log");
+    // A crash before any test report: its last lines.
+    assert.equal(failureDigest('a\nb\nError: cannot find module x\n', 2), 'b\nError: cannot find module x');
   });
 });
