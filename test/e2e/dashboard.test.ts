@@ -86,7 +86,13 @@ describe('dashboard', () => {
     // 127.0.0.1 only, and only with the token.
     assert.equal(await httpStatus(url), 200);
     assert.equal(await httpStatus(`http://127.0.0.1:${port}/`), 403);
-    assert.equal(await httpStatus(url.replace(/token=./, 'token=x')), 403);
+    // A wrong token of the right length (each character changed, so never the real one by chance).
+    const wrongToken = url.replace(
+      /token=([\w-]+)$/,
+      (_, token: string) => `token=${[...token].map((c) => (c === 'a' ? 'b' : 'a')).join('')}`,
+    );
+    assert.notEqual(wrongToken, url);
+    assert.equal(await httpStatus(wrongToken), 403);
     assert.equal(await httpStatus(`http://127.0.0.1:${port}/state`), 403);
     assert.equal(await httpStatus(url.replace('127.0.0.1', `${labSubnet}.1`)), 'ECONNREFUSED');
     // From a lab host, the machine's address on the lab network: nothing listens there.
