@@ -2,6 +2,8 @@ import { runChecks } from '../check/run.js';
 import { ExitCode, ZkdeployError } from '../errors.js';
 import { rememberInstall } from '../inventory/memory.js';
 import { membershipChange } from '../membership/change.js';
+import { viewEnsemble } from '../membership/ensemble-view.js';
+import { startRefusals } from '../membership/start-guard.js';
 import { collectStatus } from '../ops/ensemble-status.js';
 import { startStep } from '../ops/start-step.js';
 import { checkLayout } from '../plan/install-plan.js';
@@ -15,6 +17,7 @@ import { renderCheck } from '../ui/check-view.js';
 import { renderMembership } from '../ui/membership-view.js';
 import { startedStatus } from '../ui/status-view.js';
 import { stepSummary } from '../ui/summary.js';
+import { renderRefusals } from '../ui/upgrade-view.js';
 import { SERVING_MODES } from '../zk/health.js';
 import { finish, type InstallOptions, lockedContext, tarballPath } from './common.js';
 
@@ -83,9 +86,25 @@ export async function install(options: InstallOptions): Promise<number> {
     if (options.start) await checking?.catch(() => undefined);
     await fleet.eachHostMarkingFailures(async (host, executor) => {
       await fleet.applySteps(host, executor, plans.get(host.spec.name) ?? []);
-      if (options.start) await startStep(fleet, host, executor, options.timeout ?? 60);
     });
-    if (options.start) status = await startedStatus(fleet);
+    if (options.start) {
+      // Judged on what the hosts hold now that the files are written, as start judges it.
+      const refusals = startRefusals(await viewEnsemble(fleet));
+      if (refusals.length > 0) {
+        await fleet.close();
+        process.stdout.write(stepSummary('install', fleet));
+        process.stdout.write(renderRefusals(refusals));
+        throw new ZkdeployError(
+          'install --start: installed as above, but no server was started: starting them would split the ensemble',
+          ExitCode.failed,
+          'fix what each line above names, then zkdeploy start',
+        );
+      }
+      await fleet.eachHostMarkingFailures((host, executor) =>
+        startStep(fleet, host, executor, options.timeout ?? 60),
+      );
+      status = await startedStatus(fleet);
+    }
   } finally {
     await fleet.close();
   }

@@ -1,7 +1,6 @@
-import { collectStatus } from '../ops/ensemble-status.js';
 import type { Fleet } from '../run/fleet.js';
-import { runningMembership, serverUp, wantedMembers } from './current.js';
-import { type MembershipFacts, probeMembership } from './host-state.js';
+import { wantedMembers } from './current.js';
+import { viewEnsemble } from './ensemble-view.js';
 import { type Member, type MembershipRefusal, type MembershipStep, membershipSteps } from './steps.js';
 
 /** How the inventory's server list differs from the one the running servers use. */
@@ -13,24 +12,12 @@ export interface MembershipChange {
 }
 
 /**
- * The membership change the inventory asks of the running ensemble (read-only: each host's mode and
- * its zoo.cfg's server list), or undefined when no server runs or the lists agree.
+ * The membership change the inventory asks of the running ensemble, judged on every server of it
+ * whatever --hosts selects (read-only: each host's mode and its zoo.cfg's server list), or undefined
+ * when no server runs or the lists agree.
  */
 export async function membershipChange(fleet: Fleet): Promise<MembershipChange | undefined> {
-  const facts = new Map<string, MembershipFacts>();
-  const [rows] = await Promise.all([
-    collectStatus(fleet, { service: false }),
-    fleet.eachHostMarkingFailures(async (host, executor) => {
-      facts.set(host.spec.name, await probeMembership(executor, fleet.inventory.cluster));
-    }),
-  ]);
-  const running = runningMembership(
-    rows.map((r) => ({
-      name: r.name,
-      running: serverUp(r.mode),
-      zooCfg: facts.get(r.name)?.zooCfg,
-    })),
-  );
+  const { running } = await viewEnsemble(fleet);
   if (!running) return undefined;
   const to = wantedMembers(fleet.inventory);
   const { steps, refusals } = membershipSteps(running.members, to);

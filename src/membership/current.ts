@@ -34,6 +34,20 @@ export const wantedMembers = (inventory: Inventory): Member[] =>
 /** A server whose JVM answers on its client port, serving or not (an electing one has read its zoo.cfg too). */
 export const serverUp = (mode: string) => mode !== 'down' && mode !== 'unreachable';
 
+/** Hosts grouped by the server list they hold, the list most of them hold first. */
+export function groupByList(
+  hosts: readonly { name: string; members: Member[] }[],
+): { members: Member[]; hosts: string[] }[] {
+  const groups = new Map<string, { members: Member[]; hosts: string[] }>();
+  for (const host of hosts) {
+    const id = JSON.stringify(host.members.map((m) => [m.myid, m.name.toLowerCase(), Boolean(m.observer)]));
+    const group = groups.get(id) ?? { members: host.members, hosts: [] };
+    group.hosts.push(host.name);
+    groups.set(id, group);
+  }
+  return [...groups.values()].sort((a, b) => b.hosts.length - a.hosts.length);
+}
+
 /**
  * The membership the ensemble runs with: the server list in the zoo.cfg of the hosts whose server
  * runs (they read it at their start). Undefined when none runs; `disagree` names the hosts whose
@@ -45,15 +59,7 @@ export function runningMembership(
   const lists = hosts
     .filter((h) => h.running && h.zooCfg !== undefined)
     .map((h) => ({ name: h.name, members: membersOf(h.zooCfg as string) }));
-  if (lists.length === 0) return undefined;
-  const counted = new Map<string, { members: Member[]; hosts: string[] }>();
-  for (const list of lists) {
-    const id = JSON.stringify(list.members.map((m) => [m.myid, m.name.toLowerCase(), Boolean(m.observer)]));
-    const entry = counted.get(id) ?? { members: list.members, hosts: [] };
-    entry.hosts.push(list.name);
-    counted.set(id, entry);
-  }
-  const [most] = [...counted.values()].sort((a, b) => b.hosts.length - a.hosts.length);
+  const [most] = groupByList(lists);
   if (!most) return undefined;
   return {
     members: most.members,

@@ -8,7 +8,7 @@ import { resolveRoute } from '../ssh/route.js';
 import type { SshConfigSource } from '../ssh/ssh-config.js';
 import type { AskHidden } from '../ssh/unlock.js';
 import { HostExecutor, seconds } from './executor.js';
-import type { Progress, StepRecord } from './progress.js';
+import { type Progress, SILENT_PROGRESS, type StepRecord } from './progress.js';
 
 /** How a command wants its hosts handled. */
 export interface FleetOptions {
@@ -61,6 +61,8 @@ export class Fleet {
   readonly progress: Progress;
   private closed = false;
   private connector: Connector | undefined;
+  /** A quiet fleet borrows its parent's connector, and leaves closing it to the parent. */
+  private ownsConnector = false;
 
   private constructor(
     readonly inventory: Inventory,
@@ -89,20 +91,44 @@ export class Fleet {
     const progress = await options.display(specs.map((h) => h.name));
     const fleet = new Fleet(inventory, options, specs, progress);
     fleet.connector = connector;
+    fleet.ownsConnector = true;
+    await fleet.connectAll(routes, connector);
+    return fleet;
+  }
+
+  /**
+   * A quiet fleet on other hosts, over this one's connector (its keys unlocked once, its jump hosts,
+   * its settings): for reading what the hosts a command does not work on say (the rest of the
+   * ensemble, whatever --hosts selects). Nothing is shown for them; the caller closes it.
+   */
+  async openQuietly(specs: HostSpec[]): Promise<Fleet> {
+    const options = { ...this.options, display: async () => SILENT_PROGRESS };
+    const fleet = new Fleet(this.inventory, options, specs, SILENT_PROGRESS);
+    fleet.connector = this.connector;
+    if (this.connector) {
+      const connector = this.connector;
+      await fleet.connectAll(
+        specs.map((spec) => routeFor(this.inventory, options, spec)),
+        connector,
+      );
+    }
+    return fleet;
+  }
+
+  private async connectAll(routes: SshRoute[], connector: Connector): Promise<void> {
     await eachLimited(
-      fleet.hosts.map((host, i) => ({ host, route: routes[i] as SshRoute })),
-      options.concurrency,
+      this.hosts.map((host, i) => ({ host, route: routes[i] as SshRoute })),
+      this.options.concurrency,
       async ({ host, route }) => {
-        fleet.progress.hostStarted(host.spec.name);
+        this.progress.hostStarted(host.spec.name);
         try {
-          host.executor = await fleet.connect(host.spec.name, route, connector);
+          host.executor = await this.connect(host.spec.name, route, connector);
         } catch (err: unknown) {
           host.error = err instanceof Error ? err : new Error(messageOf(err));
           host.steps.push({ id: 'connect', title: 'connect', outcome: 'failed', detail: messageOf(err) });
         }
       },
     );
-    return fleet;
   }
 
   private async connect(name: string, route: SshRoute, connector: Connector): Promise<HostExecutor> {
@@ -261,7 +287,7 @@ export class Fleet {
     for (const host of this.hosts) this.progress.hostEnded(host.spec.name, host.error);
     await this.progress.close();
     for (const host of this.hosts) host.executor?.session.close();
-    this.connector?.close();
+    if (this.ownsConnector) this.connector?.close();
   }
 
   /**

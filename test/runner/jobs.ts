@@ -31,6 +31,7 @@ export const releaseSensitive = [
   'faults',
   'systemd',
   'membership',
+  'one-leader',
   'backup',
   'dashboard',
 ];
