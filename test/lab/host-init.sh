@@ -13,6 +13,11 @@ mount --bind "$hostdir/tmp" /tmp
 mount --bind "$hostdir/vartmp" /var/tmp
 # "A machine with only a JDK": ZooKeeper must bring every jar it needs in its own lib/.
 mount -t tmpfs -o ro,size=4k,mode=755 zklab-nojava /usr/share/java
+# The machine's network namespace handles (/run/netns/NAME, every lab's) came along as private copies:
+# kept, they would pin another lab's namespace after it is deleted and show as a mount no test made.
+for point in $(awk '$5 ~ "^/run/netns(/|$)" {print $5}' /proc/self/mountinfo | sort -r); do
+  umount -l "$point" 2>/dev/null || true
+done
 
 stopping=
 trap 'stopping=1' TERM INT HUP

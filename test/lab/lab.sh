@@ -546,7 +546,9 @@ cmd_reset() {
       nsenter -t "$init" -m -p -- umount -l /etc/hosts 2>/dev/null || break
     done
     for point in $(awk '{print $5}' "/proc/$init/mountinfo" | tac); do
-      case "$point" in /home/admin | /tmp | /var/tmp | /usr/share/java | /etc/hosts) continue ;; esac
+      # /run/netns/*: the machine's namespace handles, copied in when the host was made (another lab
+      # adds and deletes its own at any moment): never a test's, and host-init drops them.
+      case "$point" in /home/admin | /tmp | /var/tmp | /usr/share/java | /etc/hosts | /run/netns | /run/netns/*) continue ;; esac
       grep -qx -- "$point" <(awk '{print $5}' /proc/1/mountinfo) || nsenter -t "$init" -m -p -- umount -l "$point" 2>/dev/null || true
     done
     tc qdisc del dev "$(host_veth "$i")" root 2>/dev/null || true
@@ -566,7 +568,7 @@ cmd_reset() {
       sleep 0.05
     done
     [ -z "$leftover" ] || die "reset: $(host_name "$i"): processes survive: $(ps -o pid=,user=,args= -p "$(echo $leftover | tr ' ' ,)" 2>/dev/null | tr '\n' ';')"
-    leftover=$(awk '{print $5}' "/proc/$init/mountinfo" | grep -vxF -f <(awk '{print $5}' /proc/1/mountinfo) | grep -vxE '/home/admin|/tmp|/var/tmp|/usr/share/java|/etc/hosts' || true)
+    leftover=$(awk '{print $5}' "/proc/$init/mountinfo" | grep -vxF -f <(awk '{print $5}' /proc/1/mountinfo) | grep -vxE '/home/admin|/tmp|/var/tmp|/usr/share/java|/etc/hosts|/run/netns(/.*)?' || true)
     [ "$(etc_hosts_mounts "$init")" -le "$(own_etc_hosts_mounts)" ] || leftover+=" /etc/hosts"
     [ -z "$leftover" ] || die "reset: $(host_name "$i"): mounts survive: $leftover"
   done
