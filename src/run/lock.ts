@@ -1,11 +1,21 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import {
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { homedir, hostname } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { ExitCode, ZkdeployError } from '../errors.js';
 
 interface LockOwner {
   pid: number;
+  /** The machine the holder runs on: its pid means nothing on another (a home shared over NFS). */
+  host: string;
   command: string;
   since: string;
   /** Tells one holder's lock from another's, even from the same pid's. */
@@ -50,22 +60,47 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * The inventory file itself, however it is named: through a symlinked directory, relative or
+ * absolute, from --inventory or ZKDEPLOY_INVENTORY, each path to one file is one lock.
+ */
+export function canonicalInventoryPath(inventoryPath: string): string {
+  const absolute = resolve(inventoryPath);
+  try {
+    return realpathSync(absolute);
+  } catch {
+    try {
+      return join(realpathSync(dirname(absolute)), basename(absolute));
+    } catch {
+      return absolute;
+    }
+  }
+}
+
 const lockFile = (inventoryPath: string, dir: string) =>
-  join(dir, `${createHash('sha256').update(inventoryPath).digest('hex').slice(0, 16)}.lock`);
+  join(
+    dir,
+    `${createHash('sha256').update(canonicalInventoryPath(inventoryPath)).digest('hex').slice(0, 16)}.lock`,
+  );
+const thisHost = hostname();
+/** A holder on this machine is judged by its pid; one on another machine cannot be, and is never stale. */
+const heldElsewhere = (owner: Partial<LockOwner>) =>
+  typeof owner.host === 'string' && owner.host !== thisHost;
 const LOCK_DIR = join(homedir(), '.zkdeploy', 'locks');
 
 /** The command that holds this machine's lock on an inventory now (a live holder), if any. */
 export function lockHolder(
   inventoryPath: string,
   dir = LOCK_DIR,
-): { pid: number; command: string; since?: string } | undefined {
+): { pid: number; command: string; since?: string; host?: string } | undefined {
   try {
     const owner = JSON.parse(readLock(lockFile(inventoryPath, dir)) ?? '') as Partial<LockOwner>;
-    if (typeof owner.pid === 'number' && alive(owner.pid))
+    if (typeof owner.pid === 'number' && (heldElsewhere(owner) || alive(owner.pid)))
       return {
         pid: owner.pid,
         command: owner.command ?? '?',
         ...(owner.since ? { since: owner.since } : {}),
+        ...(heldElsewhere(owner) ? { host: owner.host as string } : {}),
       };
   } catch {
     // No lock, or an unreadable one: nobody holds it.
@@ -81,8 +116,14 @@ export function lockInventory(inventoryPath: string, command: string, dir = LOCK
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = lockFile(inventoryPath, dir);
   const token = randomBytes(8).toString('hex');
-  const mine: LockOwner = { pid: process.pid, command, since: new Date().toISOString(), token };
-  const text = `${JSON.stringify({ ...mine, inventory: inventoryPath })}\n`;
+  const mine: LockOwner = {
+    pid: process.pid,
+    host: thisHost,
+    command,
+    since: new Date().toISOString(),
+    token,
+  };
+  const text = `${JSON.stringify({ ...mine, inventory: canonicalInventoryPath(inventoryPath) })}\n`;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       writeFileSync(file, text, { flag: 'wx', mode: 0o600 });
@@ -100,6 +141,13 @@ export function lockInventory(inventoryPath: string, command: string, dir = LOCK
       owner = JSON.parse(ownerText ?? '') as Partial<LockOwner>;
     } catch {
       // An unreadable lock is as good as stale.
+    }
+    if (heldElsewhere(owner)) {
+      throw new ZkdeployError(
+        `another zkdeploy holds the lock on ${inventoryPath} from host ${owner.host}: pid ${owner.pid ?? '?'}, \`zkdeploy ${owner.command ?? '?'}\`, since ${owner.since ?? '?'}; nothing was touched`,
+        ExitCode.failed,
+        `wait for it to finish; a run on another machine is never judged stale from here: if it is gone for certain, remove ${file}`,
+      );
     }
     if (typeof owner.pid === 'number' && owner.pid !== process.pid && alive(owner.pid)) {
       throw new ZkdeployError(

@@ -2,8 +2,8 @@
 // exit 1, and a plain re-run converges. Nothing half-done is ever used; the data always survives.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import {
   cliEnv,
@@ -282,6 +282,17 @@ describe('faults', () => {
         `another zkdeploy holds the lock on .*lzy\\.yaml: pid ${first.pid}, \`zkdeploy restart\`, since \\d{4}-`,
       ),
     );
+    // The same file by another name (a symlinked directory) is the same lock; check takes it too.
+    const linked = join(cwd.path, 'inventories-link');
+    symlinkSync(dirname(inventory), linked);
+    for (const args of [
+      ['stop', '-i', join(linked, 'lzy.yaml')],
+      ['check', '-i', join(linked, 'lzy.yaml')],
+    ]) {
+      const other = await run(...args);
+      assert.equal(other.code, 1, other.stdout + other.stderr);
+      assert.match(other.stderr, new RegExp(`another zkdeploy holds the lock on .*: pid ${first.pid}`));
+    }
     assert.equal(await firstDone, 0);
     assert.equal((await run('status')).code, 0, 'the second run stopped nothing');
   });

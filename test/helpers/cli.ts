@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
@@ -50,7 +50,7 @@ export { until } from './wait.js';
 
 /** The lock file zkdeploy takes for an inventory (src/run/lock.ts), for tests that watch it. */
 export function lockFileOf(inventoryPath: string): string {
-  const hash = createHash('sha256').update(inventoryPath).digest('hex').slice(0, 16);
+  const hash = createHash('sha256').update(realpathSync(inventoryPath)).digest('hex').slice(0, 16);
   return join(homedir(), '.zkdeploy', 'locks', `${hash}.lock`);
 }
 

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -65,5 +73,50 @@ describe('inventory lock', () => {
   test('different inventories do not block each other', () => {
     assert.doesNotThrow(() => lockInventory('/inv/c.yaml', 'install', dir));
     assert.doesNotThrow(() => lockInventory('/inv/d.yaml', 'install', dir));
+  });
+
+  test('one file, one lock: through a symlinked directory or a relative path it is the same lock', () => {
+    const locks = mkdtempSync(join(dir, 'same-'));
+    const real = join(dir, 'real');
+    mkdirSync(real, { recursive: true });
+    writeFileSync(join(real, 'lzy.yaml'), 'hosts: []\n');
+    symlinkSync(real, join(dir, 'link'));
+    const holder = spawn('sleep', ['30']);
+    try {
+      lockInventory(join(real, 'lzy.yaml'), 'probe', locks);
+      const [file] = readdirSync(locks);
+      writeFileSync(join(locks, file as string), JSON.stringify({ pid: holder.pid, command: 'restart' }));
+      for (const other of [join(dir, 'link', 'lzy.yaml'), join(real, '.', 'lzy.yaml')])
+        assert.throws(
+          () => lockInventory(other, 'stop', locks),
+          (err: unknown) => err instanceof ZkdeployError && err.message.includes(`pid ${holder.pid}`),
+          other,
+        );
+    } finally {
+      holder.kill();
+    }
+  });
+
+  test("another machine's lock (a shared home) is never taken over as stale, whatever its pid", () => {
+    const locks = mkdtempSync(join(dir, 'shared-'));
+    lockInventory('/inv/f.yaml', 'probe', locks);
+    const [name] = readdirSync(locks);
+    const file = join(locks, name as string);
+    const dead = spawnSync('true').pid;
+    const elsewhere = {
+      pid: dead,
+      host: 'ctl-2.example',
+      command: 'upgrade',
+      since: '2026-12-01T00:00:00.000Z',
+    };
+    writeFileSync(file, JSON.stringify(elsewhere));
+    assert.throws(
+      () => lockInventory('/inv/f.yaml', 'restart', locks),
+      (err: unknown) =>
+        err instanceof ZkdeployError &&
+        err.message.includes(`from host ctl-2.example: pid ${dead}, \`zkdeploy upgrade\``) &&
+        (err.fix ?? '').includes(`remove ${file}`),
+    );
+    assert.equal(readFileSync(file, 'utf8'), JSON.stringify(elsewhere), 'the lock was changed');
   });
 });
