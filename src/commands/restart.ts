@@ -102,6 +102,7 @@ export async function restart(options: RestartOptions): Promise<number> {
       order = await rollOneAtATime(fleet, targets, {
         id: 'restart',
         dryRun: options.dryRun,
+        force: options.force,
         work: (host) => restartOne(fleet, host, options.timeout ?? 60),
       });
   } finally {

@@ -113,7 +113,12 @@ async function addServer(
   await rollOneAtATime(
     fleet,
     step.before.map((m) => m.name),
-    { id: stepId(step), work: (host) => restartWithList(fleet, host, listed, running, timeout) },
+    {
+      id: stepId(step),
+      // The leader's list is the old one until it restarts: the quorum each turn keeps is of that list.
+      voters: step.before.filter((m) => !m.observer).map((m) => m.name),
+      work: (host) => restartWithList(fleet, host, listed, running, timeout),
+    },
   );
 }
 
@@ -136,6 +141,7 @@ async function removeServer(fleet: Fleet, step: MembershipStep, timeout: number)
   const staying = step.after.map((m) => m.name);
   await rollOneAtATime(fleet, staying, {
     id: stepId(step),
+    voters: step.before.filter((m) => !m.observer).map((m) => m.name),
     work: (host) => restartWithList(fleet, host, listed, staying, timeout),
   });
   if (fleet.failed.length > 0) return;

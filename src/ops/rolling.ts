@@ -1,16 +1,45 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { HostError } from '../errors.js';
 import type { StepOutcome } from '../plan/step.js';
 import type { Fleet, FleetHost } from '../run/fleet.js';
 import { syncedFollowers } from '../zk/mntr.js';
 import { collectStatus, type HostStatus } from './ensemble-status.js';
 import { askFourLetterWord } from './four-letter.js';
 
-/** The next host of a rolling restart: a non-leader in inventory order, the leader only when it is the last. */
+/** Modes in which a voting server counts toward the quorum. */
+const IN_QUORUM = ['leader', 'follower', 'standalone'];
+
+/**
+ * The next host of a rolling change: one not serving first (its turn can only add a server), then a
+ * non-leader in inventory order, the leader only when it is the last.
+ */
 export function nextToRestart(
   remaining: readonly string[],
   modes: ReadonlyMap<string, string>,
 ): string | undefined {
-  return remaining.find((name) => modes.get(name) !== 'leader') ?? remaining[0];
+  return (
+    remaining.find((name) => !IN_QUORUM.includes(modes.get(name) ?? 'down')) ??
+    remaining.find((name) => modes.get(name) !== 'leader') ??
+    remaining[0]
+  );
+}
+
+/**
+ * Why taking `name` down now would cost the quorum: it serves, and without it fewer than a majority
+ * of the voters would. Asked at each turn, from the modes of that moment, not only in a preflight.
+ */
+export function quorumShortfall(
+  name: string,
+  modes: ReadonlyMap<string, string>,
+  voters: readonly string[],
+): string | undefined {
+  if (!voters.includes(name) || !IN_QUORUM.includes(modes.get(name) ?? 'down')) return undefined;
+  const serving = voters.filter((v) => IN_QUORUM.includes(modes.get(v) ?? 'down'));
+  const majority = Math.floor(voters.length / 2) + 1;
+  // One or two servers cannot keep a quorum through any turn: that is their size, not a server down.
+  if (serving.length - 1 >= majority || serving.length === voters.length) return undefined;
+  const out = voters.filter((v) => !serving.includes(v));
+  return `taking ${name} down now would leave ${serving.length - 1} of ${voters.length} servers serving, below the quorum of ${majority}${out.length > 0 ? ` (not serving: ${out.join(', ')})` : ''}`;
 }
 
 /**
@@ -62,13 +91,18 @@ export interface RollingWork {
   /** The step's id in the summary: restart, upgrade, rollback. */
   id: string;
   dryRun?: boolean | undefined;
+  /** The voting servers whose quorum each turn must keep (default: the fleet's non-observers). */
+  voters?: readonly string[] | undefined;
+  /** Taken down even when that costs the quorum (restart --force, for those who accept downtime). */
+  force?: boolean | undefined;
   work: (host: FleetHost) => Promise<{ outcome: Exclude<StepOutcome, 'failed'>; detail: string }>;
 }
 
 /**
- * Works on the targets one at a time, followers first and the leader last (asked anew before each
- * turn: the leader may move). The first failure stops the roll there: that host keeps its error and
- * the ones not reached are reported skipped. Returns the order taken.
+ * Works on the targets one at a time: those not serving first, then followers, the leader last (asked
+ * anew before each turn: the leader may move, a server may die). A turn that would take a serving
+ * server down below the quorum is refused there. The first failure stops the roll: that host keeps
+ * its error and the ones not reached are reported skipped. Returns the order taken.
  */
 export async function rollOneAtATime(
   fleet: Fleet,
@@ -77,14 +111,48 @@ export async function rollOneAtATime(
 ): Promise<string[]> {
   const remaining = [...targets];
   const order: string[] = [];
+  const described: string[] = [];
+  const voters = rolling.voters ?? fleet.hosts.filter((h) => !h.spec.observer).map((h) => h.spec.name);
+  const skipRest = (at: string) => {
+    for (const left of remaining) {
+      const skipped = fleet.hosts.find((h) => h.spec.name === left) as FleetHost;
+      fleet.record(skipped, {
+        id: rolling.id,
+        title: rolling.id,
+        outcome: 'skipped',
+        detail: `not reached: stopped at ${at}`,
+      });
+    }
+  };
   while (remaining.length > 0) {
     const modes = modesOf(await collectStatus(fleet, { service: false }));
+    // A dry run changes nothing: the turns it only describes are taken to have brought their server back.
+    for (const name of described) if (modes.get(name) !== 'leader') modes.set(name, 'follower');
     const name = nextToRestart(remaining, modes) as string;
     remaining.splice(remaining.indexOf(name), 1);
     const host = fleet.hosts.find((h) => h.spec.name === name) as FleetHost;
     const position = `${order.length + 1}/${targets.length}`;
+    const shortfall = rolling.force ? undefined : quorumShortfall(name, modes, voters);
+    if (shortfall) {
+      // Refused at the turn itself: whatever the preflight saw, servers may have gone down since.
+      const message = `${rolling.id} refused here: ${shortfall}`;
+      host.error = new HostError(
+        name,
+        message,
+        'bring the servers that are not serving back first (zkdeploy start, zkdeploy status), then run it again',
+      );
+      fleet.record(host, {
+        id: rolling.id,
+        title: `${rolling.id} ${position}`,
+        outcome: 'failed',
+        detail: message,
+      });
+      skipRest(name);
+      break;
+    }
     order.push(`${name}${modes.get(name) === 'leader' ? ' (leader)' : ''}`);
     if (rolling.dryRun) {
+      described.push(name);
       fleet.record(host, {
         id: rolling.id,
         title: `${rolling.id} ${position}`,
@@ -99,15 +167,7 @@ export async function rollOneAtATime(
       );
     } catch (err: unknown) {
       host.error = err instanceof Error ? err : new Error(String(err));
-      for (const left of remaining) {
-        const skipped = fleet.hosts.find((h) => h.spec.name === left) as FleetHost;
-        fleet.record(skipped, {
-          id: rolling.id,
-          title: rolling.id,
-          outcome: 'skipped',
-          detail: `not reached: stopped at ${name}`,
-        });
-      }
+      skipRest(name);
       break;
     }
   }
