@@ -17,7 +17,12 @@ export interface RestartOptions extends HostOptions {
   parallel?: boolean;
 }
 
-async function restartOne(fleet: Fleet, host: FleetHost, timeoutSeconds: number) {
+async function restartOne(
+  fleet: Fleet,
+  host: FleetHost,
+  timeoutSeconds: number,
+  expected?: readonly string[],
+) {
   const executor = host.executor;
   if (!executor) throw host.error ?? new Error('not connected');
   const { cluster } = fleet.inventory;
@@ -26,7 +31,7 @@ async function restartOne(fleet: Fleet, host: FleetHost, timeoutSeconds: number)
   await stopServer(executor, cluster, home, timeoutSeconds);
   await startServer(executor, cluster, home);
   const mode = await waitUntilServing(executor, cluster, timeoutSeconds);
-  const synced = await waitForSync(fleet, began + timeoutSeconds * 1000).catch((err: unknown) => {
+  const synced = await waitForSync(fleet, began + timeoutSeconds * 1000, expected).catch((err: unknown) => {
     throw new HostError(
       host.spec.name,
       `back as ${mode}, but ${err instanceof Error ? err.message : String(err)}`,
@@ -103,7 +108,7 @@ export async function restart(options: RestartOptions): Promise<number> {
         id: 'restart',
         dryRun: options.dryRun,
         force: options.force,
-        work: (host) => restartOne(fleet, host, options.timeout ?? 60),
+        work: (host, expected) => restartOne(fleet, host, options.timeout ?? 60, expected),
       });
   } finally {
     unregister();

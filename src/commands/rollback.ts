@@ -204,14 +204,19 @@ export async function rollback(options: RollbackOptions): Promise<number> {
       order = await rollOneAtATime(fleet, targets, {
         id: 'rollback',
         dryRun: options.dryRun,
-        work: (host: FleetHost) =>
-          rollHost(fleet, host, {
-            paths,
-            releaseDir: record.from,
-            version: record.fromVersion,
-            why: `before rolling back ${record.toVersion} → ${record.fromVersion}`,
-            timeoutSeconds: timeout,
-          }),
+        work: (host: FleetHost, expected) =>
+          rollHost(
+            fleet,
+            host,
+            {
+              paths,
+              releaseDir: record.from,
+              version: record.fromVersion,
+              why: `before rolling back ${record.toVersion} → ${record.fromVersion}`,
+              timeoutSeconds: timeout,
+            },
+            expected,
+          ),
       });
     }
     if (!options.dryRun) status = await startedStatus(fleet);

@@ -141,15 +141,20 @@ export async function upgrade(options: UpgradeOptions): Promise<number> {
       order = await rollOneAtATime(fleet, targets, {
         id: 'upgrade',
         dryRun: options.dryRun,
-        work: (host) =>
-          rollHost(fleet, host, {
-            paths,
-            releaseDir: tarball.topDir,
-            version,
-            from: () => ({ fromVersion: from }),
-            why: `before upgrading ${from} → ${version}`,
-            timeoutSeconds: timeout,
-          }),
+        work: (host, expected) =>
+          rollHost(
+            fleet,
+            host,
+            {
+              paths,
+              releaseDir: tarball.topDir,
+              version,
+              from: () => ({ fromVersion: from }),
+              why: `before upgrading ${from} → ${version}`,
+              timeoutSeconds: timeout,
+            },
+            expected,
+          ),
       });
     }
     if (!options.dryRun) status = await startedStatus(fleet);

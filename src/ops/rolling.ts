@@ -95,8 +95,18 @@ export interface RollingWork {
   voters?: readonly string[] | undefined;
   /** Taken down even when that costs the quorum (restart --force, for those who accept downtime). */
   force?: boolean | undefined;
-  work: (host: FleetHost) => Promise<{ outcome: Exclude<StepOutcome, 'failed'>; detail: string }>;
+  /**
+   * One turn. `expected`: the servers to wait for after it, those serving when it began and the host
+   * itself (a server that was down before the turn is not waited for: it is its own turn's).
+   */
+  work: (
+    host: FleetHost,
+    expected: readonly string[],
+  ) => Promise<{ outcome: Exclude<StepOutcome, 'failed'>; detail: string }>;
 }
+
+/** Modes of a server that answers as part of an ensemble (observers included). */
+const SERVING = [...IN_QUORUM, 'observer'];
 
 /**
  * Works on the targets one at a time: those not serving first, then followers, the leader last (asked
@@ -151,6 +161,9 @@ export async function rollOneAtATime(
       break;
     }
     order.push(`${name}${modes.get(name) === 'leader' ? ' (leader)' : ''}`);
+    const expected = fleet.hosts
+      .map((h) => h.spec.name)
+      .filter((other) => other === name || SERVING.includes(modes.get(other) ?? 'down'));
     if (rolling.dryRun) {
       described.push(name);
       fleet.record(host, {
@@ -163,7 +176,7 @@ export async function rollOneAtATime(
     }
     try {
       await fleet.runStep(host, rolling.id, `${rolling.id} ${position} (${modes.get(name)})`, () =>
-        rolling.work(host),
+        rolling.work(host, expected),
       );
     } catch (err: unknown) {
       host.error = err instanceof Error ? err : new Error(String(err));

@@ -152,6 +152,8 @@ export async function rollHost(
   fleet: Fleet,
   host: FleetHost,
   to: RollTo,
+  /** The servers to wait for after the turn (rollOneAtATime's `expected`); default every host. */
+  expected?: readonly string[],
 ): Promise<{ outcome: 'changed' | 'unchanged'; detail: string }> {
   const executor = host.executor;
   if (!executor) throw host.error ?? new Error('not connected');
@@ -204,12 +206,14 @@ export async function rollHost(
   if (trustEmpty) await writeZooCfg(fleet, host, executor, facts.home, targetHome, { [TRUST_EMPTY]: 'true' });
   await startServer(executor, cluster, targetHome);
   const mode = await waitUntilServing(executor, cluster, to.timeoutSeconds);
-  const synced = await waitForSync(fleet, began + to.timeoutSeconds * 1000).catch((err: unknown) => {
-    throw new HostError(
-      host.spec.name,
-      `back as ${mode}, but ${err instanceof Error ? err.message : String(err)}`,
-    );
-  });
+  const synced = await waitForSync(fleet, began + to.timeoutSeconds * 1000, expected).catch(
+    (err: unknown) => {
+      throw new HostError(
+        host.spec.name,
+        `back as ${mode}, but ${err instanceof Error ? err.message : String(err)}`,
+      );
+    },
+  );
   if (trustEmpty) {
     const snapshot = await waitForSnapshot(executor, cluster, to.timeoutSeconds);
     await writeZooCfg(fleet, host, executor, facts.home, targetHome);

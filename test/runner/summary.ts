@@ -86,7 +86,7 @@ export function failureDigest(output: string, maxLines = 80): string {
     .slice(start)
     .trimEnd()
     .split('\n')
-    .filter((line) => !/^\s+at .+[:(].*\d+:\d+\)?$/.test(line) && !/^\s+at node:/.test(line));
+    .filter((line) => !/^\s+at .*:\d+:\d+\)?( \{)?$/.test(line) && !/^\s+at node:/.test(line));
   return lines.length <= maxLines
     ? lines.join('\n')
     : [...lines.slice(0, maxLines), `… ${lines.length - maxLines} more lines in the suite's log`].join('\n');

@@ -96,6 +96,7 @@ describe('test runner', () => {
       '  AssertionError [ERR_ASSERTION]: one is not two',
       '      at TestContext.<anonymous> (file:///tmp/f.test.mjs:2:26)',
       '      at node:internal/process/task_queues:140:7',
+      '      at async Suite.processPendingSubtests (node:internal/test_runner/test:526:7) {',
       "    code: 'ERR_ASSERTION',",
     ].join('\n');
     assert.deepEqual(failureDigest(output).split('\n'), [
