@@ -3,7 +3,7 @@ import { ExitCode, ZkdeployError } from '../errors.js';
 import { rememberInstall } from '../inventory/memory.js';
 import { membershipChange } from '../membership/change.js';
 import { viewEnsemble } from '../membership/ensemble-view.js';
-import { startRefusals } from '../membership/start-guard.js';
+import { startRefusals, unjudgedWarning } from '../membership/start-guard.js';
 import { collectStatus } from '../ops/ensemble-status.js';
 import { startStep } from '../ops/start-step.js';
 import { checkLayout } from '../plan/install-plan.js';
@@ -89,7 +89,10 @@ export async function install(options: InstallOptions): Promise<number> {
     });
     if (options.start) {
       // Judged on what the hosts hold now that the files are written, as start judges it.
-      const refusals = startRefusals(await viewEnsemble(fleet));
+      const view = await viewEnsemble(fleet);
+      const unjudged = unjudgedWarning(view);
+      if (unjudged) process.stderr.write(`zkdeploy: warning: ${unjudged}\n`);
+      const refusals = startRefusals(view);
       if (refusals.length > 0) {
         await fleet.close();
         process.stdout.write(stepSummary('install', fleet));

@@ -1,5 +1,5 @@
 import { viewEnsemble } from '../membership/ensemble-view.js';
-import { startRefusals } from '../membership/start-guard.js';
+import { startRefusals, unjudgedWarning } from '../membership/start-guard.js';
 import { startStep } from '../ops/start-step.js';
 import { Fleet } from '../run/fleet.js';
 import { startedStatus } from '../ui/status-view.js';
@@ -20,7 +20,10 @@ export async function start(options: StartOptions): Promise<number> {
   const fleet = await Fleet.open(inventory, settings, hosts);
   let status = '';
   try {
-    const refusals = startRefusals(await viewEnsemble(fleet));
+    const view = await viewEnsemble(fleet);
+    const unjudged = unjudgedWarning(view);
+    if (unjudged) process.stderr.write(`zkdeploy: warning: ${unjudged}\n`);
+    const refusals = startRefusals(view);
     if (refusals.length > 0) {
       await fleet.close();
       refuse('start', refusals);

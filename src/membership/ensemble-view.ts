@@ -22,6 +22,8 @@ export interface EnsembleHost {
 /** The ensemble as the servers see it, and the server list the running ones use. */
 export interface EnsembleView {
   hosts: EnsembleHost[];
+  /** Hosts whose mode or list could not be read: whatever runs there is not judged. */
+  unread: string[];
   running: { members: Member[]; disagree: string[] } | undefined;
 }
 
@@ -57,10 +59,14 @@ async function readHosts(fleet: Fleet, selected: boolean, inInventory: boolean):
  */
 export async function viewEnsemble(fleet: Fleet): Promise<EnsembleView> {
   const known = new Set(fleet.hosts.map((h) => lower(h.spec.name)));
-  const hosts = await readHosts(fleet, true, true);
   const rest = fleet.inventory.hosts.filter((spec) => !known.has(lower(spec.name)));
   for (const spec of rest) known.add(lower(spec.name));
-  if (rest.length > 0) hosts.push(...(await readQuietly(fleet, rest, true)));
+  // The rest of the inventory is read beside the fleet's own hosts: a dead one costs one timeout.
+  const [own, others] = await Promise.all([
+    readHosts(fleet, true, true),
+    rest.length > 0 ? readQuietly(fleet, rest, true) : [],
+  ]);
+  const hosts = [...own, ...others];
 
   const named = new Map<string, Member>();
   for (const host of hosts)
@@ -80,7 +86,8 @@ export async function viewEnsemble(fleet: Fleet): Promise<EnsembleView> {
   const running = runningMembership(
     hosts.map((h) => ({ name: h.name, running: serverUp(h.mode), zooCfg: h.facts?.zooCfg })),
   );
-  return { hosts, running };
+  const unread = hosts.filter((h) => !h.reachable || h.facts === undefined).map((h) => h.name);
+  return { hosts, running, unread };
 }
 
 async function readQuietly(fleet: Fleet, specs: HostSpec[], inInventory: boolean): Promise<EnsembleHost[]> {

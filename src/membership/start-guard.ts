@@ -42,3 +42,9 @@ export function startRefusals(view: EnsembleView): MembershipRefusal[] {
     },
   ];
 }
+
+/** What a start cannot judge: servers on hosts it could not read, said before anything starts. */
+export function unjudgedWarning(view: EnsembleView): string | undefined {
+  if (view.unread.length === 0) return undefined;
+  return `not judged: ${view.unread.join(', ')} could not be read; a server running there with another server list is not seen (start refuses what it can see: check those hosts)`;
+}

@@ -8,18 +8,23 @@ import { askFourLetterWord } from './four-letter.js';
 
 /** Modes in which a voting server counts toward the quorum. */
 const IN_QUORUM = ['leader', 'follower', 'standalone'];
+/** Modes of a server that answers as part of an ensemble (observers included). */
+const SERVING = [...IN_QUORUM, 'observer'];
 
 /**
- * The next host of a rolling change: one not serving first (its turn can only add a server), then a
- * non-leader in inventory order, the leader only when it is the last.
+ * The next host of a rolling change: one whose server is down first (its turn can only add a
+ * server), then serving non-leaders (observers too) in inventory order, then hosts that cannot be
+ * reached (their turn fails and stops the roll: after the others), the leader only when it is last.
  */
 export function nextToRestart(
   remaining: readonly string[],
   modes: ReadonlyMap<string, string>,
 ): string | undefined {
+  const mode = (name: string) => modes.get(name) ?? 'down';
   return (
-    remaining.find((name) => !IN_QUORUM.includes(modes.get(name) ?? 'down')) ??
-    remaining.find((name) => modes.get(name) !== 'leader') ??
+    remaining.find((name) => !SERVING.includes(mode(name)) && mode(name) !== 'unreachable') ??
+    remaining.find((name) => mode(name) !== 'leader' && mode(name) !== 'unreachable') ??
+    remaining.find((name) => mode(name) === 'unreachable') ??
     remaining[0]
   );
 }
@@ -105,9 +110,6 @@ export interface RollingWork {
   ) => Promise<{ outcome: Exclude<StepOutcome, 'failed'>; detail: string }>;
 }
 
-/** Modes of a server that answers as part of an ensemble (observers included). */
-const SERVING = [...IN_QUORUM, 'observer'];
-
 /**
  * Works on the targets one at a time: those not serving first, then followers, the leader last (asked
  * anew before each turn: the leader may move, a server may die). A turn that would take a serving
@@ -122,7 +124,12 @@ export async function rollOneAtATime(
   const remaining = [...targets];
   const order: string[] = [];
   const described: string[] = [];
-  const voters = rolling.voters ?? fleet.hosts.filter((h) => !h.spec.observer).map((h) => h.spec.name);
+  // By the fleet's own spelling of each name (a zoo.cfg may write LZY-01 as lzy-01): modes use it.
+  const fleetName = (name: string) =>
+    fleet.hosts.find((h) => h.spec.name.toLowerCase() === name.toLowerCase())?.spec.name ?? name;
+  const voters = (rolling.voters ?? fleet.hosts.filter((h) => !h.spec.observer).map((h) => h.spec.name)).map(
+    fleetName,
+  );
   const skipRest = (at: string) => {
     for (const left of remaining) {
       const skipped = fleet.hosts.find((h) => h.spec.name === left) as FleetHost;

@@ -107,10 +107,11 @@ export class Fleet {
     fleet.connector = this.connector;
     if (this.connector) {
       const connector = this.connector;
-      await fleet.connectAll(
-        specs.map((spec) => routeFor(this.inventory, options, spec)),
-        connector,
-      );
+      const routes = specs.map((spec) => routeFor(this.inventory, options, spec));
+      // A key only these hosts use is unlocked now (its warnings were the parent's to print, if any).
+      connector.addRoutes(routes);
+      await connector.unlock(this.options.askHidden);
+      await fleet.connectAll(routes, connector);
     }
     return fleet;
   }

@@ -16,6 +16,8 @@ interface LockOwner {
   pid: number;
   /** The machine the holder runs on: its pid means nothing on another (a home shared over NFS). */
   host: string;
+  /** /etc/machine-id, where the machine has one. */
+  machine?: string | undefined;
   command: string;
   since: string;
   /** Tells one holder's lock from another's, even from the same pid's. */
@@ -83,9 +85,23 @@ const lockFile = (inventoryPath: string, dir: string) =>
     `${createHash('sha256').update(canonicalInventoryPath(inventoryPath)).digest('hex').slice(0, 16)}.lock`,
   );
 const thisHost = hostname();
-/** A holder on this machine is judged by its pid; one on another machine cannot be, and is never stale. */
+/** systemd's (or D-Bus's) id of this installation, where there is one: tells apart two machines that share a name. */
+function readMachineId(): string | undefined {
+  for (const file of ['/etc/machine-id', '/var/lib/dbus/machine-id']) {
+    const id = readLock(file)?.trim();
+    if (id && /^[0-9a-f]{32}$/.test(id)) return id;
+  }
+  return undefined;
+}
+const thisMachine = readMachineId();
+/**
+ * A holder on this machine is judged by its pid; one on another machine cannot be, and is never
+ * stale. Another name or another machine id is another machine (a renamed laptop's own old lock is
+ * then named with the file to remove: refusing is the safe mistake).
+ */
 const heldElsewhere = (owner: Partial<LockOwner>) =>
-  typeof owner.host === 'string' && owner.host !== thisHost;
+  (typeof owner.host === 'string' && owner.host !== thisHost) ||
+  (typeof owner.machine === 'string' && thisMachine !== undefined && owner.machine !== thisMachine);
 const LOCK_DIR = join(homedir(), '.zkdeploy', 'locks');
 
 /** The command that holds this machine's lock on an inventory now (a live holder), if any. */
@@ -119,6 +135,7 @@ export function lockInventory(inventoryPath: string, command: string, dir = LOCK
   const mine: LockOwner = {
     pid: process.pid,
     host: thisHost,
+    ...(thisMachine ? { machine: thisMachine } : {}),
     command,
     since: new Date().toISOString(),
     token,

@@ -25,6 +25,11 @@ export class Connector {
     for (const endpoint of routes.flatMap((r) => [...r.jumps, r.target])) this.identitiesFor(endpoint);
   }
 
+  /** Takes more routes (a quiet fleet's): their identities resolved, so that unlock asks for theirs too. */
+  addRoutes(routes: SshRoute[]): void {
+    for (const endpoint of routes.flatMap((r) => [...r.jumps, r.target])) this.identitiesFor(endpoint);
+  }
+
   /** Asks, once each, the passphrases of encrypted keys about to be offered; returns warnings. */
   unlock(ask: AskHidden): Promise<string[]> {
     return unlockIdentities([...this.identities.values()], ask);

@@ -9,7 +9,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { ZkdeployError } from '../../src/errors.js';
@@ -118,5 +118,25 @@ describe('inventory lock', () => {
         (err.fix ?? '').includes(`remove ${file}`),
     );
     assert.equal(readFileSync(file, 'utf8'), JSON.stringify(elsewhere), 'the lock was changed');
+  });
+
+  test('the same host name with another machine id is another machine: never taken over', (t) => {
+    if (!/^[0-9a-f]{32}$/.test(readFileSync('/etc/machine-id', 'utf8').trim())) {
+      t.skip('this machine has no /etc/machine-id');
+      return;
+    }
+    const locks = mkdtempSync(join(dir, 'clone-'));
+    lockInventory('/inv/g.yaml', 'probe', locks);
+    const [name] = readdirSync(locks);
+    const file = join(locks, name as string);
+    const dead = spawnSync('true').pid;
+    writeFileSync(
+      file,
+      JSON.stringify({ pid: dead, host: hostname(), machine: 'f'.repeat(32), command: 'restart' }),
+    );
+    assert.throws(
+      () => lockInventory('/inv/g.yaml', 'stop', locks),
+      (err: unknown) => err instanceof ZkdeployError && err.message.includes(`from host ${hostname()}`),
+    );
   });
 });

@@ -14,6 +14,11 @@ describe('rolling turns', () => {
     assert.equal(nextToRestart(['LZY-01', 'LZY-02', 'LZY-05'], now), 'LZY-05');
     assert.equal(nextToRestart(['LZY-02', 'LZY-04'], now), 'LZY-04');
     assert.equal(nextToRestart(['LZY-02'], now), 'LZY-02');
+    // An observer serves: not first. A host that cannot be reached fails its turn: after the others.
+    const mixed = modes('observer', 'unreachable', 'follower', 'leader', 'follower');
+    assert.equal(nextToRestart(five, mixed), 'LZY-01');
+    assert.equal(nextToRestart(['LZY-02', 'LZY-04', 'LZY-05'], mixed), 'LZY-05');
+    assert.equal(nextToRestart(['LZY-02', 'LZY-04'], mixed), 'LZY-02');
   });
 
   test('the review case: two of five down, a serving follower is never taken down (2 of 5 would serve)', () => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { runningMembership } from '../../src/membership/current.js';
 import type { EnsembleHost, EnsembleView } from '../../src/membership/ensemble-view.js';
-import { startRefusals } from '../../src/membership/start-guard.js';
+import { startRefusals, unjudgedWarning } from '../../src/membership/start-guard.js';
 import type { Member } from '../../src/membership/steps.js';
 
 const m = (myid: number) => ({ myid, name: `LZY-0${myid}` });
@@ -31,7 +31,7 @@ function view(
       zooCfg: r.facts?.zooCfg,
     })),
   );
-  return { hosts: rows, running };
+  return { hosts: rows, running, unread: rows.filter((r) => !r.reachable).map((r) => r.name) };
 }
 
 describe('start guard', () => {
@@ -84,6 +84,17 @@ describe('start guard', () => {
       /no server runs, and the servers' zoo\.cfg files disagree on the ensemble: LZY-01, LZY-04, LZY-05 list 5 servers .*; LZY-02, LZY-03 list 3 servers/,
     );
     assert.match(refusal?.fix ?? '', /zkdeploy install .*\(no --hosts\)/);
+  });
+
+  test('a host that cannot be read is said to be unjudged before any start', () => {
+    const partial = view([
+      ['LZY-01', 'unreachable', undefined, false],
+      ['LZY-02', 'down', three],
+      ['LZY-03', 'down', three],
+    ]);
+    assert.deepEqual(startRefusals(partial), []);
+    assert.match(unjudgedWarning(partial) ?? '', /^not judged: LZY-01 could not be read/);
+    assert.equal(unjudgedWarning(view([['LZY-01', 'down', three]])), undefined);
   });
 
   test('none running and one list everywhere (or no zoo.cfg yet): nothing refused', () => {
