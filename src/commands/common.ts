@@ -7,6 +7,8 @@ import { didYouMean } from '../inventory/did-you-mean.js';
 import { expandLocalHome, loadInventory, resolveInventoryPath } from '../inventory/load.js';
 import { rememberedTarball } from '../inventory/memory.js';
 import type { HostSpec, Inventory } from '../inventory/types.js';
+import { viewEnsemble } from '../membership/ensemble-view.js';
+import { startRefusals, unjudgedWarning } from '../membership/start-guard.js';
 import type { Fleet, FleetOptions } from '../run/fleet.js';
 import { appendHistory } from '../run/history.js';
 import { lockInventory } from '../run/lock.js';
@@ -252,4 +254,15 @@ export async function confirmTyped(
   const answer = await rl.question(`Type "${ask.word}" to ${ask.question}: `);
   rl.close();
   if (answer.trim() !== ask.word) throw new UsageError(`${ask.word} not confirmed: nothing was changed`);
+}
+
+/**
+ * Why starting the fleet's stopped servers could split the ensemble, judged on every server whatever
+ * --hosts selects (start and install --start); the hosts it could not judge are said first.
+ */
+export async function startRefusalsFor(fleet: Fleet): Promise<Refusal[]> {
+  const view = await viewEnsemble(fleet);
+  const unjudged = unjudgedWarning(view);
+  if (unjudged) process.stderr.write(`zkdeploy: warning: ${unjudged}\n`);
+  return startRefusals(view);
 }

@@ -2,8 +2,6 @@ import { runChecks } from '../check/run.js';
 import { ExitCode, ZkdeployError } from '../errors.js';
 import { rememberInstall } from '../inventory/memory.js';
 import { membershipChange } from '../membership/change.js';
-import { viewEnsemble } from '../membership/ensemble-view.js';
-import { startRefusals, unjudgedWarning } from '../membership/start-guard.js';
 import { collectStatus } from '../ops/ensemble-status.js';
 import { startStep } from '../ops/start-step.js';
 import { checkLayout } from '../plan/install-plan.js';
@@ -19,7 +17,7 @@ import { startedStatus } from '../ui/status-view.js';
 import { stepSummary } from '../ui/summary.js';
 import { renderRefusals } from '../ui/upgrade-view.js';
 import { SERVING_MODES } from '../zk/health.js';
-import { finish, type InstallOptions, lockedContext, tarballPath } from './common.js';
+import { finish, type InstallOptions, lockedContext, startRefusalsFor, tarballPath } from './common.js';
 
 /** The guide's steps 1-8 on every host at once: probe, plan, apply what differs. */
 export async function install(options: InstallOptions): Promise<number> {
@@ -89,10 +87,7 @@ export async function install(options: InstallOptions): Promise<number> {
     });
     if (options.start) {
       // Judged on what the hosts hold now that the files are written, as start judges it.
-      const view = await viewEnsemble(fleet);
-      const unjudged = unjudgedWarning(view);
-      if (unjudged) process.stderr.write(`zkdeploy: warning: ${unjudged}\n`);
-      const refusals = startRefusals(view);
+      const refusals = await startRefusalsFor(fleet);
       if (refusals.length > 0) {
         await fleet.close();
         process.stdout.write(stepSummary('install', fleet));

@@ -1,10 +1,8 @@
-import { viewEnsemble } from '../membership/ensemble-view.js';
-import { startRefusals, unjudgedWarning } from '../membership/start-guard.js';
 import { startStep } from '../ops/start-step.js';
 import { Fleet } from '../run/fleet.js';
 import { startedStatus } from '../ui/status-view.js';
 import { stepSummary } from '../ui/summary.js';
-import { finish, type HostOptions, lockedContext, refuse } from './common.js';
+import { finish, type HostOptions, lockedContext, refuse, startRefusalsFor } from './common.js';
 
 export interface StartOptions extends HostOptions {
   /** Seconds to wait for every server to serve. */
@@ -20,10 +18,7 @@ export async function start(options: StartOptions): Promise<number> {
   const fleet = await Fleet.open(inventory, settings, hosts);
   let status = '';
   try {
-    const view = await viewEnsemble(fleet);
-    const unjudged = unjudgedWarning(view);
-    if (unjudged) process.stderr.write(`zkdeploy: warning: ${unjudged}\n`);
-    const refusals = startRefusals(view);
+    const refusals = await startRefusalsFor(fleet);
     if (refusals.length > 0) {
       await fleet.close();
       refuse('start', refusals);
