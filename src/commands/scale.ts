@@ -1,7 +1,8 @@
 import { HostError, UsageError } from '../errors.js';
-import type { HostSpec, Inventory } from '../inventory/types.js';
+import type { Inventory } from '../inventory/types.js';
 import {
   inventoryWithMembers,
+  memberSpec,
   runningMembership,
   sameMembers,
   serverUp,
@@ -9,7 +10,7 @@ import {
 } from '../membership/current.js';
 import { type MembershipFacts, probeMembership, staleState } from '../membership/host-state.js';
 import { leftButRunning } from '../membership/left.js';
-import { describeStep, type Member, type MembershipStep, membershipSteps } from '../membership/steps.js';
+import { describeStep, type MembershipStep, membershipSteps } from '../membership/steps.js';
 import { collectStatus, type HostStatus } from '../ops/ensemble-status.js';
 import { startServer, stopServer, waitUntilServing } from '../ops/lifecycle.js';
 import { rollOneAtATime, waitForSync } from '../ops/rolling.js';
@@ -42,16 +43,6 @@ export interface ScaleOptions extends HostOptions {
 }
 
 const SERVING = ['leader', 'follower', 'observer'];
-
-/** A server the inventory no longer lists, reached by its server.N name with the inventory's SSH settings. */
-const leavingSpec = (member: Member): HostSpec => ({
-  name: member.name,
-  myid: member.myid,
-  address: undefined,
-  port: undefined,
-  proxyJump: undefined,
-  ...(member.observer ? { observer: true } : {}),
-});
 
 /** The step's column in the summary: +LZY-06 for a server coming in, -LZY-07 for one going out. */
 const stepId = (step: MembershipStep) => `${step.kind === 'add' ? '+' : '-'}${step.member.name}`;
@@ -183,7 +174,7 @@ async function openWithLeaving(
     const leaving = (running?.members ?? []).filter((m) => !known.has(m.name.toLowerCase()));
     if (leaving.length === 0) return { fleet, facts, rows };
     await fleet.close();
-    specs = [...specs, ...leaving.map(leavingSpec)];
+    specs = [...specs, ...leaving.map(memberSpec)];
   }
 }
 

@@ -67,6 +67,16 @@ export function runningMembership(
   };
 }
 
+/** A server the inventory does not list, reached by its server.N name with the inventory's SSH settings. */
+export const memberSpec = (member: Member): HostSpec => ({
+  name: member.name,
+  myid: member.myid,
+  address: undefined,
+  port: undefined,
+  proxyJump: undefined,
+  ...(member.observer ? { observer: true } : {}),
+});
+
 /**
  * The inventory with its server list replaced: what zoo.cfg is rendered from at one step of a
  * membership change. A member the inventory no longer has (one on its way out) is reached by its
@@ -80,14 +90,7 @@ export function inventoryWithMembers(inventory: Inventory, members: readonly Mem
           h.myid === m.myid &&
           h.name.toLowerCase() === m.name.toLowerCase() &&
           Boolean(h.observer) === Boolean(m.observer),
-      ) ?? {
-        name: m.name,
-        address: undefined,
-        port: undefined,
-        proxyJump: undefined,
-        myid: m.myid,
-        ...(m.observer ? { observer: true } : {}),
-      },
+      ) ?? memberSpec(m),
   );
   return { ...inventory, hosts };
 }

@@ -1,7 +1,7 @@
 import type { HostSpec } from '../inventory/types.js';
 import { collectStatus } from '../ops/ensemble-status.js';
 import type { Fleet } from '../run/fleet.js';
-import { membersOf, runningMembership, serverUp } from './current.js';
+import { memberSpec, membersOf, runningMembership, serverUp } from './current.js';
 import { type MembershipFacts, probeMembership } from './host-state.js';
 import type { Member } from './steps.js';
 
@@ -73,15 +73,7 @@ export async function viewEnsemble(fleet: Fleet): Promise<EnsembleView> {
     for (const member of host.members ?? [])
       if (!known.has(lower(member.name))) named.set(lower(member.name), member);
   if (named.size > 0) {
-    // Reached by the name the server list gives, with the inventory's SSH settings.
-    const specs: HostSpec[] = [...named.values()].map((m) => ({
-      name: m.name,
-      address: undefined,
-      port: undefined,
-      proxyJump: undefined,
-      myid: m.myid,
-    }));
-    hosts.push(...(await readQuietly(fleet, specs, false)));
+    hosts.push(...(await readQuietly(fleet, [...named.values()].map(memberSpec), false)));
   }
   const running = runningMembership(
     hosts.map((h) => ({ name: h.name, running: serverUp(h.mode), zooCfg: h.facts?.zooCfg })),

@@ -1,3 +1,4 @@
+import { quorumOf } from '../zk/health.js';
 /** A voting server of the ensemble, as its server.N line names it. */
 export interface Member {
   myid: number;
@@ -19,12 +20,6 @@ export interface MembershipRefusal {
   message: string;
   fix: string;
 }
-
-/** Votes needed for a quorum of `size` servers, and how many may fail while one stands. */
-export const quorumOf = (size: number) => ({
-  majority: Math.floor(size / 2) + 1,
-  tolerates: Math.floor((size - 1) / 2),
-});
 
 const byId = (members: readonly Member[]) => [...members].sort((a, b) => a.myid - b.myid);
 const key = (m: Member) => `${m.myid}=${m.name.toLowerCase()}${m.observer ? ':observer' : ''}`;

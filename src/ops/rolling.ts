@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { HostError } from '../errors.js';
 import type { StepOutcome } from '../plan/step.js';
 import type { Fleet, FleetHost } from '../run/fleet.js';
+import { quorumOf } from '../zk/health.js';
 import { syncedFollowers } from '../zk/mntr.js';
 import { collectStatus, type HostStatus } from './ensemble-status.js';
 import { askFourLetterWord } from './four-letter.js';
@@ -40,7 +41,7 @@ export function quorumShortfall(
 ): string | undefined {
   if (!voters.includes(name) || !IN_QUORUM.includes(modes.get(name) ?? 'down')) return undefined;
   const serving = voters.filter((v) => IN_QUORUM.includes(modes.get(v) ?? 'down'));
-  const majority = Math.floor(voters.length / 2) + 1;
+  const { majority } = quorumOf(voters.length);
   // One or two servers cannot keep a quorum through any turn: that is their size, not a server down.
   if (serving.length - 1 >= majority || serving.length === voters.length) return undefined;
   const out = voters.filter((v) => !serving.includes(v));

@@ -9,6 +9,12 @@ export type HostMode =
   | 'down'
   | 'unreachable';
 
+/** Votes needed for a quorum of `size` voting servers, and how many may fail while one stands. */
+export const quorumOf = (size: number) => ({
+  majority: Math.floor(size / 2) + 1,
+  tolerates: Math.floor((size - 1) / 2),
+});
+
 /** Modes in which a server answers clients. */
 export const SERVING_MODES: readonly string[] = ['leader', 'follower', 'observer', 'standalone', 'read-only'];
 
@@ -50,7 +56,7 @@ function describeCounts(modes: readonly string[]): string {
 export function judgeHealth(modes: readonly string[], ensembleSize = modes.length): Health {
   // Observers serve but never vote: the quorum is the voters'.
   const observers = modes.filter((m) => m === 'observer').length;
-  const quorumSize = Math.floor((ensembleSize - observers) / 2) + 1;
+  const quorumSize = quorumOf(ensembleSize - observers).majority;
   const inQuorumModes = modes.filter((m) => m === 'leader' || m === 'follower' || m === 'observer');
   if (modes.length < ensembleSize) {
     const healthy = inQuorumModes.length === modes.length;

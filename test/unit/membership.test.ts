@@ -3,9 +3,9 @@ import { describe, test } from 'node:test';
 import type { ClusterSettings } from '../../src/inventory/types.js';
 import { membersOf, runningMembership } from '../../src/membership/current.js';
 import { staleState } from '../../src/membership/host-state.js';
-import { describeStep, type MembershipStep, membershipSteps, quorumOf } from '../../src/membership/steps.js';
+import { describeStep, type MembershipStep, membershipSteps } from '../../src/membership/steps.js';
 import { renderZooCfg } from '../../src/render/zoo-cfg.js';
-import { judgeHealth } from '../../src/zk/health.js';
+import { judgeHealth, quorumOf } from '../../src/zk/health.js';
 
 const m = (myid: number, name = `LZY-0${myid}`) => ({ myid, name });
 const five = [1, 2, 3, 4, 5].map((n) => m(n));
