@@ -23,6 +23,15 @@ function splitTarget(target: string): { receiver: string; port: number } {
   return { receiver: target.slice(0, cut), port: Number(target.slice(cut + 1)) };
 }
 
+/**
+ * A connection refused by a host whose server is set up but stopped reached it: nothing listens
+ * there on purpose, and the refusal is its kernel answering (a firewall rejects with "host
+ * prohibited" or drops, and those stay failures).
+ */
+function answeredWhileStopped(facts: NetworkFacts, receiver: string, outcome: PortOutcome): boolean {
+  return outcome === 'refused' && facts.stopped.includes(receiver);
+}
+
 function failuresOf(facts: NetworkFacts): { failures: Failure[]; tried: Map<string, Set<string>> } {
   const failures: Failure[] = [];
   // "RECEIVER:PORT" → the senders that tried it.
@@ -32,7 +41,8 @@ function failuresOf(facts: NetworkFacts): { failures: Failure[]; tried: Map<stri
       const { receiver, port } = splitTarget(target);
       if (!tried.has(target)) tried.set(target, new Set());
       tried.get(target)?.add(sender);
-      if (outcome !== 'open') failures.push({ sender, receiver, port, outcome });
+      if (outcome !== 'open' && !answeredWhileStopped(facts, receiver, outcome))
+        failures.push({ sender, receiver, port, outcome });
     }
   }
   return { failures, tried };
@@ -179,6 +189,14 @@ export function judgeNetworks(
     const received = [...tried.keys()]
       .filter((t) => t.startsWith(`${host}:`))
       .map((t) => t.slice(host.length + 1));
+    if (facts.stopped.includes(host)) {
+      verdicts.set(host, {
+        id: 'network',
+        status: 'pass',
+        message: `its server is set up and stopped: nothing binds its ports during the check (the server may start meanwhile); ports ${received.join(', ')} answer every other host; reaches theirs`,
+      });
+      continue;
+    }
     verdicts.set(host, {
       id: 'network',
       status: 'pass',

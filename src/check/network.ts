@@ -18,9 +18,10 @@ const CONNECT_TIMEOUT_S = 2;
 const LISTENER_LIFETIME_S = 120;
 const LISTENER_READY_MS = 10_000;
 
-/** What one host knows about itself before the test: its server runs, what already listens. */
+/** What one host knows about itself before the test: its server runs or is set up, what already listens. */
 export interface NetworkHostFacts {
   running: boolean;
+  installed: boolean;
   listening: Set<number>;
 }
 
@@ -31,6 +32,11 @@ export interface NetworkFacts {
   untestable: string[];
   /** Hosts whose server runs: their ports are left alone (a connection would show in its log). */
   serving: string[];
+  /**
+   * Hosts whose server is set up but stopped: nothing binds their ports (the server may start during
+   * the check and must find them free); the others connect, and a refusal there is the host answering.
+   */
+  stopped: string[];
 }
 
 interface Listener {
@@ -62,7 +68,9 @@ async function lendPorts(
  * Tries ZooKeeper's ports between every pair of reachable hosts, as the servers will use them: free
  * ports get a listener for the length of the test (a port something else holds answers for itself).
  * A host whose server runs is left alone, so no server notices a check: nothing binds beside it
- * and nothing connects to it (its place in the quorum is what `status` reports).
+ * and nothing connects to it (its place in the quorum is what `status` reports). A host whose server
+ * is set up but stopped gets connections and no listener: a server starting then (systemd, a
+ * reboot, a hand) would lose its election port to one (3.4's QuorumCnxManager gives up after 3 tries).
  */
 export async function probeNetwork(
   fleet: Fleet,
@@ -73,6 +81,7 @@ export async function probeNetwork(
   const answering = new Map<string, number[]>();
   const untestable: string[] = [];
   const serving: string[] = [];
+  const stopped: string[] = [];
   const listeners: Listener[] = [];
   try {
     await Promise.all(
@@ -83,6 +92,11 @@ export async function probeNetwork(
         if (!facts || !executor) return;
         if (facts.running) {
           serving.push(name);
+          return;
+        }
+        if (facts.installed) {
+          stopped.push(name);
+          answering.set(name, ports);
           return;
         }
         const already = ports.filter((p) => facts.listening.has(p));
@@ -116,7 +130,7 @@ export async function probeNetwork(
         outcomes.set(host.spec.name, parseConnections(result.stdout));
       }),
     );
-    return { outcomes, untestable, serving };
+    return { outcomes, untestable, serving, stopped };
   } finally {
     // End of input ends each listener; its SSH channel closing is waited for, briefly.
     for (const listener of listeners) listener.stop();

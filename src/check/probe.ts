@@ -14,6 +14,8 @@ export interface CheckTargets {
   names: string[];
   /** A shell test true while our server runs (its pid file). */
   aliveTest: string;
+  /** A shell test true where a ZooKeeper is set up and could start at any moment (systemd, a reboot, a hand). */
+  installedTest: string;
   /** The inventory's Java home for this host: its bin/java is the one checked, not the PATH's. */
   javaHome?: string | undefined;
   /** Another server, whose route names the interface firewalld's zone is asked for. */
@@ -39,6 +41,7 @@ export function checkScript(t: CheckTargets): string {
     ),
     LISTENING_SECTION,
     `echo @@running; ${t.aliveTest} && echo yes || echo no`,
+    `echo @@installed; ${t.installedTest} && echo yes || echo no`,
     // An address literal needs no resolving (getent would want a reverse entry for it).
     ...t.names.map((name) =>
       isIP(name)
@@ -71,6 +74,7 @@ export function parseCheckProbe(
     disks,
     listening,
     zookeeperRunning: s.get('running') === 'yes',
+    zookeeperInstalled: s.get('installed') === 'yes',
     resolves: new Map(t.names.map((n) => [n, s.get(`resolve:${n}`) || undefined])),
     home: s.get('home') ?? '',
   };

@@ -1,7 +1,7 @@
 import { type FirewallDecision, firewallFor, firewallPrivilegedCommands } from '../firewall/decide.js';
 import { javaHomeOf } from '../inventory/java-home.js';
 import { serverPorts } from '../inventory/ports.js';
-import { serverAliveTest } from '../ops/server-host.js';
+import { serverAliveTest, serverInstalledTest } from '../ops/server-host.js';
 import { unitStagedPath } from '../plan/probe.js';
 import { type Argv, commandLine, sudo, sudoersRule } from '../remote/become.js';
 import { absoluteRemotePath } from '../remote/paths.js';
@@ -53,6 +53,7 @@ export async function runChecks(fleet: Fleet, tarball: ReleaseTarball | undefine
     disks: { installDir: cluster.installDir, dataDir: cluster.dataDir, dataLogDir: cluster.dataLogDir },
     names: inventory.hosts.map((h) => h.name),
     aliveTest: serverAliveTest(cluster),
+    installedTest: serverInstalledTest(cluster),
     peer: inventory.hosts.find((h) => h.name !== self)?.name,
     javaHome: javaHomes.get(self),
   });
@@ -81,7 +82,12 @@ export async function runChecks(fleet: Fleet, tarball: ReleaseTarball | undefine
   const network = await probeNetwork(
     fleet,
     [...new Set(Object.values(ports))],
-    new Map([...facts].map(([name, f]) => [name, { running: f.zookeeperRunning, listening: f.listening }])),
+    new Map(
+      [...facts].map(([name, f]) => [
+        name,
+        { running: f.zookeeperRunning, installed: f.zookeeperInstalled, listening: f.listening },
+      ]),
+    ),
   );
   // Where install's firewall step will stop firewalld or open the ports, a block by it is expected.
   const opening = new Map<string, string>();

@@ -23,6 +23,8 @@ export interface CheckFacts {
   listening: Set<number>;
   /** Our server's JVM is alive (pid file). */
   zookeeperRunning: boolean;
+  /** A ZooKeeper is set up here (zkdeploy's profile block, a myid, a zookeeper.service): it may start. */
+  zookeeperInstalled: boolean;
   /** Each server name → the address it resolves to on this host (undefined: does not resolve). */
   resolves: Map<string, string | undefined>;
   /** The SSH user's home, for the exact paths of commands run as root (the unit's copy). */

@@ -2,7 +2,7 @@ import { HostError } from '../errors.js';
 import type { ClusterSettings } from '../inventory/types.js';
 import { shellPath, shellQuote } from '../remote/quote.js';
 import { checkedHostPath } from '../remote/safe-values.js';
-import { UNIT_RUNNING_TEST } from '../remote/service.js';
+import { UNIT_PATH, UNIT_RUNNING_TEST } from '../remote/service.js';
 import type { HostExecutor } from '../run/executor.js';
 
 /** Prints ZOOKEEPER_HOME from zkdeploy's block in ~/.bash_profile (nothing when there is none). */
@@ -41,6 +41,16 @@ export function zkServerScript(zookeeperHome: string): string {
 export function serverAliveTest(cluster: ClusterSettings): string {
   const pidFile = shellPath(`${cluster.dataDir}/zookeeper_server.pid`);
   return `{ { [ -f ${pidFile} ] && kill -0 "$(cat ${pidFile})" 2>/dev/null; } || { ${UNIT_RUNNING_TEST}; }; }`;
+}
+
+/**
+ * A shell test true where a ZooKeeper is set up, running or not: zkdeploy's ZOOKEEPER_HOME, a myid in
+ * the data directory, or a zookeeper.service (ours or not). Such a server may start at any moment
+ * (systemd restarting it, a reboot, an operator), so nothing else may hold its ports even briefly.
+ */
+export function serverInstalledTest(cluster: ClusterSettings): string {
+  const myid = shellPath(`${cluster.dataDir}/myid`);
+  return `{ [ -n "$(${ZOOKEEPER_HOME_COMMAND})" ] || [ -e ${myid} ] || [ -e ${shellQuote(UNIT_PATH)} ]; }`;
 }
 
 /** Whether the server's JVM is alive on a host. */

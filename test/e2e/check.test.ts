@@ -177,6 +177,40 @@ describe('check', () => {
         .map((l) => l.split(/\s+/).slice(0, 3).join(' '));
     assert.deepEqual(modes(after.stdout), modes(before.stdout));
   });
+
+  test('a set-up server that is stopped: check binds none of its ports (it may start meanwhile) and counts its refusals as answers', async (t) => {
+    if (!requireLab(t)) return;
+    // The ensemble of the test above runs; LZY-03's server is stopped, as by a crash or a hand.
+    const stopped = await run('stop', '--hosts', 'LZY-03');
+    assert.equal(stopped.code, 0, stopped.stdout + stopped.stderr);
+    const { exited, output } = zkdeployInBackground(['check', '--json'], cwd.path);
+    let done = false;
+    void exited.then(() => {
+      done = true;
+    });
+    let bound = '';
+    let polls = 0;
+    while (!done) {
+      bound ||= listenersOn(3);
+      polls += 1;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    assert.equal(await exited, 0, output().stdout + output().stderr);
+    assert.equal(bound, '', `check bound LZY-03's ports while its server was stopped (${polls} looks)`);
+    const report = JSON.parse(output().stdout) as CheckJson;
+    const network = (host: string) =>
+      report.hosts.find((h) => h.name === host)?.results.find((r) => r.id === 'network');
+    assert.equal(network('LZY-03')?.status, 'pass');
+    assert.match(
+      network('LZY-03')?.message ?? '',
+      /^its server is set up and stopped: nothing binds its ports during the check .*; ports 2181, 2888, 3888 answer every other host/,
+    );
+    // The server comes back on the ports check left free.
+    const started = await run('start', '--hosts', 'LZY-03');
+    assert.equal(started.code, 0, started.stdout + started.stderr);
+    const status = await run('status');
+    assert.equal(status.code, 0, status.stdout + status.stderr);
+  });
 });
 
 /** The check's port listeners (Perl or Python) running for admin on host n. */

@@ -18,6 +18,7 @@ const facts = (over: Partial<CheckFacts> = {}): CheckFacts => ({
   disks: { installDir: { path: '/home/zk', freeKiB: 10_000_000, writable: true } },
   listening: new Set(),
   zookeeperRunning: false,
+  zookeeperInstalled: false,
   resolves: new Map(),
   home: '/home/zk',
   ...over,

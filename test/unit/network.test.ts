@@ -38,7 +38,7 @@ function facts(
       for (const port of PORTS) mine.set(`${receiver}:${port}`, outcome(sender, receiver, port));
     outcomes.set(sender, mine);
   }
-  return { outcomes, untestable: [], serving: [] };
+  return { outcomes, untestable: [], serving: [], stopped: [] };
 }
 
 describe('network verdicts', () => {
@@ -133,6 +133,19 @@ describe('network verdicts', () => {
     const verdicts = judgeNetworks(HOSTS, { ...facts(), untestable: ['LZY-03'] }, ROLES);
     assert.equal(verdicts.get('LZY-03')?.status, 'warn');
     assert.match(verdicts.get('LZY-03')?.message ?? '', /no perl or python3/);
+  });
+
+  test('a set-up server that is stopped: its refusals are its answer, while a firewall is still blamed', () => {
+    const refusedBy3 = facts((_, receiver) => (receiver === 'LZY-03' ? 'refused' : 'open'));
+    const verdicts = judgeNetworks(HOSTS, { ...refusedBy3, stopped: ['LZY-03'] }, ROLES);
+    for (const verdict of verdicts.values()) assert.equal(verdict.status, 'pass');
+    assert.match(verdicts.get('LZY-03')?.message ?? '', /set up and stopped: nothing binds its ports/);
+    // Where no server is set up, the listener should have answered: a refusal is a failure.
+    assert.equal(judgeNetworks(HOSTS, refusedBy3, ROLES).get('LZY-03')?.status, 'fail');
+    const rejected = facts((_, receiver) => (receiver === 'LZY-03' ? 'rejected' : 'open'));
+    const blocked = judgeNetworks(HOSTS, { ...rejected, stopped: ['LZY-03'] }, ROLES).get('LZY-03');
+    assert.equal(blocked?.status, 'fail');
+    assert.match(blocked?.message ?? '', /rejected, as a firewall does/);
   });
 });
 

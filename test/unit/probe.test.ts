@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { checkScript } from '../../src/check/probe.js';
 import { validateInventory } from '../../src/inventory/validate.js';
+import { serverInstalledTest } from '../../src/ops/server-host.js';
 import { hostPaths, parseProbe, probeScript } from '../../src/plan/probe.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -60,6 +61,7 @@ describe('probe', () => {
       disks: { dataDir: '~/zookeeper/data' },
       names: ['a', 'b', '10.0.0.3'],
       aliveTest: 'test -f ~/zookeeper/data/zookeeper_server.pid',
+      installedTest: serverInstalledTest(inv.cluster),
       peer: 'b',
       javaHome: '/opt/jdk',
     });
