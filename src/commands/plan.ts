@@ -1,6 +1,6 @@
 import { ExitCode } from '../errors.js';
 import { type MembershipChange, membershipChange } from '../membership/change.js';
-import { leftButRunning } from '../membership/left.js';
+import { findLeftRunning, spellList } from '../membership/left.js';
 import { askFourLetterWord } from '../ops/four-letter.js';
 import { checkLayout } from '../plan/install-plan.js';
 import { hostPaths } from '../plan/probe.js';
@@ -22,7 +22,9 @@ export async function plan(options: InstallOptions & { json?: boolean }): Promis
   const tarball = await inspectTarball(tarballPath(inventory, options.tarball));
   checkLayout(inventory, tarball.topDir);
   const paths = hostPaths(inventory.cluster, tarball.fileName, tarball.topDir);
-  const left = await leftButRunning(inventory, settings, undefined);
+  const found = await findLeftRunning(inventory, settings);
+  await found.close();
+  const left = found.running;
   const fleet = await Fleet.open(inventory, settings, hosts);
   const plans = new Map<string, HostPlan>();
   let membership: MembershipChange | undefined;
@@ -53,12 +55,14 @@ export async function plan(options: InstallOptions & { json?: boolean }): Promis
     process.stdout.write(
       `${color.yellow('the servers change: zkdeploy scale makes that change, one server at a time; install refuses it while the ensemble runs')}\n`,
     );
-  for (const { name } of left)
+  for (const { name, ours, members } of left)
     process.stdout.write(
-      `${color.yellow(`${name} left the ensemble in an earlier zkdeploy scale, but its server runs again with the list it had: zkdeploy scale stops it (its data kept)`)}\n`,
+      ours
+        ? `${color.yellow(`${name} left the ensemble in an earlier zkdeploy scale, but its server runs again with the list it had: zkdeploy scale stops it (its data kept)`)}\n`
+        : `${name} left the ensemble in an earlier zkdeploy scale; the ZooKeeper running there lists another ensemble (${spellList(members)}): not this ensemble's, left alone\n`,
     );
   if (fleet.failed.length > 0) return ExitCode.failed;
-  return membership || left.length > 0 || all.some((p) => p.steps.some((s) => s.change))
+  return membership || left.some((l) => l.ours) || all.some((p) => p.steps.some((s) => s.change))
     ? ExitCode.no
     : ExitCode.ok;
 }

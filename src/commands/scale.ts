@@ -9,7 +9,7 @@ import {
   wantedMembers,
 } from '../membership/current.js';
 import { type MembershipFacts, probeMembership, staleState } from '../membership/host-state.js';
-import { leftButRunning } from '../membership/left.js';
+import { findLeftRunning, type LeftServers, spellList } from '../membership/left.js';
 import { describeStep, type MembershipStep, membershipSteps } from '../membership/steps.js';
 import { collectStatus, type HostStatus } from '../ops/ensemble-status.js';
 import { startServer, stopServer, waitUntilServing } from '../ops/lifecycle.js';
@@ -189,21 +189,23 @@ export async function scale(options: ScaleOptions): Promise<number> {
   const { inventory, fleet: settings } = lockedContext('scale', options);
   const tarball = await inspectTarball(tarballPath(inventory, options.tarball));
   checkLayout(inventory, tarball.topDir);
-  const timeout = options.timeout ?? 60;
-  // A server an earlier scale took out that runs again with its old list is stopped first.
-  for (const left of await leftButRunning(
-    inventory,
-    settings,
-    options.dryRun ? undefined : { timeoutSeconds: timeout },
-  )) {
-    process.stdout.write(
-      left.error
-        ? color.red(
-            `${left.name} left the ensemble in an earlier scale and runs again; stopping it failed: ${left.error}\n`,
-          )
-        : `${left.name} left the ensemble in an earlier scale and ran again with its old list: ${options.dryRun ? 'would stop it' : 'stopped'} (its data kept)\n`,
-    );
+  // Servers an earlier scale took out that run again: read now, stopped only once the preflight passed.
+  const left = await findLeftRunning(inventory, settings);
+  try {
+    return await scaleWith(inventory, settings, options, tarball, left);
+  } finally {
+    await left.close();
   }
+}
+
+async function scaleWith(
+  inventory: Inventory,
+  settings: FleetOptions,
+  options: ScaleOptions,
+  tarball: ReleaseTarball,
+  left: LeftServers,
+): Promise<number> {
+  const timeout = options.timeout ?? 60;
   const { fleet, facts, rows } = await openWithLeaving(inventory, settings);
   let status = '';
   try {
@@ -254,6 +256,22 @@ export async function scale(options: ScaleOptions): Promise<number> {
       }
     }
     if (refusals.length > 0) refuse('scale', refusals);
+    // One the running servers still list is a removal under way (a scale stopped midway): the steps
+    // below finish it, one server at a time; stopping it here would take a voter out of their quorum.
+    const strays = left.running.filter(
+      (l) => !running.members.some((m) => m.name.toLowerCase() === l.name.toLowerCase()),
+    );
+    for (const other of strays.filter((l) => !l.ours)) {
+      process.stdout.write(
+        `${other.name} left the ensemble in an earlier scale; the ZooKeeper running there lists another ensemble (${spellList(other.members)}): left alone\n`,
+      );
+    }
+    for (const ours of strays.filter((l) => l.ours)) {
+      process.stdout.write(
+        `${ours.name} left the ensemble in an earlier scale and runs again with its old list: ${options.dryRun ? 'would stop it' : 'stopping it'} (its data kept)\n`,
+      );
+    }
+    if (!options.dryRun) await left.stop(strays, timeout);
     if (sameMembers(running.members, wanted)) {
       process.stdout.write(
         color.green(`membership as the inventory says (${wanted.length} servers): nothing to do\n`),

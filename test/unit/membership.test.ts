@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ClusterSettings } from '../../src/inventory/types.js';
+import { validateInventory } from '../../src/inventory/validate.js';
 import { membersOf, runningMembership } from '../../src/membership/current.js';
 import { staleState } from '../../src/membership/host-state.js';
+import { listsThisEnsemble } from '../../src/membership/left.js';
 import { describeStep, type MembershipStep, membershipSteps } from '../../src/membership/steps.js';
 import { renderZooCfg } from '../../src/render/zoo-cfg.js';
 import { judgeHealth, quorumOf } from '../../src/zk/health.js';
@@ -111,5 +113,20 @@ describe('observers', () => {
       inQuorum: 4,
       summary: 'healthy: 1 leader, 2 followers, 1 observer (quorum 2 of 3)',
     });
+  });
+});
+
+describe('a server an earlier scale took out', () => {
+  const inventory = validateInventory(
+    { hosts: ['LZY-01', 'LZY-02', 'LZY-03', 'LZY-04', 'LZY-05'] },
+    'lzy.yaml',
+  );
+  test("is this ensemble's only while its list names one of the inventory's servers, same id, besides itself", () => {
+    assert.equal(listsThisEnsemble('LZY-07', [...five, m(6), m(7)], inventory), true);
+    // Another ensemble on the recycled host: its own list, or the same names under other ids.
+    assert.equal(listsThisEnsemble('LZY-07', [m(7)], inventory), false);
+    assert.equal(listsThisEnsemble('LZY-07', [m(1, 'LZY-07'), m(2, 'OTHER-02')], inventory), false);
+    assert.equal(listsThisEnsemble('LZY-07', [m(7), m(9, 'LZY-01')], inventory), false);
+    assert.equal(listsThisEnsemble('LZY-07', [], inventory), false);
   });
 });
