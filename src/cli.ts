@@ -3,6 +3,7 @@ import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 
 import { ExitCode, messageOf, ZkdeployError } from './errors.js';
 import { examplesText } from './help-examples.js';
 import { runInterruptCleanups } from './interrupt.js';
+import { appendUnfinishedHistory } from './run/history.js';
 
 /** The version of the installed package, as npm knows it (package.json ships in every pack). */
 const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
@@ -377,7 +378,10 @@ export async function main(argv: string[]): Promise<number> {
   });
   const interrupted = () => {
     process.stderr.write('\nzkdeploy: interrupted\n');
-    void runInterruptCleanups().then(() => process.exit(ExitCode.interrupted));
+    void runInterruptCleanups().then(() => {
+      appendUnfinishedHistory(ExitCode.interrupted);
+      process.exit(ExitCode.interrupted);
+    });
   };
   // A closed pipe (zkdeploy status | head) is the reader's choice, not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -387,10 +391,11 @@ export async function main(argv: string[]): Promise<number> {
   process.once('SIGTERM', interrupted);
   try {
     await program.parseAsync(argv);
-    return exitCode;
   } catch (err: unknown) {
-    return reportError(err);
+    exitCode = reportError(err);
   }
+  appendUnfinishedHistory(exitCode);
+  return exitCode;
 }
 
 /** Prints an error as the CLI shows it and returns its exit code: a bug of ours (not a ZkdeployError) is 70. */

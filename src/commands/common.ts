@@ -10,7 +10,7 @@ import type { HostSpec, Inventory } from '../inventory/types.js';
 import { viewEnsemble } from '../membership/ensemble-view.js';
 import { startRefusals, unjudgedWarning } from '../membership/start-guard.js';
 import type { Fleet, FleetOptions } from '../run/fleet.js';
-import { appendHistory } from '../run/history.js';
+import { appendHistory, historyBegins } from '../run/history.js';
 import { lockInventory } from '../run/lock.js';
 import { loadSshConfig } from '../ssh/ssh-config.js';
 import { discoverTarball, releasePlaces } from '../tarball/discover.js';
@@ -74,7 +74,10 @@ export function readContext(
  */
 export function lockedContext(command: string, options: ContextOptions): RunContext {
   const context = readContext(options);
-  if (!options.dryRun) lockInventory(context.inventory.path, command);
+  if (!options.dryRun) {
+    lockInventory(context.inventory.path, command);
+    historyBegins(command, context.inventory);
+  }
   return context;
 }
 
@@ -266,3 +269,4 @@ export async function startRefusalsFor(fleet: Fleet): Promise<Refusal[]> {
   if (unjudged) process.stderr.write(`zkdeploy: warning: ${unjudged}\n`);
   return startRefusals(view);
 }
+

@@ -8,6 +8,7 @@ import { resolveRoute } from '../ssh/route.js';
 import type { SshConfigSource } from '../ssh/ssh-config.js';
 import type { AskHidden } from '../ssh/unlock.js';
 import { HostExecutor, seconds } from './executor.js';
+import { historyFollows } from './history.js';
 import { type Progress, SILENT_PROGRESS, type StepRecord } from './progress.js';
 
 /** How a command wants its hosts handled. */
@@ -92,6 +93,7 @@ export class Fleet {
     const fleet = new Fleet(inventory, options, specs, progress);
     fleet.connector = connector;
     fleet.ownsConnector = true;
+    historyFollows(fleet);
     await fleet.connectAll(routes, connector);
     return fleet;
   }

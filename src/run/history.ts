@@ -3,7 +3,8 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { ensembleName } from '../inventory/memory.js';
-import type { Fleet } from './fleet.js';
+import type { Inventory } from '../inventory/types.js';
+import type { Fleet, FleetHost } from './fleet.js';
 
 /** One command that changed hosts, as the audit log keeps it. */
 export interface HistoryRecord {
@@ -34,9 +35,38 @@ function digestOf(file: string): string {
   }
 }
 
+/**
+ * The changing command under way and the fleet it works with: its record is written however it
+ * ends, by `finish`, or by the CLI on an error, a refusal or Ctrl-C (a kill leaves the lock's
+ * journal, not this).
+ */
+let underWay: { command: string; inventory: Inventory; fleet: Fleet | undefined } | undefined;
+
+/** A changing command took its lock: from now on it leaves a record, whatever happens. */
+export function historyBegins(command: string, inventory: Inventory): void {
+  underWay = { command, inventory, fleet: undefined };
+}
+
+/** The fleet a changing command opened last is the one its record describes. */
+export function historyFollows(fleet: Fleet): void {
+  if (underWay && fleet.inventory.path === underWay.inventory.path) underWay.fleet = fleet;
+}
+
 /** Appends what a command did on each host; an audit log that cannot be written is a warning, never a failure. */
 export function appendHistory(command: string, fleet: Fleet, exitCode: number): void {
-  const { inventory } = fleet;
+  underWay = undefined;
+  writeRecord(command, fleet.inventory, fleet.hosts, exitCode);
+}
+
+/** The record of a command that ended without `finish` (an error, a refusal, Ctrl-C); nothing when none is under way. */
+export function appendUnfinishedHistory(exitCode: number): void {
+  if (!underWay) return;
+  const { command, inventory, fleet } = underWay;
+  underWay = undefined;
+  writeRecord(command, inventory, fleet?.hosts ?? [], exitCode);
+}
+
+function writeRecord(command: string, inventory: Inventory, hosts: FleetHost[], exitCode: number): void {
   const record: HistoryRecord = {
     at: new Date().toISOString(),
     user: userInfo().username,
@@ -45,7 +75,7 @@ export function appendHistory(command: string, fleet: Fleet, exitCode: number): 
     inventory: inventory.path,
     inventoryDigest: digestOf(inventory.path),
     exitCode,
-    hosts: fleet.hosts.map((host) => ({
+    hosts: hosts.map((host) => ({
       name: host.spec.name,
       steps: host.steps.map((s) => ({ id: s.id, outcome: s.outcome, detail: s.detail })),
       ...(host.error ? { error: host.error.message } : {}),

@@ -21,6 +21,12 @@ const lzy = join(repoRoot, 'inventories', 'lzy.yaml');
 
 describe('exit codes', () => {
   const { cwd, run } = labSuite();
+  /** The audit log's newest record of an inventory: every exit of a changing command leaves one. */
+  const lastRecord = async (inventory: string) => {
+    const listed = await run('history', '--json', '-i', inventory);
+    const record = (JSON.parse(listed.stdout) as { command: string; exitCode: number }[]).at(-1);
+    return { command: record?.command, exitCode: record?.exitCode };
+  };
   const variant = (name: string, edit: (text: string) => string) => {
     const file = join(cwd, `${name}.yaml`);
     writeFileSync(file, edit(readFileSync(lzy, 'utf8')));
@@ -95,6 +101,11 @@ describe('exit codes', () => {
     const preflight = await run('install', '-i', noJava, '-t', labTarball());
     assert.equal(preflight.code, 1, preflight.stdout + preflight.stderr);
     assert.match(preflight.stdout + preflight.stderr, /no \/opt\/nojdk\/bin\/java here/);
+    assert.deepEqual(
+      await lastRecord(noJava),
+      { command: 'install', exitCode: 1 },
+      'a refusal leaves a record',
+    );
     // Another run holding the lock: test/e2e/faults.test.ts ("two runs at once").
   });
 
@@ -107,6 +118,7 @@ describe('exit codes', () => {
     await uploadUnderway(3, 100_000);
     child.kill('SIGINT');
     assert.equal(await exited, 130);
+    assert.deepEqual(await lastRecord(lzy), { command: 'install', exitCode: 130 }, 'Ctrl-C leaves a record');
     await assertNothingLeftBehind();
     lab('fast', 'LZY-03');
     const again = await run('install', '-i', lzy, '-t', labTarball());
@@ -131,6 +143,7 @@ describe('exit codes', () => {
       output().stderr,
       /restart interrupted: a server may be left stopped; `zkdeploy start` brings it back/,
     );
+    assert.deepEqual(await lastRecord(lzy), { command: 'restart', exitCode: 130 }, 'Ctrl-C leaves a record');
     await assertNothingLeftBehind();
     const started = await run('start', '-i', lzy);
     assert.equal(started.code, 0, started.stdout + started.stderr);
