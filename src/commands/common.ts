@@ -8,7 +8,7 @@ import { expandLocalHome, loadInventory, resolveInventoryPath } from '../invento
 import { rememberedTarball } from '../inventory/memory.js';
 import type { HostSpec, Inventory } from '../inventory/types.js';
 import { viewEnsemble } from '../membership/ensemble-view.js';
-import { startRefusals, unjudgedWarning } from '../membership/start-guard.js';
+import { startRefusals, strangerRefusals, unjudgedWarning } from '../membership/start-guard.js';
 import type { Fleet, FleetOptions } from '../run/fleet.js';
 import { appendHistory, historyBegins } from '../run/history.js';
 import { lockInventory } from '../run/lock.js';
@@ -270,3 +270,10 @@ export async function startRefusalsFor(fleet: Fleet): Promise<Refusal[]> {
   return startRefusals(view);
 }
 
+/**
+ * The servers of this ensemble running outside the inventory, as refusals of a command that stops
+ * every server (restore, a restoring rollback); judged on every host the running lists name.
+ */
+export async function strangersOf(fleet: Fleet, command: string): Promise<Refusal[]> {
+  return strangerRefusals(await viewEnsemble(fleet), command);
+}

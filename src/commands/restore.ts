@@ -11,6 +11,7 @@ import { collectStatus } from '../ops/ensemble-status.js';
 import { startServer, waitUntilServing } from '../ops/lifecycle.js';
 import { waitForSync } from '../ops/rolling.js';
 import { stopStep } from '../ops/stop-step.js';
+import { clearSwapMarks, markSwapBegun } from '../ops/swap-marker.js';
 import { absoluteRemotePath } from '../remote/paths.js';
 import { Fleet } from '../run/fleet.js';
 import { color } from '../ui/colors.js';
@@ -19,6 +20,7 @@ import { stepSummary } from '../ui/summary.js';
 import { archivePath } from '../upgrade/archive.js';
 import type { UpgradeFacts } from '../upgrade/host-state.js';
 import { dataZxid, probeEnsemble, probeUpgrade } from '../upgrade/roll.js';
+import { judgeDataSwap } from '../upgrade/swap-preflight.js';
 
 import {
   confirmTyped,
@@ -28,6 +30,7 @@ import {
   lockedContext,
   refuse,
   refuseHostsOption,
+  strangersOf,
 } from './common.js';
 
 export interface RestoreOptions extends HostOptions {
@@ -72,6 +75,15 @@ export async function restore(options: RestoreOptions): Promise<number> {
         runningVersion: rows.find((r) => r.name === host.spec.name)?.version,
       })),
     );
+    // Every server stops later: whatever would stop the swap halfway is found while they serve.
+    refusals.push(...(await strangersOf(fleet, 'restore')));
+    for (const host of fleet.hosts) {
+      const found = facts.get(host.spec.name);
+      if (found)
+        refusals.push(
+          ...judgeDataSwap(host.spec.name, found, cluster, { command: 'restore', archives: false }),
+        );
+    }
     if (refusals.length > 0) refuse('restore', refusals);
     process.stdout.write(
       `restore ${backupDir}\n` +
@@ -103,6 +115,13 @@ export async function restore(options: RestoreOptions): Promise<number> {
       });
     });
     if (fleet.failed.length === 0) {
+      // From the first stop until every server runs the backup's data, `start` refuses and this
+      // command is the way on.
+      await markSwapBegun(
+        fleet,
+        `restore of zxid ${manifest.zxid} from ${backupLabel}`,
+        `zkdeploy restore ${backupDir}`,
+      );
       await fleet.eachHostMarkingFailures((host, executor) =>
         stopStep(fleet, host, executor, timeout, 'stop'),
       );
@@ -158,6 +177,7 @@ export async function restore(options: RestoreOptions): Promise<number> {
         });
       });
     }
+    if (fleet.failed.length === 0) await clearSwapMarks(fleet);
     status = await startedStatus(fleet);
   } finally {
     unregister();

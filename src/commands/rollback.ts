@@ -2,6 +2,7 @@ import { rememberRollback } from '../inventory/memory.js';
 import { startServer, waitUntilServing } from '../ops/lifecycle.js';
 import { rollOneAtATime, waitForSync } from '../ops/rolling.js';
 import { stopStep } from '../ops/stop-step.js';
+import { clearSwapMarks, markSwapBegun } from '../ops/swap-marker.js';
 import { hostPaths } from '../plan/probe.js';
 import { absoluteRemotePath } from '../remote/paths.js';
 import type { HostExecutor } from '../run/executor.js';
@@ -13,6 +14,7 @@ import { archivePath, restoreCommand } from '../upgrade/archive.js';
 import type { UpgradeFacts, UpgradeRecord } from '../upgrade/host-state.js';
 import { dataZxid, probeEnsemble, probeUpgrade, rollHost, switchTo } from '../upgrade/roll.js';
 import { preflightRollback } from '../upgrade/rollback-preflight.js';
+import { judgeDataSwap } from '../upgrade/swap-preflight.js';
 import { lastZxid, logsAfter, readLogs } from '../upgrade/txn-logs.js';
 import { unreadableTypes } from '../zk/release.js';
 import { hexZxid } from '../zk/txn-log.js';
@@ -25,6 +27,7 @@ import {
   lockedContext,
   refuse,
   refuseHostsOption,
+  strangersOf,
 } from './common.js';
 
 export interface RollbackOptions extends HostOptions {
@@ -77,6 +80,8 @@ function describeLoss(scans: SinceUpgrade[], record: Pick<UpgradeRecord, 'from' 
 async function restoreAll(fleet: Fleet, record: UpgradeRecord, timeout: number): Promise<void> {
   const { cluster } = fleet.inventory;
   const paths = hostPaths(cluster, `${record.from}.tar.gz`, record.from);
+  // Until every server runs the archived data, `start` refuses and rollback is the way on.
+  await markSwapBegun(fleet, `rollback restoring zxid ${record.zxid}'s archives`, 'zkdeploy rollback --yes');
   await fleet.eachHostMarkingFailures((host, executor) => stopStep(fleet, host, executor, timeout, 'stop'));
   await fleet.eachHostMarkingFailures(async (host, executor) => {
     await fleet.runStep(host, 'restore', 'restore the archived data', async () => {
@@ -119,6 +124,7 @@ async function restoreAll(fleet: Fleet, record: UpgradeRecord, timeout: number):
     });
   });
   if (fleet.failed.length === 0) await waitForSync(fleet, Date.now() + timeout * 1000);
+  if (fleet.failed.length === 0) await clearSwapMarks(fleet);
 }
 
 /**
@@ -173,6 +179,17 @@ export async function rollback(options: RollbackOptions): Promise<number> {
     }
     const mustRestore = scans.some((s) => s.unreadable.size > 0);
     if (mustRestore) {
+      // Every server stops next: whatever would stop the swap halfway is found while they serve.
+      const swapRefusals = [
+        ...(await strangersOf(fleet, 'rollback')),
+        ...fleet.hosts.flatMap((host) =>
+          judgeDataSwap(host.spec.name, facts.get(host.spec.name) as UpgradeFacts, cluster, {
+            command: 'rollback',
+            archives: true,
+          }),
+        ),
+      ];
+      if (swapRefusals.length > 0) refuse('rollback', swapRefusals);
       process.stdout.write(describeLoss(scans, record));
       await confirmTyped(options, {
         word: 'restore',

@@ -1,5 +1,6 @@
 import type { ClusterSettings } from '../inventory/types.js';
 import { ZOOKEEPER_HOME_COMMAND } from '../ops/server-host.js';
+import { swapMarkerSection } from '../ops/swap-marker.js';
 import { shellPath } from '../remote/quote.js';
 import { decodeFileSection, fileSection, parseSections } from '../remote/sections.js';
 import type { HostExecutor } from '../run/executor.js';
@@ -11,6 +12,8 @@ export interface MembershipFacts {
   myid: string | undefined;
   /** Snapshot and transaction log files in its version-2 directories. */
   dataFiles: number;
+  /** A data swap under way here (restore, a restoring rollback): its mark's text. */
+  swap: string | undefined;
 }
 
 export async function probeMembership(
@@ -24,6 +27,7 @@ export async function probeMembership(
     `echo @@zooCfg; [ -n "$h" ] && ${fileSection('"$h/conf/zoo.cfg"')}`,
     `echo @@myid; ${fileSection(shellPath(`${cluster.dataDir}/myid`))}`,
     `echo @@dataFiles; ls -A -- ${versions} 2>/dev/null | grep -cE '^(log|snapshot)\\.' || true`,
+    swapMarkerSection(cluster),
   ].join('\n');
   const s = parseSections((await executor.probe(script)).stdout);
   return {
@@ -31,6 +35,7 @@ export async function probeMembership(
     zooCfg: decodeFileSection(s.get('zooCfg')),
     myid: decodeFileSection(s.get('myid'))?.split('\n')[0],
     dataFiles: Number(s.get('dataFiles')) || 0,
+    swap: s.get('swap')?.trim() || undefined,
   };
 }
 

@@ -14,6 +14,12 @@ const listed = (members: readonly Member[]) =>
  * by its own path, never through this.
  */
 export function startRefusals(view: EnsembleView): MembershipRefusal[] {
+  const swapping = view.hosts.filter((h) => h.facts?.swap);
+  if (swapping.length > 0)
+    return swapping.map((h) => ({
+      message: `${h.name}: ${h.facts?.swap}: a server started with its data half swapped could win the election and undo it`,
+      fix: `run that command again: it continues where it stopped and starts every server itself`,
+    }));
   const starting = view.hosts.filter((h) => h.selected && h.mode === 'down' && h.members !== undefined);
   if (view.running) {
     const { members } = view.running;
@@ -47,4 +53,19 @@ export function startRefusals(view: EnsembleView): MembershipRefusal[] {
 export function unjudgedWarning(view: EnsembleView): string | undefined {
   if (view.unread.length === 0) return undefined;
   return `not judged: ${view.unread.join(', ')} could not be read; a server running there with another server list is not seen (start refuses what it can see: check those hosts)`;
+}
+
+/**
+ * Servers that run as members of this ensemble (named in the running list) on hosts the inventory
+ * does not list: a command that stops and replaces every server's data (restore, a restoring
+ * rollback) would never reach them, and such a server, with its newer data, would lead the others
+ * back to it.
+ */
+export function strangerRefusals(view: EnsembleView, command: string): MembershipRefusal[] {
+  return view.hosts
+    .filter((h) => !h.inInventory && serverUp(h.mode))
+    .map((h) => ({
+      message: `${h.name} runs as a server of this ensemble (${h.mode}) but is not in the inventory: ${command} would not stop it, and its data would win over what ${command} puts back`,
+      fix: `add ${h.name} to the inventory, or take it out first (zkdeploy scale with an inventory that still lists it, then without)`,
+    }));
 }

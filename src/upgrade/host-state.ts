@@ -3,6 +3,7 @@ import { LISTENING_SECTION, parseListening } from '../remote/listening.js';
 import { shellPath } from '../remote/quote.js';
 import { decodeFileSection, fileSection, parseSections } from '../remote/sections.js';
 import { zxidOfFileName } from '../zk/txn-log.js';
+import { ARCHIVE_STAMP } from './archive.js';
 
 /**
  * What an upgrade leaves on each host (`<installDir>/.zkdeploy-upgrade`), written when the host's
@@ -66,6 +67,25 @@ export interface UpgradeFacts {
   freeKiB: number;
   /** TCP ports something listens on. */
   listening: Set<number>;
+  /** Where each data directory really is: what moving it aside (restore, rollback) would do. */
+  placement: Record<SwappedDir, DirPlacement>;
+  /**
+   * What is there of what a data swap needs: `dataArchive`, `logArchive` (the record's archives,
+   * stamped), `from`, `to` (the record's releases, with bin/zkServer.sh), `zookeeperHome` (the same).
+   */
+  present: Set<string>;
+}
+
+export const SWAPPED_DIRS = ['dataDir', 'dataLogDir'] as const;
+export type SwappedDir = (typeof SWAPPED_DIRS)[number];
+
+/** A data directory as the host resolves it. */
+export interface DirPlacement {
+  /** Its path with every symlink resolved ('' when it does not exist). */
+  real: string;
+  symlink: boolean;
+  /** Another file system is mounted on it: it cannot be moved aside. */
+  mount: boolean;
 }
 
 /** The probe's shell script for one host. */
@@ -85,7 +105,25 @@ export function upgradeProbeScript(cluster: {
     `echo @@logKiB; du -sk -- ${logs} 2>/dev/null | cut -f1`,
     `echo @@freeKiB; df -Pk -- ${shellPath(cluster.dataLogDir)} 2>/dev/null | awk 'NR==2 {print $4}'`,
     LISTENING_SECTION,
+    ...SWAPPED_DIRS.map(
+      (key) =>
+        `echo @@place:${key}; d=${shellPath(cluster[key])}; readlink -f -- "$d" 2>/dev/null || echo; ` +
+        `[ -L "$d" ] && echo symlink; ` +
+        // mountpoint sees a bind mount too (the same device as its parent); the device test is for hosts without it.
+        `[ -d "$d" ] && { { command -v mountpoint >/dev/null 2>&1 && mountpoint -q -- "$d"; } || ` +
+        `[ "$(stat -L -c %d -- "$d")" != "$(stat -L -c %d -- "$(dirname -- "$d")")" ]; } && echo mount; true`,
+    ),
+    // Paths read from the record stay shell variables, never code; only tested for, never used.
+    `echo @@present; r=${shellPath(recordPath(cluster.installDir))}; if [ -f "$r" ]; then ` +
+      `for k in dataArchive logArchive; do v=$(sed -n "s/^$k=//p" "$r" | head -n1); [ -n "$v" ] && [ -f "$v/${ARCHIVE_STAMP}" ] && echo $k; done; ` +
+      `for k in from to; do v=$(sed -n "s/^$k=//p" "$r" | head -n1); [ -n "$v" ] && [ -x ${shellPath(cluster.installDir)}/"$v"/bin/zkServer.sh ] && echo $k; done; fi; ` +
+      `h=$(${ZOOKEEPER_HOME_COMMAND}); [ -n "$h" ] && [ -x "$h/bin/zkServer.sh" ] && echo zookeeperHome; true`,
   ].join('\n');
+}
+
+function placementOf(text: string | undefined): DirPlacement {
+  const [real = '', ...marks] = (text ?? '').split('\n').map((l) => l.trim());
+  return { real, symlink: marks.includes('symlink'), mount: marks.includes('mount') };
 }
 
 const namesOf = (text: string | undefined, kind: 'log' | 'snapshot') =>
@@ -105,5 +143,15 @@ export function parseUpgradeProbe(output: string): UpgradeFacts {
     logKiB: Number(s.get('logKiB')) || 0,
     freeKiB: Number(s.get('freeKiB')) || 0,
     listening: parseListening(s.get('listening')),
+    placement: {
+      dataDir: placementOf(s.get('place:dataDir')),
+      dataLogDir: placementOf(s.get('place:dataLogDir')),
+    },
+    present: new Set(
+      (s.get('present') ?? '')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean),
+    ),
   };
 }

@@ -1,5 +1,6 @@
 import { DATA_KEYS } from '../inventory/layout.js';
 import type { ClusterSettings } from '../inventory/types.js';
+import { swapMarkerPath } from '../ops/swap-marker.js';
 import type { PlannedStep } from '../plan/step.js';
 import { absoluteRemotePath } from '../remote/paths.js';
 import { shellQuote } from '../remote/quote.js';
@@ -54,11 +55,18 @@ export function upgradeLeftovers(
       title: 'data archives of upgrades, rollbacks and restores',
       change: true,
       reason: 'purged on request',
-      actions: dirs.map((dir) => ({
-        kind: 'exec' as const,
-        // A restore's stage (zkdeploy's own name) goes too, when a cut restore left one.
-        command: `for a in ${shellQuote(dir)}.zxid-0x*; do if [ -d "$a" ] && [ -f "$a/${ARCHIVE_STAMP}" ]; then rm -rf -- "$a"; fi; done; rm -rf -- ${shellQuote(`${dir}.zkdeploy-restore`)}`,
-      })),
+      actions: [
+        ...dirs.map((dir) => ({
+          kind: 'exec' as const,
+          // A restore's stage (zkdeploy's own name) goes too, when a cut restore left one.
+          command: `for a in ${shellQuote(dir)}.zxid-0x*; do if [ -d "$a" ] && [ -f "$a/${ARCHIVE_STAMP}" ]; then rm -rf -- "$a"; fi; done; rm -rf -- ${shellQuote(`${dir}.zkdeploy-restore`)}`,
+        })),
+        // A swap cut midway is moot once its data is purged.
+        {
+          kind: 'exec' as const,
+          command: `rm -f -- ${shellQuote(absoluteRemotePath(swapMarkerPath(cluster.installDir), home))}`,
+        },
+      ],
     });
   }
   return steps;

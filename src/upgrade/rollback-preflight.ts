@@ -94,6 +94,14 @@ export function preflightRollback(
       });
       continue;
     }
+    if (action !== 'done' && !facts.present.has('from')) {
+      refusals.push({
+        host: host.name,
+        message: `the release to go back to, ${own.from}, is no longer in the install directory (no bin/zkServer.sh)`,
+        fix: `put it back with zkdeploy upgrade --tarball and ${own.from}'s tarball, or stay on ${own.to}`,
+      });
+      continue;
+    }
     rolls.push({
       name: host.name,
       action,

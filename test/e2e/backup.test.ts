@@ -12,7 +12,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import zookeeper from 'node-zookeeper-client';
 import { within } from '../../src/timing.js';
-import { labSuite } from '../helpers/cli.js';
+import { labSuite, zkdeploy } from '../helpers/cli.js';
 import { asAdmin, hostIp, hostNumbers, inHost, labTarball, lzyHosts, requireLab } from '../helpers/lab.js';
 import { childrenOnEachServer, startLiveWriter } from '../helpers/live-writer.js';
 import { repoRoot } from '../helpers/paths.js';
@@ -143,6 +143,35 @@ describe('backup and restore', () => {
     assert.deepEqual(jvms(), running, 'the dry run stopped a server');
     assert.deepEqual(staged(), []);
 
+    // What would stop the swap halfway is found while every server serves: LZY-02's dataDir a mount
+    // point, LZY-04's dataLogDir a symlink, LZY-05's ZOOKEEPER_HOME edited to nothing there.
+    inHost(2, 'mount --bind /home/admin/zookeeper/data /home/admin/zookeeper/data');
+    asAdmin(4, 'mv ~/zookeeper/logs ~/zookeeper/logs.real && ln -s ~/zookeeper/logs.real ~/zookeeper/logs');
+    asAdmin(
+      5,
+      "cp -p ~/.bash_profile ~/.bash_profile.saved && sed -i 's|^ZOOKEEPER_HOME=.*|ZOOKEEPER_HOME=/home/admin/zookeeper/gone|' ~/.bash_profile",
+    );
+    const unsafe = await run('restore', dir, '--yes');
+    inHost(2, 'umount /home/admin/zookeeper/data');
+    asAdmin(4, 'rm ~/zookeeper/logs && mv ~/zookeeper/logs.real ~/zookeeper/logs');
+    asAdmin(5, 'mv ~/.bash_profile.saved ~/.bash_profile');
+    assert.equal(unsafe.code, 1, unsafe.stdout + unsafe.stderr);
+    assert.match(
+      unsafe.stdout,
+      /LZY-02: dataDir \/home\/admin\/zookeeper\/data is a mount point: restore moves it aside/,
+    );
+    assert.match(
+      unsafe.stdout,
+      /LZY-04: dataLogDir \/home\/admin\/zookeeper\/logs is a symlink to \/home\/admin\/zookeeper\/logs\.real/,
+    );
+    assert.match(
+      unsafe.stdout,
+      /LZY-05: ZOOKEEPER_HOME \/home\/admin\/zookeeper\/gone in ~\/\.bash_profile has no bin\/zkServer\.sh/,
+    );
+    assert.match(unsafe.stderr, /restore refused: 3 preflight checks failed; nothing was changed/);
+    assert.deepEqual(jvms(), running, 'a refused restore stopped a server');
+    assert.deepEqual(staged(), []);
+
     // What happens after the backup: the lock's session ends, the tree is removed, other data written.
     client.close();
     const other = await zkClient([`${hostIp(2)}:2181`]);
@@ -253,5 +282,39 @@ describe('backup and restore', () => {
     for (const [server, tree] of await treeOnEachServer('/app'))
       assert.deepEqual(tree, persistent, `the tree on ${server} after a purge`);
     assert.deepEqual(await existsOnEachServer('/fresh'), [false, false, false, false, false]);
+  });
+
+  test('restore killed as its swap begins on LZY-03 (a dead laptop): start refuses, naming it; restore again converges', async (t) => {
+    if (!requireLab(t)) return;
+    const out = join(cwd, 'backups');
+    const newest = readdirSync(out)
+      .filter((name) => name.startsWith('lzy-'))
+      .sort()
+      .map((name) => join(out, name))
+      .at(-1) as string;
+    const killed = await zkdeploy(['restore', newest, '--yes'], {
+      cwd,
+      env: { ZKDEPLOY_TEST_KILL_AT: 'restore@LZY-03' },
+    });
+    assert.equal(killed.code, null, `not killed: ${killed.stdout}${killed.stderr}`);
+    assert.equal(jvms().filter(Boolean).length, 0, 'every server stopped before the swap');
+    const started = await run('start');
+    assert.equal(started.code, 1, started.stdout + started.stderr);
+    assert.match(
+      started.stdout,
+      /LZY-03: restore of zxid 0x[0-9a-f]+ from lzy-[\w.-]+ began .*: a server started with its data half swapped could win/,
+    );
+    assert.equal(jvms().filter(Boolean).length, 0, 'a refused start started a server');
+    const again = await run('restore', newest, '--yes');
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    for (const [server, tree] of await treeOnEachServer('/app'))
+      assert.ok(tree.size > 0, `the tree on ${server} after the restore that continued`);
+    for (const n of hostNumbers())
+      assert.equal(
+        asAdmin(n, 'ls ~/zookeeper/.zkdeploy-swap 2>/dev/null || true').trim(),
+        '',
+        `LZY-0${n} marked`,
+      );
+    assert.equal((await run('status')).code, 0);
   });
 });

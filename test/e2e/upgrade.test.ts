@@ -171,7 +171,8 @@ describe('upgrade and rollback', () => {
     );
     assert.deepEqual(
       history.map((r) => r.command),
-      ['install', 'upgrade', 'upgrade', 'install', 'rollback'],
+      // The refused switch back by install (exit 1) is recorded too: every exit leaves a record.
+      ['install', 'upgrade', 'upgrade', 'install', 'install', 'rollback'],
     );
     t.diagnostic(
       `upgrade: ${upSeconds.toFixed(1)} s, ${upReport.acked.length} writes, 0 failed, 0 lost, ${upReport.connectionLosses.length} ConnectionLoss retried, longest without a leader ${upReport.longestLeaderGap} ms; rollback: ${downSeconds.toFixed(1)} s, ${backReport.acked.length} writes, 0 failed, 0 lost, ${backReport.connectionLosses.length} retried, longest without a leader ${backReport.longestLeaderGap} ms`,
@@ -278,6 +279,37 @@ describe('upgrade and rollback', () => {
       lzyHosts.map(() => '3.8.0'),
       'an unconfirmed rollback changed a server',
     );
+
+    // Every server stops next, so what would stop the restore halfway is refused while they serve:
+    // LZY-04's old release gone; then LZY-03's archive without its stamp.
+    const stamp =
+      'a=$(sed -n "s/^dataArchive=//p" ~/zookeeper/.zkdeploy-upgrade) && mv "$a/.zkdeploy-archive" "$a/.stamp"';
+    const refusedWith = async (pattern: RegExp) => {
+      const unsafe = await run('rollback', '--yes');
+      assert.equal(unsafe.code, 1, unsafe.stdout + unsafe.stderr);
+      assert.match(unsafe.stdout, pattern);
+      assert.deepEqual(
+        versions(),
+        lzyHosts.map(() => '3.8.0'),
+        'a refused rollback changed a server',
+      );
+    };
+    asAdmin(4, 'mv ~/zookeeper/zookeeper-3.4.9 ~/zookeeper/old-release');
+    try {
+      await refusedWith(
+        /LZY-04: the release to go back to, zookeeper-3\.4\.9, is no longer in the install directory/,
+      );
+    } finally {
+      asAdmin(4, 'mv ~/zookeeper/old-release ~/zookeeper/zookeeper-3.4.9');
+    }
+    asAdmin(3, stamp);
+    try {
+      await refusedWith(
+        /LZY-03: the archive the upgrade made, \/home\/admin\/zookeeper\/data\.zxid-0x[0-9a-f]+, is gone/,
+      );
+    } finally {
+      asAdmin(3, stamp.replace('"$a/.zkdeploy-archive" "$a/.stamp"', '"$a/.stamp" "$a/.zkdeploy-archive"'));
+    }
 
     const restored = await run('rollback', '--yes');
     assert.equal(restored.code, 0, restored.stdout + restored.stderr);

@@ -351,6 +351,11 @@ describe('restore preflight', () => {
     logKiB: 0,
     freeKiB: 10 << 20,
     listening: new Set(),
+    placement: {
+      dataDir: { real: '/home/admin/zookeeper/data', symlink: false, mount: false },
+      dataLogDir: { real: '/home/admin/zookeeper/logs', symlink: false, mount: false },
+    },
+    present: new Set(['dataArchive', 'logArchive', 'from', 'to', 'zookeeperHome']),
     ...over,
   });
 

@@ -63,14 +63,17 @@ describe('the running membership', () => {
 
   test('a joining host with another id or old data is named before it bites', () => {
     assert.match(
-      staleState({ home: '/h', zooCfg: undefined, myid: '3', dataFiles: 0 }, 6) ?? '',
+      staleState({ home: '/h', zooCfg: undefined, myid: '3', dataFiles: 0, swap: undefined }, 6) ?? '',
       /data\/myid says "3", the inventory 6/,
     );
     assert.match(
-      staleState({ home: '/h', zooCfg: undefined, myid: undefined, dataFiles: 4 }, 6) ?? '',
+      staleState({ home: '/h', zooCfg: undefined, myid: undefined, dataFiles: 4, swap: undefined }, 6) ?? '',
       /4 snapshot and log files/,
     );
-    assert.equal(staleState({ home: '/h', zooCfg: undefined, myid: '6', dataFiles: 0 }, 6), undefined);
+    assert.equal(
+      staleState({ home: '/h', zooCfg: undefined, myid: '6', dataFiles: 0, swap: undefined }, 6),
+      undefined,
+    );
   });
 });
 

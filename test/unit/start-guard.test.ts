@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { runningMembership } from '../../src/membership/current.js';
 import type { EnsembleHost, EnsembleView } from '../../src/membership/ensemble-view.js';
-import { startRefusals, unjudgedWarning } from '../../src/membership/start-guard.js';
+import { startRefusals, strangerRefusals, unjudgedWarning } from '../../src/membership/start-guard.js';
 import type { Member } from '../../src/membership/steps.js';
 
 const m = (myid: number) => ({ myid, name: `LZY-0${myid}` });
@@ -22,7 +22,9 @@ function view(
     mode,
     reachable: mode !== 'unreachable',
     members,
-    facts: members ? { home: '/home/admin', zooCfg: cfg(members), myid: undefined, dataFiles: 0 } : undefined,
+    facts: members
+      ? { home: '/home/admin', zooCfg: cfg(members), myid: undefined, dataFiles: 0, swap: undefined }
+      : undefined,
   }));
   const running = runningMembership(
     rows.map((r) => ({
@@ -106,5 +108,35 @@ describe('start guard', () => {
       startRefusals(view(five.map((x) => [x.name, 'down', undefined] as [string, string, undefined]))),
       [],
     );
+  });
+
+  test('a data swap marked on a host (restore or rollback stopped midway): every start refused, that command named', () => {
+    const stopped = view(five.map((x) => [x.name, 'down', five] as [string, string, Member[]]));
+    const marked = stopped.hosts[2];
+    if (marked?.facts) marked.facts.swap = 'restore of zxid 0x5 from lzy-1 began 2026-12-07T22:00:00Z';
+    const refusals = startRefusals(stopped);
+    assert.equal(refusals.length, 1);
+    assert.match(
+      refusals[0]?.message ?? '',
+      /^LZY-03: restore of zxid 0x5 .*: a server started with its data half swapped could win/,
+    );
+  });
+
+  test('a server of the ensemble running outside the inventory: a restore or rollback that stops every server is refused, naming it', () => {
+    const six = [...five, { myid: 6, name: 'LZY-06' }];
+    const ensemble = view([
+      ...five.map((x) => [x.name, 'follower', six] as [string, string, Member[]]),
+      ['LZY-06', 'leader', six],
+    ]);
+    const outside = ensemble.hosts.at(-1);
+    if (outside) outside.inInventory = false;
+    const refusals = strangerRefusals(ensemble, 'restore');
+    assert.equal(refusals.length, 1);
+    assert.match(
+      refusals[0]?.message ?? '',
+      /^LZY-06 runs as a server of this ensemble \(leader\) but is not in the inventory: restore would not stop it/,
+    );
+    if (outside) outside.mode = 'down';
+    assert.deepEqual(strangerRefusals(ensemble, 'restore'), [], 'a stopped one is no danger');
   });
 });

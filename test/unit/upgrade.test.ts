@@ -11,6 +11,7 @@ import {
 } from '../../src/upgrade/host-state.js';
 import { type PreflightHost, preflightUpgrade } from '../../src/upgrade/preflight.js';
 import { preflightRollback } from '../../src/upgrade/rollback-preflight.js';
+import { judgeDataSwap } from '../../src/upgrade/swap-preflight.js';
 import { lastZxid, logsAfter } from '../../src/upgrade/txn-logs.js';
 import { mixedReleases } from '../../src/zk/drift.js';
 import { compareVersions, unreadableTypes } from '../../src/zk/release.js';
@@ -137,6 +138,11 @@ const facts = (over: Partial<UpgradeFacts> = {}): UpgradeFacts => ({
   logKiB: 2048,
   freeKiB: 10 * 1024 * 1024,
   listening: new Set([2181, 2888, 3888]),
+  placement: {
+    dataDir: { real: '/home/admin/zookeeper/data', symlink: false, mount: false },
+    dataLogDir: { real: '/home/admin/zookeeper/logs', symlink: false, mount: false },
+  },
+  present: new Set(['dataArchive', 'logArchive', 'from', 'to', 'zookeeperHome']),
   ...over,
 });
 
@@ -368,6 +374,76 @@ describe('release switch', () => {
         profileStep(`export X=1\n${block('/h/zk/zookeeper-3.4.9')}`, block('/h/zk/zookeeper-3.4.9')),
       ]),
       undefined,
+    );
+  });
+});
+
+describe('a data swap judged before any server stops', () => {
+  const record = {
+    from: 'zookeeper-3.4.9',
+    to: 'apache-zookeeper-3.8.0-bin',
+    fromVersion: '3.4.9',
+    toVersion: '3.8.0',
+    zxid: '0x100000005',
+    dataArchive: '/home/admin/zookeeper/data.zxid-0x100000005',
+    logArchive: '/home/admin/zookeeper/logs.zxid-0x100000005',
+    at: '2026-12-07T00:00:00Z',
+  };
+  const place = (real: string, over: { symlink?: boolean; mount?: boolean } = {}) => ({
+    real,
+    symlink: false,
+    mount: false,
+    ...over,
+  });
+  const judge = (over: Partial<UpgradeFacts>, command: 'restore' | 'rollback' = 'rollback') =>
+    judgeDataSwap('LZY-02', facts({ record, ...over }), cluster, {
+      command,
+      archives: command === 'rollback',
+    }).map((r) => r.message);
+
+  test('plain directories side by side, archives and release there: nothing refused', () => {
+    assert.deepEqual(judge({}), []);
+    assert.deepEqual(judge({}, 'restore'), []);
+  });
+
+  test('a mount point, a symlink, one directory inside the other: each named', () => {
+    const [mount] = judge({
+      placement: {
+        dataDir: place('/home/admin/zookeeper/data', { mount: true }),
+        dataLogDir: place('/home/admin/zookeeper/logs'),
+      },
+    });
+    assert.match(
+      mount ?? '',
+      /^dataDir \/home\/admin\/zookeeper\/data is a mount point: rollback moves it aside/,
+    );
+    const [link] = judge({
+      placement: {
+        dataDir: place('/home/admin/zookeeper/data'),
+        dataLogDir: place('/srv/zklogs', { symlink: true }),
+      },
+    });
+    assert.match(link ?? '', /^dataLogDir \/home\/admin\/zookeeper\/logs is a symlink to \/srv\/zklogs/);
+    // Nested through a symlink: judged on the real paths.
+    const [nested] = judge({
+      placement: { dataDir: place('/srv/zk'), dataLogDir: place('/srv/zk/logs', { symlink: true }) },
+    }).filter((m) => m.includes('inside'));
+    assert.match(
+      nested ?? '',
+      /^dataLogDir \/srv\/zk\/logs lies inside dataDir \/srv\/zk: moving dataDir aside/,
+    );
+    // The same directory for both is no nesting.
+    assert.deepEqual(judge({ placement: { dataDir: place('/srv/zk'), dataLogDir: place('/srv/zk') } }), []);
+  });
+
+  test('an archive without its stamp, or a ZOOKEEPER_HOME with no release: refused', () => {
+    assert.match(
+      judge({ present: new Set(['logArchive', 'from', 'to', 'zookeeperHome']) }).join('\n'),
+      /the archive the upgrade made, \/home\/admin\/zookeeper\/data\.zxid-0x100000005, is gone/,
+    );
+    assert.match(
+      judge({ present: new Set(['dataArchive', 'logArchive']), zookeeperHome: '/x' }, 'restore').join('\n'),
+      /ZOOKEEPER_HOME \/x in ~\/\.bash_profile has no bin\/zkServer\.sh/,
     );
   });
 });
