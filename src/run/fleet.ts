@@ -256,6 +256,7 @@ export class Fleet {
     title: string,
     work: () => Promise<{ outcome: Exclude<StepOutcome, 'failed'>; detail: string }>,
   ): Promise<void> {
+    killPoint(id, host.spec.name);
     this.progress.stepStarted(host.spec.name, title);
     this.inStep.add(host.spec.name);
     try {
@@ -329,4 +330,15 @@ function batchableRun(steps: PlannedStep[], start: number): number {
     end++;
   }
   return end - start;
+}
+
+/**
+ * The fault-injection hook of the end-to-end tests (and of anyone proving a run can be killed
+ * anywhere): ZKDEPLOY_TEST_KILL_AT=STEP or STEP@HOST kills zkdeploy outright (SIGKILL, as a dead
+ * laptop would) the moment that step begins, on that host or on the first to reach it.
+ */
+function killPoint(step: string, host: string): void {
+  const at = process.env.ZKDEPLOY_TEST_KILL_AT;
+  if (at && (at === step || at.toLowerCase() === `${step}@${host}`.toLowerCase()))
+    process.kill(process.pid, 'SIGKILL');
 }
