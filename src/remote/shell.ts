@@ -11,9 +11,33 @@ export function viaBash(script: string, tag: string): string {
   return `bash -c 'eval "$(printf %s ${encoded} | base64 -d)"' ${tag}`;
 }
 
-/** A fresh tag for one remote command. */
-export function commandTag(): string {
-  return `zkdeploy-run-${randomBytes(6).toString('hex')}`;
+/** This zkdeploy process, in every tag it gives a remote command. */
+const THIS_RUN = randomBytes(4).toString('hex');
+
+/**
+ * A fresh tag for one remote command: this run's, then the command's own, marked `c` when the
+ * command changes the host (what another run must not race) and `r` when it only reads.
+ */
+export function commandTag(kind: 'read' | 'change' = 'read'): string {
+  return `zkdeploy-run-${THIS_RUN}-${kind === 'change' ? 'c' : 'r'}${randomBytes(6).toString('hex')}`;
+}
+
+/**
+ * Waits up to `limitSeconds` for the changing commands another zkdeploy run left on this host to end
+ * (a run killed mid-step leaves its remote command running: no terminal, no hangup), then prints
+ * what is still running, if anything. Only this user's, only zkdeploy's changes (a `logs --follow`
+ * beside is no reason to wait), never this run's.
+ */
+export function leftoverCommandsScript(limitSeconds: number): string {
+  return [
+    `mine='zkdeploy-run-${THIS_RUN}-'`,
+    // Only this host's: hosts sharing one kernel (containers, the lab's namespaces) each have their own network.
+    'net=$(readlink /proc/$$/ns/net)',
+    `others() { for p in $(pgrep -u "$(id -u)" -f 'zkdeploy-ru[n]-[0-9a-f]*-c'); do [ "$(readlink /proc/$p/ns/net 2>/dev/null)" = "$net" ] || continue; c=$(tr '\\0' ' ' < /proc/$p/cmdline 2>/dev/null); case "$c" in *"$mine"*|'') ;; *) echo "$p $c" ;; esac; done; }`,
+    `end=$(( $(date +%s) + ${Math.max(1, Math.round(limitSeconds))} ))`,
+    'while [ -n "$(others)" ] && [ "$(date +%s)" -lt "$end" ]; do sleep 0.5; done',
+    'others | head -n 3',
+  ].join('\n');
 }
 
 /**

@@ -3,6 +3,7 @@ import { HostError } from '../errors.js';
 import type { Action } from '../plan/step.js';
 import { type Become, commandLine, sudo } from '../remote/become.js';
 import { shellQuote } from '../remote/quote.js';
+import { leftoverCommandsScript } from '../remote/shell.js';
 import { CommandTimeout, type ExecResult, type SshSession, type TerminalOptions } from '../ssh/session.js';
 import { throttledTransfer } from './transfer.js';
 
@@ -73,9 +74,11 @@ export class HostExecutor {
   ): Promise<ExecResult> {
     this.logCommand(this.options.dryRun ? 'would run' : 'run', command);
     if (this.options.dryRun) return { code: 0, stdout: '', stderr: '' };
+    this.leftovers ??= this.awaitLeftovers();
+    await this.leftovers;
     const started = performance.now();
     const result = await this.timed(
-      this.session.exec(command, options.stdin, this.options.commandTimeoutMs, options.terminal),
+      this.session.exec(command, options.stdin, this.options.commandTimeoutMs, options.terminal, 'change'),
       what,
     );
     this.logResult(result, started);
@@ -83,6 +86,23 @@ export class HostExecutor {
       throw new HostError(this.host, failedMessage(what, result.code, result.stderr || result.stdout));
     }
     return result;
+  }
+
+  /** Settled once this host holds no command of another zkdeploy run: before this run's first change. */
+  private leftovers: Promise<void> | undefined;
+
+  private async awaitLeftovers(): Promise<void> {
+    const limitMs = this.options.commandTimeoutMs ?? 300_000;
+    const limitSeconds = limitMs / 1000;
+    const result = await this.session.exec(leftoverCommandsScript(limitSeconds), undefined, limitMs + 10_000);
+    const still = result.stdout.trim();
+    if (still) {
+      throw new HostError(
+        this.host,
+        `commands of another zkdeploy run still run here after ${limitSeconds}s (a run killed mid-step leaves its command running):\n${still}`,
+        'wait for them to end, or end them (pkill -f zkdeploy-run- as this user) if that run is gone for certain; then run the command again',
+      );
+    }
   }
 
   /** Carries out one planned action. */

@@ -79,8 +79,9 @@ export class SshSession {
     stdin?: string | Buffer,
     timeoutMs?: number,
     terminal?: TerminalOptions,
+    kind: 'read' | 'change' = 'read',
   ): Promise<ExecResult> {
-    const tag = commandTag();
+    const tag = commandTag(kind);
     // A terminal for sudo under `Defaults requiretty`, with echo off: an answer typed is never echoed
     // back into the output. Its output (stderr included) arrives as stdout.
     const options: ExecOptions = terminal ? { pty: { term: 'dumb', modes: { ECHO: 0 } } } : {};
