@@ -42,6 +42,19 @@ export async function install(options: InstallOptions): Promise<number> {
       plans.set(host.spec.name, await planHost(executor, inventory, host.spec, tarball, paths));
     });
     fleet.refuseBadInput();
+    // Another server's data under a myid install would rewrite: refused before any host changes.
+    const foreign = [...plans].flatMap(([name, steps]) =>
+      steps.flatMap((s) => (s.id === 'myid' && s.failure ? [{ host: name, ...s.failure }] : [])),
+    );
+    if (foreign.length > 0) {
+      await fleet.close();
+      process.stdout.write(renderRefusals(foreign));
+      throw new ZkdeployError(
+        'install refused: a host holds data of another server; nothing was changed',
+        ExitCode.failed,
+        'fix what each line above names, then install again',
+      );
+    }
     const membership = await membershipChange(fleet);
     if (membership) {
       await fleet.close();

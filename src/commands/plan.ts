@@ -1,6 +1,10 @@
 import { ExitCode } from '../errors.js';
 import { type MembershipChange, membershipChange } from '../membership/change.js';
+import { wantedMembers } from '../membership/current.js';
+import { type EnsembleView, viewEnsemble } from '../membership/ensemble-view.js';
 import { findLeftRunning, spellList } from '../membership/left.js';
+import { startRefusals } from '../membership/start-guard.js';
+import type { Member, MembershipRefusal } from '../membership/steps.js';
 import { askFourLetterWord } from '../ops/four-letter.js';
 import { checkLayout } from '../plan/install-plan.js';
 import { hostPaths } from '../plan/probe.js';
@@ -10,6 +14,7 @@ import { inspectTarball } from '../tarball/inspect.js';
 import { color } from '../ui/colors.js';
 import { renderMembership } from '../ui/membership-view.js';
 import { type HostPlan, planJson, renderPlan } from '../ui/plan-view.js';
+import { renderRefusals } from '../ui/upgrade-view.js';
 import { parseSrvr } from '../zk/srvr.js';
 import { type InstallOptions, readContext, tarballPath } from './common.js';
 
@@ -28,6 +33,7 @@ export async function plan(options: InstallOptions & { json?: boolean }): Promis
   const fleet = await Fleet.open(inventory, settings, hosts);
   const plans = new Map<string, HostPlan>();
   let membership: MembershipChange | undefined;
+  let startRefused: MembershipRefusal[] = [];
   try {
     await fleet.eachHostMarkingFailures(async (host, executor) => {
       const steps = await planHost(executor, inventory, host.spec, tarball, paths);
@@ -37,6 +43,9 @@ export async function plan(options: InstallOptions & { json?: boolean }): Promis
     });
     fleet.refuseBadInput();
     membership = await membershipChange(fleet);
+    // install --start --dry-run: the start guard judged on the lists install would write.
+    if (options.start)
+      startRefused = startRefusals(asInstalled(await viewEnsemble(fleet), wantedMembers(inventory)));
   } finally {
     await fleet.close();
   }
@@ -61,8 +70,21 @@ export async function plan(options: InstallOptions & { json?: boolean }): Promis
         ? `${color.yellow(`${name} left the ensemble in an earlier zkdeploy scale, but its server runs again with the list it had: zkdeploy scale stops it (its data kept)`)}\n`
         : `${name} left the ensemble in an earlier zkdeploy scale; the ZooKeeper running there lists another ensemble (${spellList(members)}): not this ensemble's, left alone\n`,
     );
-  if (fleet.failed.length > 0) return ExitCode.failed;
+  if (startRefused.length > 0 && !options.json) {
+    process.stdout.write(
+      `${color.yellow('install --start would install as above and then refuse to start any server:')}\n${renderRefusals(startRefused)}`,
+    );
+  }
+  if (fleet.failed.length > 0 || startRefused.length > 0) return ExitCode.failed;
   return membership || left.some((l) => l.ours) || all.some((p) => p.steps.some((s) => s.change))
     ? ExitCode.no
     : ExitCode.ok;
+}
+
+/** The ensemble as it would be once install wrote the inventory's list on the hosts it works on. */
+function asInstalled(view: EnsembleView, wanted: Member[]): EnsembleView {
+  return {
+    ...view,
+    hosts: view.hosts.map((h) => (h.selected && h.reachable ? { ...h, members: wanted } : h)),
+  };
 }

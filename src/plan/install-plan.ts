@@ -133,11 +133,18 @@ export function planInstall(
 
   // A fresh extraction has no conf/zoo.cfg or conf/java.env: what the probe read is about to go.
   steps.push(...confSteps(inventory, host, paths, facts, extracting));
-  steps.push(
-    fileStep('myid', `data/myid = ${host.myid}`, abs(paths.files.myid), facts.files.myid, {
-      content: renderMyid(host.myid),
-    }),
-  );
+  const myidStep = fileStep('myid', `data/myid = ${host.myid}`, abs(paths.files.myid), facts.files.myid, {
+    content: renderMyid(host.myid),
+  });
+  const foundId = facts.files.myid?.trim();
+  // Another id with data beside it is another server's data (a recycled host, a moved inventory):
+  // under a new myid its newer epoch could win the election and bring that data back.
+  if (foundId !== undefined && foundId !== String(host.myid) && facts.dataFiles > 0)
+    myidStep.failure = {
+      message: `data/myid says ${JSON.stringify(foundId)}, the inventory ${host.myid}, and the data directories hold ${facts.dataFiles} snapshot and log files: another server's data`,
+      fix: `move ${cluster.dataDir} and ${cluster.dataLogDir} aside on ${host.name} (or zkdeploy uninstall --purge-data --hosts ${host.name} with the inventory that installed it), then install`,
+    };
+  steps.push(myidStep);
 
   const firewall = firewallFor(facts.firewall, cluster, sudoPassword);
   const firewallStep = step('firewall', 'firewalld', 'commands' in firewall || firewall.action === 'fail', {

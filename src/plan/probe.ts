@@ -30,6 +30,8 @@ export interface HostFacts {
   firewall: FirewallFacts;
   /** zkdeploy's systemd unit as the host has it: its file, and `systemctl is-enabled` (empty without). */
   unit: { content: string | undefined; enabled: string };
+  /** Snapshot and transaction log files in the data and log directories' version-2. */
+  dataFiles: number;
 }
 
 /** Where the managed things are, as remote paths (`~/…` allowed). */
@@ -86,6 +88,7 @@ export function probeScript(paths: HostPaths, peer?: string): string {
     ...firewallProbe(peer),
     `echo @@file:unit; ${fileSection(shellQuote(UNIT_PATH))}`,
     `echo @@unitEnabled; systemctl is-enabled ${UNIT_NAME} 2>/dev/null || true`,
+    `echo @@dataFiles; ls -A -- ${[paths.dirs.dataDir, paths.dirs.dataLogDir].map((d) => shellPath(`${d}/version-2`)).join(' ')} 2>/dev/null | grep -cE '^(log|snapshot)\\.' || true`,
   ];
   return lines.join('\n');
 }
@@ -115,5 +118,6 @@ export function parseProbe(output: string): HostFacts {
     },
     firewall: parseFirewallFacts(s, uid),
     unit: { content: decodeFileSection(s.get('file:unit')), enabled: s.get('unitEnabled') ?? '' },
+    dataFiles: Number(s.get('dataFiles')) || 0,
   };
 }

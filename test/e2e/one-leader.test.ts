@@ -93,4 +93,44 @@ describe('never two leaders', () => {
     assert.equal(start.code, 0, start.stdout + start.stderr);
     assert.match(start.stdout, /healthy: 1 leader, 4 followers/);
   });
+
+  test("install --start --dry-run judges the start on the lists it would write; a host with another server's data is refused before anything changes", async (t) => {
+    if (!requireLab(t)) return;
+    assert.equal((await run('stop', '-i', lzy)).code, 0);
+    const dry = await run(
+      'install',
+      '-i',
+      three,
+      '-t',
+      labTarball(),
+      '--hosts',
+      'LZY-02,LZY-03',
+      '--start',
+      '--dry-run',
+    );
+    assert.equal(dry.code, 1, dry.stdout + dry.stderr);
+    assert.match(dry.stdout, /install --start would install as above and then refuse to start any server/);
+    assert.match(dry.stdout, /no server runs, and the servers' zoo\.cfg files disagree on the ensemble/);
+    assert.match(
+      asAdmin(2, `cat ${releaseHome}/conf/zoo.cfg`),
+      /^server\.5=LZY-05:2888:3888$/m,
+      'a dry run changed a file',
+    );
+
+    // LZY-04's data under another id, as a recycled host brings it: rewriting its myid would let that
+    // data's epoch take part in the next election.
+    asAdmin(4, 'echo 9 > ~/zookeeper/data/myid');
+    const foreign = await run('install', '-i', lzy, '-t', labTarball(), '--start');
+    assert.equal(foreign.code, 1, foreign.stdout + foreign.stderr);
+    assert.match(
+      foreign.stdout,
+      /LZY-04: data\/myid says "9", the inventory 4, and the data directories hold \d+ snapshot and log files: another server's data/,
+    );
+    assert.match(foreign.stderr, /install refused: a host holds data of another server; nothing was changed/);
+    assert.equal(asAdmin(4, 'cat ~/zookeeper/data/myid').trim(), '9');
+    assert.deepEqual(jvmsOn(hostNumbers()), [], 'a refused install started a server');
+    asAdmin(4, 'echo 4 > ~/zookeeper/data/myid');
+    const fixed = await run('install', '-i', lzy, '-t', labTarball(), '--start');
+    assert.equal(fixed.code, 0, fixed.stdout + fixed.stderr);
+  });
 });
