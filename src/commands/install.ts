@@ -31,6 +31,12 @@ export async function install(options: InstallOptions): Promise<number> {
   const paths = hostPaths(inventory.cluster, tarball.fileName, tarball.topDir);
   const fleet = await Fleet.open(inventory, settings, hosts);
   let status = '';
+  // Said once the progress view has ended (the fleet closed): what was found, then why nothing changed.
+  const refuseInstall = async (found: string, why: string, fix: string): Promise<never> => {
+    await fleet.close();
+    process.stdout.write(found);
+    throw new ZkdeployError(`install refused: ${why}; nothing was changed`, ExitCode.failed, fix);
+  };
   try {
     // Both read-only: the checks and each host's probe and plan run together; nothing is applied
     // unless every check passed. When no host has anything to change there is nothing for a check to
@@ -46,25 +52,19 @@ export async function install(options: InstallOptions): Promise<number> {
     const foreign = [...plans].flatMap(([name, steps]) =>
       steps.flatMap((s) => (s.id === 'myid' && s.failure ? [{ host: name, ...s.failure }] : [])),
     );
-    if (foreign.length > 0) {
-      await fleet.close();
-      process.stdout.write(renderRefusals(foreign));
-      throw new ZkdeployError(
-        'install refused: a host holds data of another server; nothing was changed',
-        ExitCode.failed,
+    if (foreign.length > 0)
+      await refuseInstall(
+        renderRefusals(foreign),
+        'a host holds data of another server',
         'fix what each line above names, then install again',
       );
-    }
     const membership = await membershipChange(fleet);
-    if (membership) {
-      await fleet.close();
-      process.stdout.write(renderMembership(membership));
-      throw new ZkdeployError(
-        `install refused: the inventory changes the running ensemble's servers (${membership.from.length} → ${membership.to.length}), which install never rewrites on a running ensemble; nothing was changed`,
-        ExitCode.failed,
+    if (membership)
+      await refuseInstall(
+        renderMembership(membership),
+        `the inventory changes the running ensemble's servers (${membership.from.length} → ${membership.to.length}), which install never rewrites on a running ensemble`,
         'zkdeploy scale makes the change one server at a time (zkdeploy scale --dry-run shows its steps)',
       );
-    }
     // Switching a running server to another release is upgrade's or rollback's: install would do it
     // on every host at once, with no archive and no check that the data loads.
     const rows = await collectStatus(fleet, { service: false });
@@ -72,27 +72,22 @@ export async function install(options: InstallOptions): Promise<number> {
       const change = SERVING_MODES.includes(row.mode) ? releaseSwitch(plans.get(row.name) ?? []) : undefined;
       return change ? [`${row.name} (${change.from} → ${change.to})`] : [];
     });
-    if (switching.length > 0) {
-      await fleet.close();
-      throw new ZkdeployError(
-        `install refused: it would switch running servers to another release: ${switching.join(', ')}; nothing was changed`,
-        ExitCode.failed,
+    if (switching.length > 0)
+      await refuseInstall(
+        '',
+        `it would switch running servers to another release: ${switching.join(', ')}`,
         'zkdeploy upgrade --tarball FILE moves a running ensemble to a newer release one server at a time (zkdeploy rollback back to the one an upgrade left); or stop the servers first',
       );
-    }
     const nothingToChange =
       fleet.failed.length === 0 &&
       [...plans.values()].every((steps) => steps.every((s) => !s.change && !s.failure));
     const report = nothingToChange ? undefined : await checking;
-    if (report?.blocksInstall) {
-      await fleet.close();
-      process.stdout.write(renderCheck(report));
-      throw new ZkdeployError(
-        'install refused: a preflight check failed, nothing was changed',
-        ExitCode.failed,
+    if (report?.blocksInstall)
+      await refuseInstall(
+        renderCheck(report),
+        'a preflight check failed',
         'fix what the check names, or pass --skip-check to install anyway',
       );
-    }
     // The check lends free ZooKeeper ports a listener for a moment: no server starts before it is done.
     if (options.start) await checking?.catch(() => undefined);
     await fleet.eachHostMarkingFailures(async (host, executor) => {

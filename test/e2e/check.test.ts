@@ -90,7 +90,7 @@ describe('check', () => {
 
     const install = await run('install', '-i', inventory, '-t', labTarball());
     assert.equal(install.code, 1);
-    assert.match(install.stderr, /install refused: a preflight check failed, nothing was changed/);
+    assert.match(install.stderr, /install refused: a preflight check failed; nothing was changed/);
     for (const n of hostNumbers())
       assert.equal(asAdmin(n, 'test -e ~/setups && echo touched || echo untouched').trim(), 'untouched');
   });

@@ -72,7 +72,7 @@ describe('firewalld on a systemd host (the guide step 8)', () => {
       );
       const refused = await run('install', '-i', inventory, '-t', labTarball());
       assert.equal(refused.code, 1, refused.stdout + refused.stderr);
-      assert.match(refused.stderr, /install refused: a preflight check failed, nothing was changed/);
+      assert.match(refused.stderr, /install refused: a preflight check failed; nothing was changed/);
     } finally {
       systemdHost('exec', 'LZY-S1', '--', 'mv', '/root/zkdeploy.sudoers', '/etc/sudoers.d/zkdeploy');
     }

@@ -29,6 +29,9 @@ const jvmsOn = (hosts: number[]) =>
 describe('never two leaders', () => {
   const { cwd, run } = labSuite();
   const three = join(cwd, 'three.yaml');
+  /** install of LZY-02 and LZY-03 alone, from the inventory shrunk to LZY-01..03. */
+  const installTwoOfThree = (...args: string[]) =>
+    run('install', '-i', three, '-t', labTarball(), '--hosts', 'LZY-02,LZY-03', ...args);
   writeFileSync(three, readFileSync(lzy, 'utf8').replace(/ {2}- name: LZY-04\n[\s\S]*$/, ''));
 
   test('the review case: LZY-02 and LZY-03 stopped and narrowed to a 3-server inventory; install and start refuse, one leader throughout', async (t) => {
@@ -39,16 +42,7 @@ describe('never two leaders', () => {
 
     // install --hosts judged the two stopped servers alone, saw none running and rewrote their list.
     for (const args of [[], ['--start']]) {
-      const install = await run(
-        'install',
-        '-i',
-        three,
-        '-t',
-        labTarball(),
-        '--hosts',
-        'LZY-02,LZY-03',
-        ...args,
-      );
+      const install = await installTwoOfThree(...args);
       assert.equal(install.code, 1, install.stdout + install.stderr);
       assert.match(
         install.stderr,
@@ -97,17 +91,7 @@ describe('never two leaders', () => {
   test("install --start --dry-run judges the start on the lists it would write; a host with another server's data is refused before anything changes", async (t) => {
     if (!requireLab(t)) return;
     assert.equal((await run('stop', '-i', lzy)).code, 0);
-    const dry = await run(
-      'install',
-      '-i',
-      three,
-      '-t',
-      labTarball(),
-      '--hosts',
-      'LZY-02,LZY-03',
-      '--start',
-      '--dry-run',
-    );
+    const dry = await installTwoOfThree('--start', '--dry-run');
     assert.equal(dry.code, 1, dry.stdout + dry.stderr);
     assert.match(dry.stdout, /install --start would install as above and then refuse to start any server/);
     assert.match(dry.stdout, /no server runs, and the servers' zoo\.cfg files disagree on the ensemble/);
