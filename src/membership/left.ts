@@ -1,7 +1,7 @@
 import { HostError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
-import { servingMode, stopServer } from '../ops/lifecycle.js';
-import { findZookeeperHome, serverAlive } from '../ops/server-host.js';
+import { stopServer } from '../ops/lifecycle.js';
+import { findZookeeperHome, ourServerAliveTest } from '../ops/server-host.js';
 import { Fleet, type FleetOptions } from '../run/fleet.js';
 import { readHistory } from '../run/history.js';
 import { SILENT_PROGRESS } from '../run/progress.js';
@@ -75,10 +75,8 @@ export async function findLeftRunning(inventory: Inventory, settings: FleetOptio
   );
   const running: LeftRunning[] = [];
   await fleet.eachHostMarkingFailures(async (host, executor) => {
-    const alive =
-      (await servingMode(executor, inventory.cluster.clientPort)) !== undefined ||
-      (await serverAlive(executor, inventory.cluster));
-    if (!alive) return;
+    // Only a server zkdeploy started there counts: one a package or another team runs is not ours to stop.
+    if ((await executor.probe(ourServerAliveTest(inventory.cluster))).code !== 0) return;
     const zooCfg = (await probeMembership(executor, inventory.cluster)).zooCfg;
     const list = zooCfg === undefined ? [] : membersOf(zooCfg);
     running.push({
@@ -100,7 +98,7 @@ export async function findLeftRunning(inventory: Inventory, settings: FleetOptio
           throw new HostError(
             left.name,
             `it left the ensemble in an earlier scale and runs again with this ensemble's old list; stopping it failed: ${err instanceof Error ? err.message : String(err)}`,
-            `stop it on ${left.name} by hand (zkServer.sh stop), then run zkdeploy scale again; nothing else was changed`,
+            `stop it on ${left.name} by hand (zkServer.sh stop), then run zkdeploy scale again; nothing of the ensemble was changed`,
           );
         }
       }

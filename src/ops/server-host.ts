@@ -2,7 +2,7 @@ import { HostError } from '../errors.js';
 import type { ClusterSettings } from '../inventory/types.js';
 import { shellPath, shellQuote } from '../remote/quote.js';
 import { checkedHostPath } from '../remote/safe-values.js';
-import { UNIT_PATH, UNIT_RUNNING_TEST } from '../remote/service.js';
+import { UNIT_MARK, UNIT_PATH, UNIT_RUNNING_TEST } from '../remote/service.js';
 import type { HostExecutor } from '../run/executor.js';
 
 /** Prints ZOOKEEPER_HOME from zkdeploy's block in ~/.bash_profile (nothing when there is none). */
@@ -51,6 +51,16 @@ export function serverAliveTest(cluster: ClusterSettings): string {
 export function serverInstalledTest(cluster: ClusterSettings): string {
   const myid = shellPath(`${cluster.dataDir}/myid`);
   return `{ [ -n "$(${ZOOKEEPER_HOME_COMMAND})" ] || [ -e ${myid} ] || [ -e ${shellQuote(UNIT_PATH)} ]; }`;
+}
+
+/**
+ * A shell test true only while a server zkdeploy started runs: the pid file in our data directory
+ * names a live process, or systemd runs a zookeeper.service that is zkdeploy's own unit. Whatever
+ * else answers on the client port (a distribution's package, another team's server) is not ours.
+ */
+export function ourServerAliveTest(cluster: ClusterSettings): string {
+  const pidFile = shellPath(`${cluster.dataDir}/zookeeper_server.pid`);
+  return `{ { [ -f ${pidFile} ] && kill -0 "$(cat ${pidFile})" 2>/dev/null; } || { ${UNIT_RUNNING_TEST} && [ "$(head -n 1 ${shellQuote(UNIT_PATH)} 2>/dev/null)" = ${shellQuote(UNIT_MARK)} ]; }; }`;
 }
 
 /** Whether the server's JVM is alive on a host. */
