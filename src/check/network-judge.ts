@@ -190,10 +190,12 @@ export function judgeNetworks(
       .filter((t) => t.startsWith(`${host}:`))
       .map((t) => t.slice(host.length + 1));
     if (facts.stopped.includes(host)) {
+      // A refusal is the host answering, but a firewall's REJECT answers the same: said, not passed.
       verdicts.set(host, {
         id: 'network',
-        status: 'pass',
-        message: `its server is set up and stopped: nothing binds its ports during the check (the server may start meanwhile); ports ${received.join(', ')} answer every other host; reaches theirs`,
+        status: 'warn',
+        message: `its server is set up and stopped: nothing binds its ports during the check (the server may start meanwhile); ports ${received.join(', ')} answer every other host with a refusal, as a closed port does and a firewall's REJECT too; reaches theirs`,
+        fix: 'start the server and read zkdeploy status (a blocked port shows as a server that cannot join), or look at its firewall rules for those ports',
       });
       continue;
     }

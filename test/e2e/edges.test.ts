@@ -118,7 +118,8 @@ describe('edges', () => {
     assert.equal(network('LZY-01')?.status, 'fail', JSON.stringify(network('LZY-01')));
     assert.match(network('LZY-01')?.message ?? '', /^no connection with LZY-04, either way/);
     assert.match(network('LZY-04')?.message ?? '', /^no connection with LZY-01, either way/);
+    // Nobody else is blamed (their stopped servers' ports answer with refusals: a warning, not a pass).
     for (const name of ['LZY-02', 'LZY-03', 'LZY-05'])
-      assert.equal(network(name)?.status, 'pass', JSON.stringify(network(name)));
+      assert.notEqual(network(name)?.status, 'fail', JSON.stringify(network(name)));
   });
 });
