@@ -125,6 +125,8 @@ export async function restore(options: RestoreOptions): Promise<number> {
       await fleet.eachHostMarkingFailures((host, executor) =>
         stopStep(fleet, host, executor, timeout, 'stop'),
       );
+      // A stop failed: no data was swapped anywhere, so no mark may hold back a start.
+      if (fleet.failed.length > 0) await clearSwapMarks(fleet);
     }
     if (fleet.failed.length === 0) {
       await fleet.eachHostMarkingFailures(async (host, executor) => {
@@ -158,6 +160,8 @@ export async function restore(options: RestoreOptions): Promise<number> {
         });
       });
     }
+    // Every server runs the backup's data: the swap is done, whatever the proof says next.
+    if (fleet.failed.length === 0) await clearSwapMarks(fleet);
     if (fleet.failed.length === 0) {
       await waitForSync(fleet, Date.now() + timeout * 1000);
       const after = await collectStatus(fleet, { service: false });
@@ -177,7 +181,6 @@ export async function restore(options: RestoreOptions): Promise<number> {
         });
       });
     }
-    if (fleet.failed.length === 0) await clearSwapMarks(fleet);
     status = await startedStatus(fleet);
   } finally {
     unregister();

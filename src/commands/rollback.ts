@@ -83,6 +83,8 @@ async function restoreAll(fleet: Fleet, record: UpgradeRecord, timeout: number):
   // Until every server runs the archived data, `start` refuses and rollback is the way on.
   await markSwapBegun(fleet, `rollback restoring zxid ${record.zxid}'s archives`, 'zkdeploy rollback --yes');
   await fleet.eachHostMarkingFailures((host, executor) => stopStep(fleet, host, executor, timeout, 'stop'));
+  // A stop failed: nothing was put back anywhere, so no mark may hold back a start.
+  if (fleet.failed.length > 0) await clearSwapMarks(fleet);
   await fleet.eachHostMarkingFailures(async (host, executor) => {
     await fleet.runStep(host, 'restore', 'restore the archived data', async () => {
       const facts = await probeUpgrade(executor, cluster);
@@ -123,8 +125,9 @@ async function restoreAll(fleet: Fleet, record: UpgradeRecord, timeout: number):
       return { outcome: 'changed', detail: `started, ${await waitUntilServing(executor, cluster, timeout)}` };
     });
   });
-  if (fleet.failed.length === 0) await waitForSync(fleet, Date.now() + timeout * 1000);
+  // Every server runs the archived data: the swap is done, whatever the sync says next.
   if (fleet.failed.length === 0) await clearSwapMarks(fleet);
+  if (fleet.failed.length === 0) await waitForSync(fleet, Date.now() + timeout * 1000);
 }
 
 /**
@@ -173,11 +176,16 @@ export async function rollback(options: RollbackOptions): Promise<number> {
       ),
     );
     const toDo = preflight.hosts.filter((h) => h.action !== 'done');
+    const marked = [...facts.values()].some((f) => f.swap);
     if (toDo.length === 0) {
       process.stdout.write(color.green(`every server runs ${record.from} already: nothing to do\n`));
+      // A restoring rollback whose servers all came back after it stopped: its marks are done with.
+      if (marked && !options.dryRun) await clearSwapMarks(fleet);
       return finish('rollback', fleet, options.dryRun);
     }
-    const mustRestore = scans.some((s) => s.unreadable.size > 0);
+    // A restoring rollback stopped midway (its marks on the hosts) is continued the same way: the
+    // servers already put back have no transactions left to scan, the others still do.
+    const mustRestore = marked || scans.some((s) => s.unreadable.size > 0);
     if (mustRestore) {
       // Every server stops next: whatever would stop the swap halfway is found while they serve.
       const swapRefusals = [
@@ -190,6 +198,10 @@ export async function rollback(options: RollbackOptions): Promise<number> {
         ),
       ];
       if (swapRefusals.length > 0) refuse('rollback', swapRefusals);
+      if (marked)
+        process.stdout.write(
+          color.yellow('a rollback that restores the archives stopped midway: continuing it\n'),
+        );
       process.stdout.write(describeLoss(scans, record));
       await confirmTyped(options, {
         word: 'restore',

@@ -1,3 +1,4 @@
+import { CLEAR_MARK_BY_HAND } from '../ops/swap-marker.js';
 import { groupByList, sameMembers, serverUp } from './current.js';
 import type { EnsembleView } from './ensemble-view.js';
 import type { Member, MembershipRefusal } from './steps.js';
@@ -18,7 +19,7 @@ export function startRefusals(view: EnsembleView): MembershipRefusal[] {
   if (swapping.length > 0)
     return swapping.map((h) => ({
       message: `${h.name}: ${h.facts?.swap}: a server started with its data half swapped could win the election and undo it`,
-      fix: `run that command again: it continues where it stopped and starts every server itself`,
+      fix: `run that command again: it continues where it stopped and starts every server itself; ${CLEAR_MARK_BY_HAND}`,
     }));
   const starting = view.hosts.filter((h) => h.selected && h.mode === 'down' && h.members !== undefined);
   if (view.running) {

@@ -10,24 +10,40 @@ import type { Fleet } from '../run/fleet.js';
  */
 export const swapMarkerPath = (installDir: string) => `${installDir}/.zkdeploy-swap`;
 
-/** The marker's shell section for a probe: its text, or nothing. */
-export const swapMarkerSection = (cluster: ClusterSettings) =>
-  `echo @@swap; cat -- ${shellPath(swapMarkerPath(cluster.installDir))} 2>/dev/null | head -n 1`;
+/** The marker's shell section for a probe: its first line, or nothing when there is no mark. */
+export const swapMarkerSection = (cluster: Pick<ClusterSettings, 'installDir'>) => {
+  const path = shellPath(swapMarkerPath(cluster.installDir));
+  // Being there is what counts (a power cut may leave it empty).
+  return `echo @@swap; if [ -e ${path} ]; then l=$(head -n 1 -- ${path} 2>/dev/null); printf '%s\\n' "\${l:-a swap of every server's data began}"; fi`;
+};
 
-/** Marks every host of the fleet; one that cannot be marked stops the command before anything else. */
+/** The way out of a mark that is stale for certain. */
+export const CLEAR_MARK_BY_HAND =
+  "only if no server's data was swapped yet (the last run's summary has no restore step changed), remove <installDir>/.zkdeploy-swap on each host instead";
+
+/** Marks every host of the fleet; one that cannot be marked stops the command, and no mark stays. */
 export async function markSwapBegun(fleet: Fleet, what: string, rerun: string): Promise<void> {
   const text = `${what} began ${new Date().toISOString()}; not finished until \`${rerun}\` ends`;
-  await Promise.all(
-    fleet.hosts.map(async (host) => {
-      const executor = host.executor;
-      if (!executor) throw host.error ?? new HostError(host.spec.name, 'not connected');
-      const path = shellPath(swapMarkerPath(fleet.inventory.cluster.installDir));
-      await executor.run(`printf '%s\\n' ${shellQuote(text)} > ${path}`, 'marking the swap');
-    }),
-  );
+  const path = shellPath(swapMarkerPath(fleet.inventory.cluster.installDir));
+  try {
+    await Promise.all(
+      fleet.hosts.map(async (host) => {
+        const executor = host.executor;
+        if (!executor) throw host.error ?? new HostError(host.spec.name, 'not connected');
+        await executor.run(
+          `printf '%s\\n' ${shellQuote(text)} > ${path} && sync -- ${path}`,
+          'marking the swap',
+        );
+      }),
+    );
+  } catch (err: unknown) {
+    // Nothing has stopped yet: no mark may outlive this.
+    await clearSwapMarks(fleet).catch(() => undefined);
+    throw err;
+  }
 }
 
-/** Clears the marker on every host: the swap is done everywhere. */
+/** Clears the marker on every host: the swap is done everywhere, or was never begun. */
 export async function clearSwapMarks(fleet: Fleet): Promise<void> {
   await fleet.eachHostMarkingFailures(async (_host, executor) => {
     await executor.run(

@@ -1,4 +1,5 @@
 import { ZOOKEEPER_HOME_COMMAND } from '../ops/server-host.js';
+import { swapMarkerSection } from '../ops/swap-marker.js';
 import { LISTENING_SECTION, parseListening } from '../remote/listening.js';
 import { shellPath } from '../remote/quote.js';
 import { decodeFileSection, fileSection, parseSections } from '../remote/sections.js';
@@ -74,6 +75,8 @@ export interface UpgradeFacts {
    * stamped), `from`, `to` (the record's releases, with bin/zkServer.sh), `zookeeperHome` (the same).
    */
   present: Set<string>;
+  /** A data swap under way (a restoring rollback or a restore stopped midway): its mark's first line. */
+  swap: string | undefined;
 }
 
 export const SWAPPED_DIRS = ['dataDir', 'dataLogDir'] as const;
@@ -86,6 +89,8 @@ export interface DirPlacement {
   symlink: boolean;
   /** Another file system is mounted on it: it cannot be moved aside. */
   mount: boolean;
+  /** Another file system is mounted on its version-2: moving it aside would carry that disk along. */
+  innerMount: boolean;
 }
 
 /** The probe's shell script for one host. */
@@ -105,13 +110,16 @@ export function upgradeProbeScript(cluster: {
     `echo @@logKiB; du -sk -- ${logs} 2>/dev/null | cut -f1`,
     `echo @@freeKiB; df -Pk -- ${shellPath(cluster.dataLogDir)} 2>/dev/null | awk 'NR==2 {print $4}'`,
     LISTENING_SECTION,
+    swapMarkerSection(cluster),
     ...SWAPPED_DIRS.map(
       (key) =>
         `echo @@place:${key}; d=${shellPath(cluster[key])}; readlink -f -- "$d" 2>/dev/null || echo; ` +
         `[ -L "$d" ] && echo symlink; ` +
         // mountpoint sees a bind mount too (the same device as its parent); the device test is for hosts without it.
         `[ -d "$d" ] && { { command -v mountpoint >/dev/null 2>&1 && mountpoint -q -- "$d"; } || ` +
-        `[ "$(stat -L -c %d -- "$d")" != "$(stat -L -c %d -- "$(dirname -- "$d")")" ]; } && echo mount; true`,
+        `[ "$(stat -L -c %d -- "$d")" != "$(stat -L -c %d -- "$(dirname -- "$d")")" ]; } && echo mount; ` +
+        `[ -d "$d/version-2" ] && { { command -v mountpoint >/dev/null 2>&1 && mountpoint -q -- "$d/version-2"; } || ` +
+        `[ "$(stat -L -c %d -- "$d/version-2")" != "$(stat -L -c %d -- "$d")" ]; } && echo innermount; true`,
     ),
     // Paths read from the record stay shell variables, never code; only tested for, never used.
     `echo @@present; r=${shellPath(recordPath(cluster.installDir))}; if [ -f "$r" ]; then ` +
@@ -123,7 +131,12 @@ export function upgradeProbeScript(cluster: {
 
 function placementOf(text: string | undefined): DirPlacement {
   const [real = '', ...marks] = (text ?? '').split('\n').map((l) => l.trim());
-  return { real, symlink: marks.includes('symlink'), mount: marks.includes('mount') };
+  return {
+    real,
+    symlink: marks.includes('symlink'),
+    mount: marks.includes('mount'),
+    innerMount: marks.includes('innermount'),
+  };
 }
 
 const namesOf = (text: string | undefined, kind: 'log' | 'snapshot') =>
@@ -147,6 +160,7 @@ export function parseUpgradeProbe(output: string): UpgradeFacts {
       dataDir: placementOf(s.get('place:dataDir')),
       dataLogDir: placementOf(s.get('place:dataLogDir')),
     },
+    swap: s.get('swap')?.trim() || undefined,
     present: new Set(
       (s.get('present') ?? '')
         .split('\n')

@@ -30,15 +30,21 @@ export function judgeDataSwap(
   for (const key of ['dataDir', 'dataLogDir'] as const) {
     const path = absoluteRemotePath(dirs[key], facts.home);
     const place = facts.placement[key];
-    if (place.mount)
+    // A symlink first: one pointing at another disk is no mount point of its own.
+    if (place.symlink)
+      refuse(
+        `${key} ${path} is a symlink to ${place.real}: ${what}, which would leave the data beside the link, off ${place.real}`,
+        `point ${key} at ${place.real} in the inventory and run zkdeploy install; then ${needs.command} again`,
+      );
+    else if (place.mount)
       refuse(
         `${key} ${path} is a mount point: ${what}, and a mount point cannot be moved`,
         `point ${key} at a directory inside the mount (e.g. ${path}/zookeeper), move the data there and run zkdeploy install; then ${needs.command} again`,
       );
-    else if (place.symlink)
+    if (place.innerMount)
       refuse(
-        `${key} ${path} is a symlink to ${place.real}: ${what}, which would leave the data beside the link, off ${place.real}`,
-        `point ${key} at ${place.real} in the inventory and run zkdeploy install; then ${needs.command} again`,
+        `${key} ${path}/version-2 is a mount point: moving ${key} aside would carry that disk along, and the swapped data would land beside it`,
+        `point ${key} at the mount itself (its version-2 inside it), move the data and run zkdeploy install; then ${needs.command} again`,
       );
   }
   const data = facts.placement.dataDir.real || absoluteRemotePath(dirs.dataDir, facts.home);

@@ -352,10 +352,11 @@ describe('restore preflight', () => {
     freeKiB: 10 << 20,
     listening: new Set(),
     placement: {
-      dataDir: { real: '/home/admin/zookeeper/data', symlink: false, mount: false },
-      dataLogDir: { real: '/home/admin/zookeeper/logs', symlink: false, mount: false },
+      dataDir: { real: '/home/admin/zookeeper/data', symlink: false, mount: false, innerMount: false },
+      dataLogDir: { real: '/home/admin/zookeeper/logs', symlink: false, mount: false, innerMount: false },
     },
     present: new Set(['dataArchive', 'logArchive', 'from', 'to', 'zookeeperHome']),
+    swap: undefined,
     ...over,
   });
 

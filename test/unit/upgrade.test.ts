@@ -139,10 +139,11 @@ const facts = (over: Partial<UpgradeFacts> = {}): UpgradeFacts => ({
   freeKiB: 10 * 1024 * 1024,
   listening: new Set([2181, 2888, 3888]),
   placement: {
-    dataDir: { real: '/home/admin/zookeeper/data', symlink: false, mount: false },
-    dataLogDir: { real: '/home/admin/zookeeper/logs', symlink: false, mount: false },
+    dataDir: { real: '/home/admin/zookeeper/data', symlink: false, mount: false, innerMount: false },
+    dataLogDir: { real: '/home/admin/zookeeper/logs', symlink: false, mount: false, innerMount: false },
   },
   present: new Set(['dataArchive', 'logArchive', 'from', 'to', 'zookeeperHome']),
+  swap: undefined,
   ...over,
 });
 
@@ -389,10 +390,11 @@ describe('a data swap judged before any server stops', () => {
     logArchive: '/home/admin/zookeeper/logs.zxid-0x100000005',
     at: '2026-12-07T00:00:00Z',
   };
-  const place = (real: string, over: { symlink?: boolean; mount?: boolean } = {}) => ({
+  const place = (real: string, over: { symlink?: boolean; mount?: boolean; innerMount?: boolean } = {}) => ({
     real,
     symlink: false,
     mount: false,
+    innerMount: false,
     ...over,
   });
   const judge = (over: Partial<UpgradeFacts>, command: 'restore' | 'rollback' = 'rollback') =>
@@ -432,6 +434,21 @@ describe('a data swap judged before any server stops', () => {
       nested ?? '',
       /^dataLogDir \/srv\/zk\/logs lies inside dataDir \/srv\/zk: moving dataDir aside/,
     );
+    // A symlink to another disk is said as a symlink, not as the mount point its target is.
+    const [both] = judge({
+      placement: {
+        dataDir: place('/data/zk', { symlink: true, mount: true }),
+        dataLogDir: place('/home/admin/zookeeper/logs'),
+      },
+    });
+    assert.match(both ?? '', /is a symlink to \/data\/zk/);
+    const [inner] = judge({
+      placement: {
+        dataDir: place('/home/admin/zookeeper/data', { innerMount: true }),
+        dataLogDir: place('/home/admin/zookeeper/logs'),
+      },
+    });
+    assert.match(inner ?? '', /^dataDir \/home\/admin\/zookeeper\/data\/version-2 is a mount point/);
     // The same directory for both is no nesting.
     assert.deepEqual(judge({ placement: { dataDir: place('/srv/zk'), dataLogDir: place('/srv/zk') } }), []);
   });
