@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ExitCode, messageOf, ZkdeployError } from './errors.js';
 import { examplesText } from './help-examples.js';
-import { runInterruptCleanups } from './interrupt.js';
+import { onInterrupt, runInterruptCleanups } from './interrupt.js';
 import { appendUnfinishedHistory } from './run/history.js';
 
 /** The version of the installed package, as npm knows it (package.json ships in every pack). */
@@ -378,15 +378,14 @@ export async function main(argv: string[]): Promise<number> {
   });
   const interrupted = () => {
     process.stderr.write('\nzkdeploy: interrupted\n');
-    void runInterruptCleanups().then(() => {
-      appendUnfinishedHistory(ExitCode.interrupted);
-      process.exit(ExitCode.interrupted);
-    });
+    void runInterruptCleanups().then(() => process.exit(ExitCode.interrupted));
   };
   // A closed pipe (zkdeploy status | head) is the reader's choice, not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(exitCode);
   });
+  // However it comes (a signal, or Ctrl-C typed at a prompt in raw mode), an interruption leaves its record.
+  onInterrupt(() => appendUnfinishedHistory(ExitCode.interrupted));
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   try {

@@ -35,8 +35,10 @@ export function leftoverCommandsScript(limitSeconds: number): string {
     'net=$(readlink /proc/$$/ns/net)',
     `others() { for p in $(pgrep -u "$(id -u)" -f 'zkdeploy-ru[n]-[0-9a-f]*-c'); do [ "$(readlink /proc/$p/ns/net 2>/dev/null)" = "$net" ] || continue; c=$(tr '\\0' ' ' < /proc/$p/cmdline 2>/dev/null); case "$c" in *"$mine"*|'') ;; *) echo "$p $c" ;; esac; done; }`,
     `end=$(( $(date +%s) + ${Math.max(1, Math.round(limitSeconds))} ))`,
+    'command -v pgrep >/dev/null 2>&1 || { echo "@@leftover-unknown"; exit 0; }',
     'while [ -n "$(others)" ] && [ "$(date +%s)" -lt "$end" ]; do sleep 0.5; done',
-    'others | head -n 3',
+    // Marked lines only: whatever a login file prints is never taken for a leftover.
+    `others | head -n 3 | sed 's/^/@@leftover /'`,
   ].join('\n');
 }
 

@@ -95,12 +95,16 @@ export class HostExecutor {
     const limitMs = this.options.commandTimeoutMs ?? 300_000;
     const limitSeconds = limitMs / 1000;
     const result = await this.session.exec(leftoverCommandsScript(limitSeconds), undefined, limitMs + 10_000);
-    const still = result.stdout.trim();
-    if (still) {
+    const still = result.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('@@leftover '))
+      .map((line) => line.slice('@@leftover '.length));
+    if (still.length > 0) {
+      const pids = still.map((line) => line.split(' ')[0]).join(' ');
       throw new HostError(
         this.host,
-        `commands of another zkdeploy run still run here after ${limitSeconds}s (a run killed mid-step leaves its command running):\n${still}`,
-        'wait for them to end, or end them (pkill -f zkdeploy-run- as this user) if that run is gone for certain; then run the command again',
+        `commands of another zkdeploy run still run here after ${limitSeconds}s (a run killed mid-step leaves its command running, or another run is under way):\n${still.join('\n')}`,
+        `wait for them to end; only if the run that started them is gone for certain, end them (kill ${pids}); then run the command again`,
       );
     }
   }

@@ -50,7 +50,10 @@ describe('remote commands through an explicit bash', () => {
       const waited = Date.now();
       // The limit is counted in whole seconds of the host's clock: 2 waits at least one.
       const named = spawnSync('bash', ['-c', leftoverCommandsScript(2)], { encoding: 'utf8' });
-      assert.match(named.stdout, /zkdeploy-run-deadbeef-c000000000000/);
+      assert.match(
+        named.stdout,
+        /^@@leftover \d+ bash -c sleep 4; true zkdeploy-run-deadbeef-c000000000000/m,
+      );
       assert.ok(Date.now() - waited >= 1000, 'it did not wait');
       const settled = spawnSync('bash', ['-c', leftoverCommandsScript(10)], { encoding: 'utf8' });
       assert.equal(settled.stdout, '', 'it did not wait for the leftover to end');
