@@ -137,9 +137,15 @@ export function planInstall(
     content: renderMyid(host.myid),
   });
   const foundId = facts.files.myid?.trim();
-  // Another id with data beside it is another server's data (a recycled host, a moved inventory):
-  // under a new myid its newer epoch could win the election and bring that data back.
-  if (foundId !== undefined && foundId !== String(host.myid) && facts.dataFiles > 0)
+  // Another id with data beside it, on a host whose zoo.cfg does not make it this server, is another
+  // server's data (a recycled host, another ensemble): under a new myid its newer epoch could win
+  // the election and bring that data back. Our own server with a hand-edited myid is repaired.
+  const listedAsThisServer = (facts.files.zooCfg ?? '')
+    .split('\n')
+    .some((line) =>
+      line.replace(/\s/g, '').toLowerCase().startsWith(`server.${host.myid}=${host.name.toLowerCase()}:`),
+    );
+  if (foundId !== undefined && foundId !== String(host.myid) && facts.dataFiles > 0 && !listedAsThisServer)
     myidStep.failure = {
       message: `data/myid says ${JSON.stringify(foundId)}, the inventory ${host.myid}, and the data directories hold ${facts.dataFiles} snapshot and log files: another server's data`,
       fix: `move ${cluster.dataDir} and ${cluster.dataLogDir} aside on ${host.name} (or zkdeploy uninstall --purge-data --hosts ${host.name} with the inventory that installed it), then install`,

@@ -103,7 +103,10 @@ describe('never two leaders', () => {
 
     // LZY-04's data under another id, as a recycled host brings it: rewriting its myid would let that
     // data's epoch take part in the next election.
-    asAdmin(4, 'echo 9 > ~/zookeeper/data/myid');
+    asAdmin(
+      4,
+      `echo 9 > ~/zookeeper/data/myid && sed -i 's/^server\\.4=LZY-04:/server.9=LZY-04:/' ${releaseHome}/conf/zoo.cfg`,
+    );
     const foreign = await run('install', '-i', lzy, '-t', labTarball(), '--start');
     assert.equal(foreign.code, 1, foreign.stdout + foreign.stderr);
     assert.match(
@@ -113,7 +116,10 @@ describe('never two leaders', () => {
     assert.match(foreign.stderr, /install refused: a host holds data of another server; nothing was changed/);
     assert.equal(asAdmin(4, 'cat ~/zookeeper/data/myid').trim(), '9');
     assert.deepEqual(jvmsOn(hostNumbers()), [], 'a refused install started a server');
-    asAdmin(4, 'echo 4 > ~/zookeeper/data/myid');
+    asAdmin(
+      4,
+      `echo 4 > ~/zookeeper/data/myid && sed -i 's/^server\\.9=LZY-04:/server.4=LZY-04:/' ${releaseHome}/conf/zoo.cfg`,
+    );
     const fixed = await run('install', '-i', lzy, '-t', labTarball(), '--start');
     assert.equal(fixed.code, 0, fixed.stdout + fixed.stderr);
   });
