@@ -43,11 +43,14 @@ describe('check', () => {
     if (!requireLab(t)) return;
     inHost(3, 'mount -t tmpfs -o size=1m zkcheck /usr/lib/jvm');
     undo.push(() => inHost(3, 'umount /usr/lib/jvm'));
+    // The last check's listeners go as their SSH channels close: only then is 2888 free to squat.
+    await assertNoListeners();
     const squatter = inHost(
       4,
       `setsid python3 -c 'import socket,time; s=socket.socket(); s.bind(("0.0.0.0", 2888)); s.listen(); time.sleep(300)' </dev/null >/dev/null 2>&1 & echo $!`,
     ).trim();
-    undo.push(() => inHost(4, `kill ${squatter}`));
+    undo.push(() => inHost(4, `kill ${squatter} 2>/dev/null || true`));
+    await until(() => /:2888\b/.test(inHost(4, 'ss -Hltn')), 'the squatter to hold 2888 on LZY-04', 5000);
     asAdmin(2, 'mkdir -p ~/zookeeper/data');
     inHost(
       2,
