@@ -14,7 +14,7 @@ export const swapMarkerPath = (installDir: string) => `${installDir}/.zkdeploy-s
 export const swapMarkerSection = (cluster: Pick<ClusterSettings, 'installDir'>) => {
   const path = shellPath(swapMarkerPath(cluster.installDir));
   // Being there is what counts (a power cut may leave it empty).
-  return `echo @@swap; if [ -e ${path} ]; then l=$(head -n 1 -- ${path} 2>/dev/null); printf '%s\\n' "\${l:-a swap of every server's data began}"; fi`;
+  return `echo @@swap; if [ -e ${path} ]; then l=$(head -n 1 -- ${path} 2>/dev/null); printf '%s\\n' "\${l:-a data swap began}"; fi`;
 };
 
 /** The way out of a mark that is stale for certain. */

@@ -108,3 +108,27 @@ function writesIn(script: string): string[] {
     .filter((r) => !/>\s*(\/dev\/null|&\d|\/dev\/tcp\/)/.test(r) && !/<>/.test(r));
   return [...commands.map((c) => c.trim()), ...redirects];
 }
+
+describe('every probe script is valid shell', () => {
+  test('bash -n accepts the install, check, upgrade and membership probes (a syntax error would empty every section after it)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { upgradeProbeScript } = await import('../../src/upgrade/host-state.js');
+    const { swapMarkerSection } = await import('../../src/ops/swap-marker.js');
+    const inv = validateInventory({ hosts: ['a', 'b', 'c'] }, 'inv.yaml');
+    const scripts = {
+      install: probeScript(hostPaths(inv.cluster, 'zookeeper-3.4.9.tar.gz', 'zookeeper-3.4.9'), 'b'),
+      check: checkScript({
+        disks: { dataDir: '~/zookeeper/data' },
+        names: ['a'],
+        aliveTest: 'true',
+        installedTest: serverInstalledTest(inv.cluster),
+      }),
+      upgrade: upgradeProbeScript(inv.cluster),
+      swap: swapMarkerSection(inv.cluster),
+    };
+    for (const [name, script] of Object.entries(scripts)) {
+      const checked = spawnSync('bash', ['-n', '-c', script], { encoding: 'utf8' });
+      assert.equal(checked.status, 0, `${name}: ${checked.stderr}`);
+    }
+  });
+});
