@@ -3,6 +3,7 @@ import type { Inventory } from '../inventory/types.js';
 import {
   inventoryWithMembers,
   memberSpec,
+  membersOf,
   runningMembership,
   sameMembers,
   serverUp,
@@ -11,6 +12,7 @@ import {
 import { type MembershipFacts, probeMembership, staleState } from '../membership/host-state.js';
 import { findLeftRunning, type LeftServers, spellList } from '../membership/left.js';
 import { describeStep, type MembershipStep, membershipSteps } from '../membership/steps.js';
+import { unfinishedStep } from '../membership/unfinished.js';
 import { collectStatus, type HostStatus } from '../ops/ensemble-status.js';
 import { startServer, stopServer, waitUntilServing } from '../ops/lifecycle.js';
 import { rollOneAtATime, waitForSync } from '../ops/rolling.js';
@@ -62,8 +64,10 @@ async function restartWithList(
   const zookeeperHome = await findZookeeperHome(executor);
   const home = (await executor.probe('printf "%s\\n" "$HOME"')).stdout.trim();
   const content = renderZooCfg(cluster, listed.hosts, home, host.spec);
-  await executor.apply({ kind: 'write', path: `${zookeeperHome}/conf/zoo.cfg`, content });
+  // Written only once stopped: a running server always runs the list its zoo.cfg holds, so a scale
+  // stopped between the two (a timeout, Ctrl-C) leaves nothing the next run would misread.
   await stopServer(executor, cluster, zookeeperHome, timeout);
+  await executor.apply({ kind: 'write', path: `${zookeeperHome}/conf/zoo.cfg`, content });
   await startServer(executor, cluster, zookeeperHome);
   const mode = await waitUntilServing(executor, cluster, timeout);
   const synced = await waitForSync(fleet, began + timeout * 1000, running);
@@ -79,6 +83,7 @@ async function addServer(
   step: MembershipStep,
   tarball: ReleaseTarball,
   timeout: number,
+  only?: readonly string[],
 ): Promise<void> {
   const { inventory } = fleet;
   const listed = inventoryWithMembers(inventory, step.after);
@@ -103,7 +108,7 @@ async function addServer(
   const running = step.after.map((m) => m.name);
   await rollOneAtATime(
     fleet,
-    step.before.map((m) => m.name),
+    step.before.map((m) => m.name).filter((name) => !only || only.includes(name)),
     {
       id: stepId(step),
       // The leader's list is the old one until it restarts: the quorum each turn keeps is of that list.
@@ -114,7 +119,12 @@ async function addServer(
 }
 
 /** One server out: the others rolled onto the shorter list (leader last), then it is stopped, its data kept. */
-async function removeServer(fleet: Fleet, step: MembershipStep, timeout: number): Promise<void> {
+async function removeServer(
+  fleet: Fleet,
+  step: MembershipStep,
+  timeout: number,
+  only?: readonly string[],
+): Promise<void> {
   const listed = inventoryWithMembers(fleet.inventory, step.after);
   const running = step.before.map((m) => m.name);
   const leaving = fleet.hosts.find((h) => h.spec.name === step.member.name) as FleetHost;
@@ -130,7 +140,7 @@ async function removeServer(fleet: Fleet, step: MembershipStep, timeout: number)
   // Synced is judged among the servers that stay: the one leaving may not follow a leader elected
   // by servers that no longer list it, and it is stopped next anyway.
   const staying = step.after.map((m) => m.name);
-  await rollOneAtATime(fleet, staying, {
+  await rollOneAtATime(fleet, only ? staying.filter((name) => only.includes(name)) : staying, {
     id: stepId(step),
     voters: step.before.filter((m) => !m.observer).map((m) => m.name),
     work: (host) => restartWithList(fleet, host, listed, staying, timeout),
@@ -224,15 +234,33 @@ async function scaleWith(
     }
     const wanted = wantedMembers(inventory);
     const refusals: Refusal[] = [];
-    if (running.disagree.length > 0) {
+    // Two lists one server apart: a scale stopped midway, whose step this run finishes first.
+    const unfinished =
+      running.disagree.length > 0
+        ? unfinishedStep(
+            rows.flatMap((r) => {
+              const zooCfg = facts.get(r.name)?.zooCfg;
+              return zooCfg === undefined ? [] : [{ name: r.name, members: membersOf(zooCfg) }];
+            }),
+            wanted,
+          )
+        : undefined;
+    if (running.disagree.length > 0 && !unfinished) {
       refusals.push({
         message: `servers run with different server lists (${running.disagree.join(', ')} differ from the others)`,
         fix: 'bring them to one list first: zkdeploy status shows the drift',
       });
     }
-    const { steps, refusals: stepRefusals } = membershipSteps(running.members, wanted);
+    const from = unfinished ? unfinished.step.after : running.members;
+    const { steps: rest, refusals: stepRefusals } = membershipSteps(from, wanted);
+    const steps = unfinished ? [unfinished.step, ...rest] : rest;
     refusals.push(...stepRefusals.map((r) => ({ ...r, badInput: true })));
-    for (const member of running.members) {
+    // Those the unfinished step has still to roll (or start, the server it adds) go first, down or not.
+    const resumed = new Set(
+      unfinished ? [...unfinished.behind, unfinished.step.member.name].map((n) => n.toLowerCase()) : [],
+    );
+    for (const member of unfinished ? unfinished.step.before : running.members) {
+      if (resumed.has(member.name.toLowerCase())) continue;
       const row = rows.find((r) => r.name.toLowerCase() === member.name.toLowerCase());
       if (!row || !SERVING.includes(row.mode)) {
         refusals.push({
@@ -242,7 +270,7 @@ async function scaleWith(
         });
       }
     }
-    for (const step of steps.filter((s) => s.kind === 'add')) {
+    for (const step of rest.filter((s) => s.kind === 'add')) {
       const found = facts.get(step.member.name);
       const stale = found && staleState(found, step.member.myid);
       if (!found)
@@ -272,13 +300,26 @@ async function scaleWith(
       );
     }
     if (!options.dryRun) await left.stop(strays, timeout);
-    if (sameMembers(running.members, wanted)) {
+    if (!unfinished && sameMembers(running.members, wanted)) {
       process.stdout.write(
         color.green(`membership as the inventory says (${wanted.length} servers): nothing to do\n`),
       );
       return finish('scale', fleet, options.dryRun);
     }
-    process.stdout.write(renderMembership({ from: running.members, to: wanted, steps, refusals: [] }));
+    if (unfinished)
+      process.stdout.write(
+        color.yellow(
+          `a scale stopped midway: ${describeStep(unfinished.step)}; ${unfinished.behind.join(', ') || 'no server'} still on the list before it. That step is finished first, one server at a time.\n`,
+        ),
+      );
+    process.stdout.write(
+      renderMembership({
+        from: unfinished ? unfinished.step.before : running.members,
+        to: wanted,
+        steps,
+        refusals: [],
+      }),
+    );
     if (options.dryRun) {
       for (const step of steps) {
         const host = fleet.hosts.find((h) => h.spec.name === step.member.name) as FleetHost;
@@ -292,8 +333,10 @@ async function scaleWith(
       return endRolling('scale', fleet, { order: [], dryRun: true });
     }
     for (const step of steps) {
-      if (step.kind === 'add') await addServer(fleet, step, tarball, timeout);
-      else await removeServer(fleet, step, timeout);
+      // The unfinished step rolls only the hosts still behind it.
+      const only = step === unfinished?.step ? unfinished.behind : undefined;
+      if (step.kind === 'add') await addServer(fleet, step, tarball, timeout, only);
+      else await removeServer(fleet, step, timeout, only);
       if (fleet.failed.length > 0) break;
     }
     const now = (await collectStatus(fleet)).filter((r) => wanted.some((m) => m.name === r.name));

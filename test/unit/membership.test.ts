@@ -6,6 +6,7 @@ import { membersOf, runningMembership } from '../../src/membership/current.js';
 import { staleState } from '../../src/membership/host-state.js';
 import { listsThisEnsemble } from '../../src/membership/left.js';
 import { describeStep, type MembershipStep, membershipSteps } from '../../src/membership/steps.js';
+import { unfinishedStep } from '../../src/membership/unfinished.js';
 import { renderZooCfg } from '../../src/render/zoo-cfg.js';
 import { judgeHealth, quorumOf } from '../../src/zk/health.js';
 
@@ -131,5 +132,46 @@ describe('a server an earlier scale took out', () => {
     assert.equal(listsThisEnsemble('LZY-07', [m(1, 'LZY-07'), m(2, 'OTHER-02')], inventory), false);
     assert.equal(listsThisEnsemble('LZY-07', [m(7), m(9, 'LZY-01')], inventory), false);
     assert.equal(listsThisEnsemble('LZY-07', [], inventory), false);
+  });
+});
+
+describe('a scale stopped midway', () => {
+  const six = [...five, m(6)];
+  const on = (list: ReturnType<typeof m>[], ...names: string[]) =>
+    names.map((name) => ({ name, members: list }));
+  test('an add: LZY-06 and LZY-01 on six, the rest on five; continued toward six, the four behind rolled', () => {
+    const found = unfinishedStep(
+      [...on(six, 'LZY-06', 'LZY-01'), ...on(five, 'LZY-02', 'LZY-03', 'LZY-04', 'LZY-05')],
+      six,
+    );
+    assert.equal(found?.step.kind, 'add');
+    assert.equal(found?.step.member.name, 'LZY-06');
+    assert.deepEqual(found?.behind, ['LZY-02', 'LZY-03', 'LZY-04', 'LZY-05']);
+  });
+  test('a remove: LZY-06 leaving keeps six and is never rolled; those still on six are behind', () => {
+    const found = unfinishedStep(
+      [...on(five, 'LZY-01', 'LZY-02'), ...on(six, 'LZY-03', 'LZY-04', 'LZY-05', 'LZY-06')],
+      five,
+    );
+    assert.equal(found?.step.kind, 'remove');
+    assert.deepEqual(found?.behind, ['LZY-03', 'LZY-04', 'LZY-05']);
+  });
+  test('lists further apart, or three of them: no step of ours', () => {
+    assert.equal(
+      unfinishedStep([...on(five, 'LZY-01'), ...on([m(1), m(2), m(3)], 'LZY-02')], five),
+      undefined,
+    );
+    assert.equal(
+      unfinishedStep([...on(five, 'LZY-01'), ...on(six, 'LZY-02'), ...on([...six, m(7)], 'LZY-03')], six),
+      undefined,
+    );
+    // The same names under other ids (another ensemble's list) are not one server apart.
+    assert.equal(
+      unfinishedStep(
+        [...on(five, 'LZY-01'), ...on([...five.slice(0, 4), m(9, 'LZY-05'), m(6)], 'LZY-02')],
+        six,
+      ),
+      undefined,
+    );
   });
 });
