@@ -46,6 +46,10 @@ export interface ScaleOptions extends HostOptions {
 
 const SERVING = ['leader', 'follower', 'observer'];
 
+/** Host names compare as DNS does: whatever their case. */
+const includesName = (names: readonly string[], name: string) =>
+  names.some((n) => n.toLowerCase() === name.toLowerCase());
+
 /** The step's column in the summary: +LZY-06 for a server coming in, -LZY-07 for one going out. */
 const stepId = (step: MembershipStep) => `${step.kind === 'add' ? '+' : '-'}${step.member.name}`;
 
@@ -108,7 +112,7 @@ async function addServer(
   const running = step.after.map((m) => m.name);
   await rollOneAtATime(
     fleet,
-    step.before.map((m) => m.name).filter((name) => !only || only.includes(name)),
+    step.before.map((m) => m.name).filter((name) => !only || includesName(only, name)),
     {
       id: stepId(step),
       // The leader's list is the old one until it restarts: the quorum each turn keeps is of that list.
@@ -127,7 +131,14 @@ async function removeServer(
 ): Promise<void> {
   const listed = inventoryWithMembers(fleet.inventory, step.after);
   const running = step.before.map((m) => m.name);
-  const leaving = fleet.hosts.find((h) => h.spec.name === step.member.name) as FleetHost;
+  const leaving = fleet.hosts.find((h) => h.spec.name.toLowerCase() === step.member.name.toLowerCase());
+  // A leaving server no running list names any more (a remove stopped late) is not in the fleet.
+  if (!leaving)
+    throw new HostError(
+      step.member.name,
+      'leaving the ensemble, but no running server lists it any more, so it was not reached',
+      `stop it on ${step.member.name} by hand (zkServer.sh stop, its data kept), then run zkdeploy scale again`,
+    );
   // Servers restarted with the shorter list cannot follow a leader it no longer names: a leaving
   // leader first restarts as it is, and the others elect a leader among themselves meanwhile.
   const modes = await collectStatus(fleet, { service: false });
@@ -140,7 +151,7 @@ async function removeServer(
   // Synced is judged among the servers that stay: the one leaving may not follow a leader elected
   // by servers that no longer list it, and it is stopped next anyway.
   const staying = step.after.map((m) => m.name);
-  await rollOneAtATime(fleet, only ? staying.filter((name) => only.includes(name)) : staying, {
+  await rollOneAtATime(fleet, only ? staying.filter((name) => includesName(only, name)) : staying, {
     id: stepId(step),
     voters: step.before.filter((m) => !m.observer).map((m) => m.name),
     work: (host) => restartWithList(fleet, host, listed, staying, timeout),
