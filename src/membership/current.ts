@@ -1,7 +1,7 @@
 import { HOSTNAME } from '../inventory/schema.js';
 import type { HostSpec, Inventory } from '../inventory/types.js';
 import { readZooCfgLines } from '../zk/drift.js';
-import type { Member } from './steps.js';
+import { type Member, memberKey } from './steps.js';
 
 /** The voting servers a zoo.cfg lists (server.N=host:quorum:election), by id. */
 export function membersOf(zooCfg: string): Member[] {
@@ -17,13 +17,7 @@ export function membersOf(zooCfg: string): Member[] {
 }
 
 export const sameMembers = (a: readonly Member[], b: readonly Member[]) =>
-  a.length === b.length &&
-  a.every(
-    (m, i) =>
-      m.myid === b[i]?.myid &&
-      m.name.toLowerCase() === b[i]?.name.toLowerCase() &&
-      Boolean(m.observer) === Boolean(b[i]?.observer),
-  );
+  a.length === b.length && a.every((m, i) => b[i] !== undefined && memberKey(m) === memberKey(b[i]));
 
 /** The inventory's servers as members. */
 export const wantedMembers = (inventory: Inventory): Member[] =>
@@ -40,7 +34,7 @@ export function groupByList(
 ): { members: Member[]; hosts: string[] }[] {
   const groups = new Map<string, { members: Member[]; hosts: string[] }>();
   for (const host of hosts) {
-    const id = JSON.stringify(host.members.map((m) => [m.myid, m.name.toLowerCase(), Boolean(m.observer)]));
+    const id = host.members.map(memberKey).join(' ');
     const group = groups.get(id) ?? { members: host.members, hosts: [] };
     group.hosts.push(host.name);
     groups.set(id, group);

@@ -22,7 +22,8 @@ export interface MembershipRefusal {
 }
 
 const byId = (members: readonly Member[]) => [...members].sort((a, b) => a.myid - b.myid);
-const key = (m: Member) => `${m.myid}=${m.name.toLowerCase()}${m.observer ? ':observer' : ''}`;
+/** A server's identity in a list: its id, its name whatever the case, and whether it observes. */
+export const memberKey = (m: Member) => `${m.myid}=${m.name.toLowerCase()}${m.observer ? ':observer' : ''}`;
 const voters = (members: readonly Member[]) => members.filter((m) => !m.observer).length;
 
 /**
@@ -35,12 +36,12 @@ export function membershipSteps(
   wanted: readonly Member[],
 ): { steps: MembershipStep[]; refusals: MembershipRefusal[] } {
   const refusals: MembershipRefusal[] = [];
-  const wantedKeys = new Set(wanted.map(key));
-  const currentKeys = new Set(current.map(key));
-  const adds = wanted.filter((m) => !currentKeys.has(key(m)));
-  const removes = current.filter((m) => !wantedKeys.has(key(m)));
+  const wantedKeys = new Set(wanted.map(memberKey));
+  const currentKeys = new Set(current.map(memberKey));
+  const adds = wanted.filter((m) => !currentKeys.has(memberKey(m)));
+  const removes = current.filter((m) => !wantedKeys.has(memberKey(m)));
   for (const add of adds) {
-    const taken = current.find((m) => m.myid === add.myid && !wantedKeys.has(key(m)));
+    const taken = current.find((m) => m.myid === add.myid && !wantedKeys.has(memberKey(m)));
     if (taken) {
       refusals.push({
         message: `server.${add.myid} is ${taken.name} in the running ensemble and ${add.name} in the inventory: one id cannot leave and come back in one change`,
@@ -57,7 +58,7 @@ export function membershipSteps(
     members = after;
   }
   for (const member of removes) {
-    const after = members.filter((m) => key(m) !== key(member));
+    const after = members.filter((m) => memberKey(m) !== memberKey(member));
     if (after.length === 0) {
       refusals.push({ message: 'the inventory removes every server', fix: 'uninstall the ensemble instead' });
       break;

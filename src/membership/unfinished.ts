@@ -1,10 +1,7 @@
 import { groupByList } from './current.js';
-import type { Member, MembershipStep } from './steps.js';
+import { type Member, type MembershipStep, memberKey } from './steps.js';
 
-const same = (a: Member, b: Member) =>
-  a.myid === b.myid &&
-  a.name.toLowerCase() === b.name.toLowerCase() &&
-  Boolean(a.observer) === Boolean(b.observer);
+const same = (a: Member, b: Member) => memberKey(a) === memberKey(b);
 
 /** A membership step a scale began and did not finish, and the hosts it has still to roll. */
 export interface UnfinishedStep {
