@@ -10,8 +10,7 @@ import { HostError, InputError } from '../errors.js';
 import { collectStatus } from '../ops/ensemble-status.js';
 import { startServer, waitUntilServing } from '../ops/lifecycle.js';
 import { waitForSync } from '../ops/rolling.js';
-import { stopStep } from '../ops/stop-step.js';
-import { clearSwapMarks, markSwapBegun } from '../ops/swap-marker.js';
+import { clearSwapMarks, stopForSwap } from '../ops/swap-marker.js';
 import { absoluteRemotePath } from '../remote/paths.js';
 import { Fleet } from '../run/fleet.js';
 import { color } from '../ui/colors.js';
@@ -114,20 +113,13 @@ export async function restore(options: RestoreOptions): Promise<number> {
         return { outcome: 'changed', detail: `${manifest.files.length} files beside the data` };
       });
     });
-    if (fleet.failed.length === 0) {
-      // From the first stop until every server runs the backup's data, `start` refuses and this
-      // command is the way on.
-      await markSwapBegun(
-        fleet,
-        `restore of zxid ${manifest.zxid} from ${backupLabel}`,
-        `zkdeploy restore ${backupDir}`,
-      );
-      await fleet.eachHostMarkingFailures((host, executor) =>
-        stopStep(fleet, host, executor, timeout, 'stop'),
-      );
-      // A stop failed: no data was swapped anywhere, so no mark may hold back a start.
-      if (fleet.failed.length > 0) await clearSwapMarks(fleet);
-    }
+    // From the first stop until every server runs the backup's data, `start` refuses and this
+    // command is the way on.
+    if (fleet.failed.length === 0)
+      await stopForSwap(fleet, timeout, {
+        what: `restore of zxid ${manifest.zxid} from ${backupLabel}`,
+        rerun: `zkdeploy restore ${backupDir}`,
+      });
     if (fleet.failed.length === 0) {
       await fleet.eachHostMarkingFailures(async (host, executor) => {
         await fleet.runStep(host, 'restore', 'restore', async () => {

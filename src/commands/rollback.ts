@@ -1,8 +1,7 @@
 import { rememberRollback } from '../inventory/memory.js';
 import { startServer, waitUntilServing } from '../ops/lifecycle.js';
 import { rollOneAtATime, waitForSync } from '../ops/rolling.js';
-import { stopStep } from '../ops/stop-step.js';
-import { clearSwapMarks, markSwapBegun } from '../ops/swap-marker.js';
+import { clearSwapMarks, stopForSwap } from '../ops/swap-marker.js';
 import { hostPaths } from '../plan/probe.js';
 import { absoluteRemotePath } from '../remote/paths.js';
 import type { HostExecutor } from '../run/executor.js';
@@ -81,10 +80,10 @@ async function restoreAll(fleet: Fleet, record: UpgradeRecord, timeout: number):
   const { cluster } = fleet.inventory;
   const paths = hostPaths(cluster, `${record.from}.tar.gz`, record.from);
   // Until every server runs the archived data, `start` refuses and rollback is the way on.
-  await markSwapBegun(fleet, `rollback restoring zxid ${record.zxid}'s archives`, 'zkdeploy rollback --yes');
-  await fleet.eachHostMarkingFailures((host, executor) => stopStep(fleet, host, executor, timeout, 'stop'));
-  // A stop failed: nothing was put back anywhere, so no mark may hold back a start.
-  if (fleet.failed.length > 0) await clearSwapMarks(fleet);
+  await stopForSwap(fleet, timeout, {
+    what: `rollback restoring zxid ${record.zxid}'s archives`,
+    rerun: 'zkdeploy rollback --yes',
+  });
   await fleet.eachHostMarkingFailures(async (host, executor) => {
     await fleet.runStep(host, 'restore', 'restore the archived data', async () => {
       const facts = await probeUpgrade(executor, cluster);

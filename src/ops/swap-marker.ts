@@ -2,6 +2,7 @@ import { HostError } from '../errors.js';
 import type { ClusterSettings } from '../inventory/types.js';
 import { shellPath, shellQuote } from '../remote/quote.js';
 import type { Fleet } from '../run/fleet.js';
+import { stopStep } from './stop-step.js';
 
 /**
  * A swap of every server's data (restore, a restoring rollback) under way: written on every host
@@ -51,4 +52,22 @@ export async function clearSwapMarks(fleet: Fleet): Promise<void> {
       'clearing the swap mark',
     );
   });
+}
+
+/**
+ * Every server stopped for a swap of their data, each host marked first. A stop that fails means no
+ * data is swapped anywhere: the marks go again, and the answer is false.
+ */
+export async function stopForSwap(
+  fleet: Fleet,
+  timeoutSeconds: number,
+  mark: { what: string; rerun: string },
+): Promise<boolean> {
+  await markSwapBegun(fleet, mark.what, mark.rerun);
+  await fleet.eachHostMarkingFailures((host, executor) =>
+    stopStep(fleet, host, executor, timeoutSeconds, 'stop'),
+  );
+  if (fleet.failed.length === 0) return true;
+  await clearSwapMarks(fleet);
+  return false;
 }
