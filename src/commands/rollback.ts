@@ -80,10 +80,12 @@ async function restoreAll(fleet: Fleet, record: UpgradeRecord, timeout: number):
   const { cluster } = fleet.inventory;
   const paths = hostPaths(cluster, `${record.from}.tar.gz`, record.from);
   // Until every server runs the archived data, `start` refuses and rollback is the way on.
-  await stopForSwap(fleet, timeout, {
+  const stopped = await stopForSwap(fleet, timeout, {
     what: `rollback restoring zxid ${record.zxid}'s archives`,
     rerun: 'zkdeploy rollback --yes',
   });
+  // A server that would not stop keeps its data: the others keep theirs too, never a mix.
+  if (!stopped) return;
   await fleet.eachHostMarkingFailures(async (host, executor) => {
     await fleet.runStep(host, 'restore', 'restore the archived data', async () => {
       const facts = await probeUpgrade(executor, cluster);
