@@ -19,7 +19,9 @@ import { progressView } from '../ui/progress-view.js';
 import { askHidden } from '../ui/prompt.js';
 import { stepSummary } from '../ui/summary.js';
 import { renderRefusals } from '../ui/upgrade-view.js';
+import type { UpgradeFacts } from '../upgrade/host-state.js';
 import type { Refusal } from '../upgrade/preflight.js';
+import { judgeDataSwap } from '../upgrade/swap-preflight.js';
 
 /** Options every command that reaches hosts accepts. */
 export interface HostOptions {
@@ -271,9 +273,25 @@ export async function startRefusalsFor(fleet: Fleet): Promise<Refusal[]> {
 }
 
 /**
- * The servers of this ensemble running outside the inventory, as refusals of a command that stops
- * every server (restore, a restoring rollback); judged on every host the running lists name.
+ * What would stop a swap of every server's data halfway (restore, a restoring rollback), found while
+ * the servers still serve: a server of this ensemble running outside the inventory (judged on every
+ * host the running lists name), and each host's directories, archives and release.
  */
-export async function strangersOf(fleet: Fleet, command: string): Promise<Refusal[]> {
-  return strangerRefusals(await viewEnsemble(fleet), command);
+export async function swapRefusals(
+  fleet: Fleet,
+  facts: ReadonlyMap<string, UpgradeFacts>,
+  command: 'restore' | 'rollback',
+): Promise<Refusal[]> {
+  return [
+    ...strangerRefusals(await viewEnsemble(fleet), command),
+    ...fleet.hosts.flatMap((host) => {
+      const found = facts.get(host.spec.name);
+      return found
+        ? judgeDataSwap(host.spec.name, found, fleet.inventory.cluster, {
+            command,
+            archives: command === 'rollback',
+          })
+        : [];
+    }),
+  ];
 }

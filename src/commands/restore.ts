@@ -19,7 +19,6 @@ import { stepSummary } from '../ui/summary.js';
 import { archivePath } from '../upgrade/archive.js';
 import type { UpgradeFacts } from '../upgrade/host-state.js';
 import { dataZxid, probeEnsemble, probeUpgrade } from '../upgrade/roll.js';
-import { judgeDataSwap } from '../upgrade/swap-preflight.js';
 
 import {
   confirmTyped,
@@ -29,7 +28,7 @@ import {
   lockedContext,
   refuse,
   refuseHostsOption,
-  strangersOf,
+  swapRefusals,
 } from './common.js';
 
 export interface RestoreOptions extends HostOptions {
@@ -75,14 +74,7 @@ export async function restore(options: RestoreOptions): Promise<number> {
       })),
     );
     // Every server stops later: whatever would stop the swap halfway is found while they serve.
-    refusals.push(...(await strangersOf(fleet, 'restore')));
-    for (const host of fleet.hosts) {
-      const found = facts.get(host.spec.name);
-      if (found)
-        refusals.push(
-          ...judgeDataSwap(host.spec.name, found, cluster, { command: 'restore', archives: false }),
-        );
-    }
+    refusals.push(...(await swapRefusals(fleet, facts, 'restore')));
     if (refusals.length > 0) refuse('restore', refusals);
     process.stdout.write(
       `restore ${backupDir}\n` +

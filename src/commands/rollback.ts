@@ -13,7 +13,6 @@ import { archivePath, restoreCommand } from '../upgrade/archive.js';
 import type { UpgradeFacts, UpgradeRecord } from '../upgrade/host-state.js';
 import { dataZxid, probeEnsemble, probeUpgrade, rollHost, switchTo } from '../upgrade/roll.js';
 import { preflightRollback } from '../upgrade/rollback-preflight.js';
-import { judgeDataSwap } from '../upgrade/swap-preflight.js';
 import { lastZxid, logsAfter, readLogs } from '../upgrade/txn-logs.js';
 import { unreadableTypes } from '../zk/release.js';
 import { hexZxid } from '../zk/txn-log.js';
@@ -26,7 +25,7 @@ import {
   lockedContext,
   refuse,
   refuseHostsOption,
-  strangersOf,
+  swapRefusals,
 } from './common.js';
 
 export interface RollbackOptions extends HostOptions {
@@ -189,16 +188,8 @@ export async function rollback(options: RollbackOptions): Promise<number> {
     const mustRestore = marked || scans.some((s) => s.unreadable.size > 0);
     if (mustRestore) {
       // Every server stops next: whatever would stop the swap halfway is found while they serve.
-      const swapRefusals = [
-        ...(await strangersOf(fleet, 'rollback')),
-        ...fleet.hosts.flatMap((host) =>
-          judgeDataSwap(host.spec.name, facts.get(host.spec.name) as UpgradeFacts, cluster, {
-            command: 'rollback',
-            archives: true,
-          }),
-        ),
-      ];
-      if (swapRefusals.length > 0) refuse('rollback', swapRefusals);
+      const unsafe = await swapRefusals(fleet, facts, 'rollback');
+      if (unsafe.length > 0) refuse('rollback', unsafe);
       if (marked)
         process.stdout.write(
           color.yellow('a rollback that restores the archives stopped midway: continuing it\n'),
