@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { InstallOptions } from './commands/common.js';
 import { ExitCode, messageOf, ZkdeployError } from './errors.js';
 import { examplesText } from './help-examples.js';
 import { onInterrupt, runInterruptCleanups } from './interrupt.js';
@@ -106,7 +107,14 @@ const COMMANDS: CommandSpec[] = [
       option('--start', 'then start each server as soon as its host is installed, and wait for the quorum'),
       seconds('with --start: how long to wait for every server to serve', 60),
     ],
-    load: async () => (await import('./commands/install.js')).install,
+    // install --dry-run is plan: the same probe and diff, nothing applied.
+    load: async () => {
+      const [{ install }, { plan }] = await Promise.all([
+        import('./commands/install.js'),
+        import('./commands/plan.js'),
+      ]);
+      return (options: InstallOptions) => (options.dryRun ? plan(options) : install(options));
+    },
   },
   {
     name: 'plan',

@@ -170,19 +170,19 @@ export function selectHosts(inventory: Inventory, hostsOption: string | undefine
 }
 
 /** The exit code of a command that changes hosts: 1 on a failure; in a dry run, 2 when something would change. */
-export function exitCodeOf(fleet: Fleet, dryRun: boolean | undefined): number {
+export function exitCodeOf(fleet: Fleet): number {
   if (fleet.failed.length > 0) return ExitCode.failed;
   const changes = fleet.hosts.some((h) => h.steps.some((s) => s.outcome === 'changed'));
-  return dryRun && changes ? ExitCode.no : ExitCode.ok;
+  return fleet.dryRun && changes ? ExitCode.no : ExitCode.ok;
 }
 
 /**
  * How a command that changes hosts ends: its exit code, and (unless a dry run) one record in the
  * inventory's audit log of what it did on each host.
  */
-export function finish(command: string, fleet: Fleet, dryRun: boolean | undefined): number {
-  const code = exitCodeOf(fleet, dryRun);
-  if (!dryRun) appendHistory(command, fleet, code);
+export function finish(command: string, fleet: Fleet): number {
+  const code = exitCodeOf(fleet);
+  if (!fleet.dryRun) appendHistory(command, fleet, code);
   return code;
 }
 
@@ -235,13 +235,13 @@ export function explainInterrupt(command: 'upgrade' | 'rollback' | 'restore'): (
 export function endRolling(
   command: string,
   fleet: Fleet,
-  outcome: { order: string[]; status?: string; dryRun?: boolean | undefined },
+  outcome: { order: string[]; status?: string },
 ): number {
   if (outcome.order.length > 0)
     process.stdout.write(`${color.bold('order:')} ${outcome.order.join(' → ')}\n\n`);
-  process.stdout.write(stepSummary(outcome.dryRun ? `${command} --dry-run` : command, fleet));
+  process.stdout.write(stepSummary(command, fleet));
   process.stdout.write(outcome.status ?? '');
-  return finish(command, fleet, outcome.dryRun);
+  return finish(command, fleet);
 }
 
 /**

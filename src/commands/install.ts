@@ -21,10 +21,6 @@ import { finish, type InstallOptions, lockedContext, startRefusalsFor, tarballPa
 
 /** The guide's steps 1-8 on every host at once: probe, plan, apply what differs. */
 export async function install(options: InstallOptions): Promise<number> {
-  if (options.dryRun) {
-    const { plan } = await import('./plan.js');
-    return plan(options);
-  }
   const { inventory, fleet: settings, hosts } = lockedContext('install', options);
   const tarball = await inspectTarball(tarballPath(inventory, options.tarball));
   checkLayout(inventory, tarball.topDir);
@@ -117,5 +113,5 @@ export async function install(options: InstallOptions): Promise<number> {
   rememberInstall({ inventory: inventory.path, tarball: tarball.path });
   process.stdout.write(stepSummary(options.start ? 'install --start' : 'install', fleet));
   process.stdout.write(status);
-  return finish('install', fleet, false);
+  return finish('install', fleet);
 }

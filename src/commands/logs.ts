@@ -51,7 +51,7 @@ export async function logs(options: LogsOptions): Promise<number> {
             .join(''),
         );
       }
-      return exitCodeOf(fleet, false);
+      return exitCodeOf(fleet);
     }
     // tail runs in the background and is killed when our end of the channel closes (cat sees EOF),
     // so no tail outlives zkdeploy on the hosts, even when the connection just drops.
@@ -75,7 +75,7 @@ export async function logs(options: LogsOptions): Promise<number> {
     const unregister = onInterrupt(stopAll);
     await Promise.all(streams.map((s) => s?.done));
     unregister();
-    return exitCodeOf(fleet, false);
+    return exitCodeOf(fleet);
   } finally {
     await fleet.close();
   }

@@ -106,7 +106,6 @@ export async function restart(options: RestartOptions): Promise<number> {
     else
       order = await rollOneAtATime(fleet, targets, {
         id: 'restart',
-        dryRun: options.dryRun,
         force: options.force,
         work: (host, expected) => restartOne(fleet, host, options.timeout ?? 60, expected),
       });
@@ -114,5 +113,5 @@ export async function restart(options: RestartOptions): Promise<number> {
     unregister();
     await fleet.close();
   }
-  return endRolling('restart', fleet, { order, dryRun: options.dryRun });
+  return endRolling('restart', fleet, { order });
 }

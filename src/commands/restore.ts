@@ -95,8 +95,8 @@ export async function restore(options: RestoreOptions): Promise<number> {
           outcome: 'changed',
           detail: `would restore zxid ${manifest.zxid}`,
         });
-      process.stdout.write(stepSummary('restore --dry-run', fleet));
-      return finish('restore', fleet, true);
+      process.stdout.write(stepSummary('restore', fleet));
+      return finish('restore', fleet);
     }
     const home = (name: string) => facts.get(name)?.home ?? '';
     await fleet.eachHostMarkingFailures(async (host, executor) => {
@@ -179,5 +179,5 @@ export async function restore(options: RestoreOptions): Promise<number> {
       `${color.yellow(`${tree.ephemeralCount()} ephemeral znodes came back with their sessions; ZooKeeper removes them when those sessions expire (within ${Math.ceil(longest / 1000)}s) unless their clients reconnect`)}\n`,
     );
   }
-  return finish('restore', fleet, false);
+  return finish('restore', fleet);
 }

@@ -181,7 +181,7 @@ export async function rollback(options: RollbackOptions): Promise<number> {
       process.stdout.write(color.green(`every server runs ${record.from} already: nothing to do\n`));
       // A restoring rollback whose servers all came back after it stopped: its marks are done with.
       if (marked && !options.dryRun) await clearSwapMarks(fleet);
-      return finish('rollback', fleet, options.dryRun);
+      return finish('rollback', fleet);
     }
     // A restoring rollback stopped midway (its marks on the hosts) is continued the same way: the
     // servers already put back have no transactions left to scan, the others still do.
@@ -224,7 +224,6 @@ export async function rollback(options: RollbackOptions): Promise<number> {
       const targets = [...toDo.filter((h) => h.action === 'start'), ...rolling].map((h) => h.name);
       order = await rollOneAtATime(fleet, targets, {
         id: 'rollback',
-        dryRun: options.dryRun,
         work: (host: FleetHost, expected) =>
           rollHost(
             fleet,
@@ -246,5 +245,5 @@ export async function rollback(options: RollbackOptions): Promise<number> {
     await fleet.close();
   }
   if (!options.dryRun && fleet.failed.length === 0) rememberRollback(inventory.path);
-  return endRolling('rollback', fleet, { order, status, dryRun: options.dryRun });
+  return endRolling('rollback', fleet, { order, status });
 }

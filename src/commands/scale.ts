@@ -315,7 +315,7 @@ async function scaleWith(
       process.stdout.write(
         color.green(`membership as the inventory says (${wanted.length} servers): nothing to do\n`),
       );
-      return finish('scale', fleet, options.dryRun);
+      return finish('scale', fleet);
     }
     if (unfinished)
       process.stdout.write(
@@ -341,7 +341,7 @@ async function scaleWith(
           detail: describeStep(step),
         });
       }
-      return endRolling('scale', fleet, { order: [], dryRun: true });
+      return endRolling('scale', fleet, { order: [] });
     }
     for (const step of steps) {
       // The unfinished step rolls only the hosts still behind it.

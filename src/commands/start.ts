@@ -30,7 +30,7 @@ export async function start(options: StartOptions): Promise<number> {
   } finally {
     await fleet.close();
   }
-  process.stdout.write(stepSummary(options.dryRun ? 'start --dry-run' : 'start', fleet));
+  process.stdout.write(stepSummary('start', fleet));
   process.stdout.write(status);
-  return finish('start', fleet, Boolean(options.dryRun));
+  return finish('start', fleet);
 }

@@ -22,6 +22,6 @@ export async function stop(options: StopOptions): Promise<number> {
   } finally {
     await fleet.close();
   }
-  process.stdout.write(stepSummary(options.dryRun ? 'stop --dry-run' : 'stop', fleet));
-  return finish('stop', fleet, options.dryRun);
+  process.stdout.write(stepSummary('stop', fleet));
+  return finish('stop', fleet);
 }

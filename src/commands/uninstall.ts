@@ -218,10 +218,10 @@ export async function uninstall(options: UninstallOptions): Promise<number> {
   } finally {
     await fleet.close();
   }
-  process.stdout.write(stepSummary(options.dryRun ? 'uninstall --dry-run' : 'uninstall', fleet));
+  process.stdout.write(stepSummary('uninstall', fleet));
   if (!options.purgeData)
     process.stdout.write(
       `kept: ${inventory.cluster.dataDir}, ${inventory.cluster.dataLogDir}, ${inventory.cluster.serverLogDir} (--purge-data removes them)\n`,
     );
-  return finish('uninstall', fleet, options.dryRun);
+  return finish('uninstall', fleet);
 }

@@ -117,7 +117,7 @@ export async function upgrade(options: UpgradeOptions): Promise<number> {
     const toDo = preflight.hosts.filter((h) => h.action !== 'done');
     if (toDo.length === 0) {
       process.stdout.write(color.green(`every server runs ${version} already: nothing to do\n`));
-      return finish('upgrade', fleet, options.dryRun);
+      return finish('upgrade', fleet);
     }
 
     if (!options.dryRun) {
@@ -140,7 +140,6 @@ export async function upgrade(options: UpgradeOptions): Promise<number> {
       ];
       order = await rollOneAtATime(fleet, targets, {
         id: 'upgrade',
-        dryRun: options.dryRun,
         work: (host, expected) =>
           rollHost(
             fleet,
@@ -163,5 +162,5 @@ export async function upgrade(options: UpgradeOptions): Promise<number> {
     await fleet.close();
   }
   if (!options.dryRun && fleet.failed.length === 0) rememberUpgrade(inventory.path, tarball.path);
-  return endRolling('upgrade', fleet, { order, status, dryRun: options.dryRun });
+  return endRolling('upgrade', fleet, { order, status });
 }

@@ -96,7 +96,6 @@ function modesOf(rows: HostStatus[]): Map<string, string> {
 export interface RollingWork {
   /** The step's id in the summary: restart, upgrade, rollback. */
   id: string;
-  dryRun?: boolean | undefined;
   /** The voting servers whose quorum each turn must keep (default: the fleet's non-observers). */
   voters?: readonly string[] | undefined;
   /** Taken down even when that costs the quorum (restart --force, for those who accept downtime). */
@@ -172,7 +171,7 @@ export async function rollOneAtATime(
     const expected = fleet.hosts
       .map((h) => h.spec.name)
       .filter((other) => other === name || SERVING.includes(modes.get(other) ?? 'down'));
-    if (rolling.dryRun) {
+    if (fleet.dryRun) {
       described.push(name);
       fleet.record(host, {
         id: rolling.id,

@@ -175,6 +175,11 @@ export class Fleet {
   }
 
   /** --become was asked for: checks include sudo to the become user. */
+  /** A dry run's fleet changes nothing (its executors only say what they would run): decided here, once, for every command. */
+  get dryRun(): boolean {
+    return this.options.dryRun;
+  }
+
   get becomeRequested(): boolean {
     return this.options.becomeRequested ?? false;
   }

@@ -22,8 +22,9 @@ export function table(rows: string[][]): string {
 }
 
 /** The closing summary of a command that runs steps: host × step outcomes, a tally, each failure with its fix. */
-export function stepSummary(command: string, fleet: Fleet): string {
-  const dryRun = command.endsWith('--dry-run');
+export function stepSummary(name: string, fleet: Fleet): string {
+  const dryRun = fleet.dryRun;
+  const command = dryRun ? `${name} --dry-run` : name;
   const stepIds: string[] = [];
   for (const host of fleet.hosts) for (const s of host.steps) if (!stepIds.includes(s.id)) stepIds.push(s.id);
   // Connecting comes before every step, so its column does too.
