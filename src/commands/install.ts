@@ -55,6 +55,16 @@ export async function install(options: InstallOptions): Promise<number> {
         'fix what each line above names, then install again',
       );
     const membership = await membershipChange(fleet);
+    if (membership?.split)
+      await refuseInstall(
+        renderMembership(membership),
+        membership.split.unfinished
+          ? `a zkdeploy scale stopped midway through "${membership.split.unfinished.step.kind} ${membership.split.unfinished.step.member.name}": the running servers hold two lists one server apart`
+          : `the running servers' lists disagree (${membership.split.disagree.join(', ')} differ from the others)`,
+        membership.split.unfinished
+          ? 'zkdeploy scale finishes the step, one server at a time (zkdeploy scale --dry-run shows it); install never writes a list under a running server'
+          : 'bring them to one list first: zkdeploy status shows the drift',
+      );
     if (membership)
       await refuseInstall(
         renderMembership(membership),

@@ -9,6 +9,13 @@ export function renderMembership(change: MembershipChange): string {
     color.bold(
       `membership: ${change.from.length} → ${change.to.length} servers, one at a time (zkdeploy scale)`,
     ),
+    ...(change.split?.unfinished
+      ? [
+          color.yellow(
+            `  a scale stopped midway through "${change.split.unfinished.step.kind} ${change.split.unfinished.step.member.name}": ${change.split.unfinished.behind.join(', ') || 'no host'} still on the list before it; zkdeploy scale finishes it first`,
+          ),
+        ]
+      : []),
     `  now:  ${names(change.from)}`,
     `  then: ${names(change.to)}`,
     ...change.steps.map((s, i) => `  ${i + 1}. ${describeStep(s)}`),

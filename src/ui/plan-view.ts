@@ -107,6 +107,20 @@ export function planJson(plans: HostPlan[], membership?: MembershipChange): stri
       says: describeStep(step),
     })),
     refusals: membership.refusals,
+    ...(membership.split
+      ? {
+          split: {
+            disagree: membership.split.disagree,
+            unfinished: membership.split.unfinished
+              ? {
+                  kind: membership.split.unfinished.step.kind,
+                  member: membership.split.unfinished.step.member,
+                  behind: membership.split.unfinished.behind,
+                }
+              : null,
+          },
+        }
+      : {}),
   };
   return `${JSON.stringify({ changes, hosts, ...(servers ? { membership: servers } : {}) }, null, 2)}\n`;
 }

@@ -132,6 +132,23 @@ describe('membership: 5 → 7 → 5 → 3, one server at a time', () => {
         env: { ZKDEPLOY_TEST_KILL_AT: '+LZY-06@LZY-02' },
       });
       assert.equal(killed.code, null, `not killed: ${killed.stdout}${killed.stderr}`);
+      // Half-done, the running servers hold two lists. An install of the five-server inventory (the
+      // list most of them run) would write it under LZY-06, running with six, and hide the split
+      // from every later run: refused, naming scale; plan shows the unfinished step.
+      const halfDone = await run('install', '-i', inventoryOf(5));
+      assert.equal(halfDone.code, 1, halfDone.stdout + halfDone.stderr);
+      assert.match(
+        halfDone.stderr,
+        /install refused: a zkdeploy scale stopped midway through "remove LZY-06"/,
+      );
+      assert.match(halfDone.stderr, /zkdeploy scale finishes the step/);
+      assert.match(asAdmin(6, 'cat ~/zookeeper/*/conf/zoo.cfg'), /^server\.6=/m, 'install rewrote LZY-06');
+      const halfPlan = await run('plan', '-i', inventoryOf(7));
+      assert.equal(halfPlan.code, 2, halfPlan.stdout + halfPlan.stderr);
+      assert.match(
+        halfPlan.stdout,
+        /a scale stopped midway through "add LZY-06": .*still on the list before it/,
+      );
       await scaleTo(
         7,
         [
