@@ -5,6 +5,7 @@ import { collectStatus, type HostStatus } from '../ops/ensemble-status.js';
 import { startServer, stopServer, waitUntilServing } from '../ops/lifecycle.js';
 import { rollOneAtATime, waitForSync } from '../ops/rolling.js';
 import { findZookeeperHome } from '../ops/server-host.js';
+import { CLEAR_MARK_BY_HAND, swapMarks } from '../ops/swap-marker.js';
 import { Fleet, type FleetHost } from '../run/fleet.js';
 import { renderStatus } from '../ui/status-view.js';
 import { judgeHealth } from '../zk/health.js';
@@ -98,6 +99,15 @@ export async function restart(options: RestartOptions): Promise<number> {
         `restart refused: ${fleet.failed.map((h) => h.error?.message).join('; ')}`,
         ExitCode.failed,
         'reach every host first, or pass --force',
+      );
+    }
+    // Servers stopped for a swap of their data are the swapping command's to start: --force or not.
+    const marked = await swapMarks(fleet);
+    if (marked.length > 0) {
+      throw new ZkdeployError(
+        `restart refused: a data swap is under way (${marked.map((m) => `${m.host}: ${m.mark}`).join('; ')}); a server restarted with its data half swapped could win the election and undo it`,
+        ExitCode.failed,
+        `run that command again: it continues where it stopped and starts every server itself; ${CLEAR_MARK_BY_HAND}`,
       );
     }
     const before = await collectStatus(fleet);

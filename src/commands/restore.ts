@@ -8,9 +8,9 @@ import { swapInCommand } from '../backup/seed.js';
 import { readBackup } from '../backup/tree-of.js';
 import { HostError, InputError } from '../errors.js';
 import { collectStatus } from '../ops/ensemble-status.js';
-import { startServer, waitUntilServing } from '../ops/lifecycle.js';
+import { waitUntilServing } from '../ops/lifecycle.js';
 import { waitForSync } from '../ops/rolling.js';
-import { clearSwapMarks, stopForSwap } from '../ops/swap-marker.js';
+import { clearSwapMarks, startSwapped, stopForSwap } from '../ops/swap-marker.js';
 import { absoluteRemotePath } from '../remote/paths.js';
 import { Fleet } from '../run/fleet.js';
 import { color } from '../ui/colors.js';
@@ -136,7 +136,7 @@ export async function restore(options: RestoreOptions): Promise<number> {
       await fleet.eachHostMarkingFailures(async (host, executor) => {
         await fleet.runStep(host, 'start', 'start', async () => {
           const found = facts.get(host.spec.name) as UpgradeFacts;
-          await startServer(executor, cluster, absoluteRemotePath(found.zookeeperHome, found.home));
+          await startSwapped(executor, cluster, absoluteRemotePath(found.zookeeperHome, found.home));
           return {
             outcome: 'changed',
             detail: `started, ${await waitUntilServing(executor, cluster, timeout)}`,

@@ -1,7 +1,7 @@
 import { rememberRollback } from '../inventory/memory.js';
-import { startServer, waitUntilServing } from '../ops/lifecycle.js';
+import { waitUntilServing } from '../ops/lifecycle.js';
 import { rollOneAtATime, waitForSync } from '../ops/rolling.js';
-import { clearSwapMarks, stopForSwap } from '../ops/swap-marker.js';
+import { clearSwapMarks, startSwapped, stopForSwap } from '../ops/swap-marker.js';
 import { hostPaths } from '../plan/probe.js';
 import { absoluteRemotePath } from '../remote/paths.js';
 import type { HostExecutor } from '../run/executor.js';
@@ -117,7 +117,7 @@ async function restoreAll(fleet: Fleet, record: UpgradeRecord, timeout: number):
   if (fleet.failed.length > 0) return;
   await fleet.eachHostMarkingFailures(async (host, executor) => {
     await fleet.runStep(host, 'start', `start ${record.from}`, async () => {
-      await startServer(
+      await startSwapped(
         executor,
         cluster,
         absoluteRemotePath(paths.release, (await probeUpgrade(executor, cluster)).home),

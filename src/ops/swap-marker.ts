@@ -1,15 +1,12 @@
 import { HostError } from '../errors.js';
 import type { ClusterSettings } from '../inventory/types.js';
+import { swapMarkerPath } from '../plan/probe.js';
 import { shellPath, shellQuote } from '../remote/quote.js';
+import { parseSections } from '../remote/sections.js';
+import type { HostExecutor } from '../run/executor.js';
 import type { Fleet } from '../run/fleet.js';
+import { startServer } from './lifecycle.js';
 import { stopStep } from './stop-step.js';
-
-/**
- * A swap of every server's data (restore, a restoring rollback) under way: written on every host
- * before the first server stops, removed once every server runs the swapped data. While one is on any
- * host, `start` refuses: a server left with its old data could win the election and undo the swap.
- */
-export const swapMarkerPath = (installDir: string) => `${installDir}/.zkdeploy-swap`;
 
 /** The marker's shell section for a probe: its first line, or nothing when there is no mark. */
 export const swapMarkerSection = (cluster: Pick<ClusterSettings, 'installDir'>) => {
@@ -70,4 +67,35 @@ export async function stopForSwap(
   if (fleet.failed.length === 0) return true;
   await clearSwapMarks(fleet);
   return false;
+}
+
+/**
+ * Starts a server whose data the swap has put in place. Its own host's mark goes first: that server
+ * may start now (systemd's unit will not start it while the mark is there); the marks of the hosts not
+ * yet started keep every other start refused until this command has started them too.
+ */
+export async function startSwapped(
+  executor: HostExecutor,
+  cluster: ClusterSettings,
+  home: string,
+): Promise<void> {
+  await executor.run(`rm -f -- ${shellPath(swapMarkerPath(cluster.installDir))}`, 'clearing the swap mark');
+  await startServer(executor, cluster, home);
+}
+
+/** The hosts of the fleet with a swap's mark, and what each says (read-only; hosts not reached are not judged). */
+export async function swapMarks(fleet: Fleet): Promise<{ host: string; mark: string }[]> {
+  const found: { host: string; mark: string }[] = [];
+  await Promise.all(
+    fleet.hosts.map(async (host) => {
+      if (!host.executor) return;
+      const mark = parseSections(
+        (await host.executor.probe(swapMarkerSection(fleet.inventory.cluster))).stdout,
+      )
+        .get('swap')
+        ?.trim();
+      if (mark) found.push({ host: host.spec.name, mark });
+    }),
+  );
+  return found.sort((a, b) => a.host.localeCompare(b.host));
 }

@@ -21,7 +21,7 @@ import { applyProfileBlock, renderProfileBlock } from '../render/profile.js';
 import { renderUnit } from '../render/unit.js';
 import { renderZooCfg } from '../render/zoo-cfg.js';
 import type { ReleaseTarball } from '../tarball/inspect.js';
-import type { HostFacts, HostPaths } from './probe.js';
+import { type HostFacts, type HostPaths, swapMarkerPath } from './probe.js';
 import type { Action, PlannedStep } from './step.js';
 
 /**
@@ -255,6 +255,7 @@ function serviceStep(inventory: Inventory, paths: HostPaths, facts: HostFacts, r
     home: facts.home,
     zookeeperHome: release,
     serverLogDir: abs(inventory.cluster.serverLogDir),
+    swapMark: abs(swapMarkerPath(inventory.cluster.installDir)),
   });
   const staged = abs(paths.unitStaged);
   const change = facts.unit.content !== content || facts.unit.enabled !== 'enabled';

@@ -45,6 +45,14 @@ export interface HostPaths {
   dirs: Record<ProbedDir, string>;
 }
 
+/**
+ * A swap of every server's data (restore, a restoring rollback) under way: written on every host
+ * before the first server stops, removed once every server runs the swapped data. While one is on any
+ * host, nothing starts a server but the command that wrote it (start refuses, restart refuses even
+ * with --force, systemd's unit has it as a condition, so a reboot does not start one either).
+ */
+export const swapMarkerPath = (installDir: string) => `${installDir}/.zkdeploy-swap`;
+
 /** Where install writes the unit (service: systemd) before putting it in place as root. */
 export const unitStagedPath = (cluster: ClusterSettings) => `${cluster.installDir}/zookeeper.service`;
 

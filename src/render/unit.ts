@@ -6,6 +6,8 @@ export interface UnitValues {
   home: string;
   zookeeperHome: string;
   serverLogDir: string;
+  /** The swap mark (plan/probe.ts swapMarkerPath), absolute: while it is there, systemd starts no server. */
+  swapMark: string;
 }
 
 /**
@@ -26,5 +28,6 @@ export function renderUnit(values: UnitValues): string {
     home: unitWord(values.home),
     zkServer: unitWord(`${values.zookeeperHome}/bin/zkServer.sh`),
     outFile: unitWord(`${values.serverLogDir}/zookeeper.out`),
+    swapMark: unitWord(values.swapMark),
   });
 }

@@ -1,6 +1,6 @@
 import { DATA_KEYS } from '../inventory/layout.js';
 import type { ClusterSettings } from '../inventory/types.js';
-import { swapMarkerPath } from '../ops/swap-marker.js';
+import { swapMarkerPath } from '../plan/probe.js';
 import type { PlannedStep } from '../plan/step.js';
 import { absoluteRemotePath } from '../remote/paths.js';
 import { shellQuote } from '../remote/quote.js';

@@ -305,6 +305,11 @@ describe('backup and restore', () => {
       /LZY-03: restore of zxid 0x[0-9a-f]+ from lzy-[\w.-]+ began .*: a server started with its data half swapped could win/,
     );
     assert.equal(jvms().filter(Boolean).length, 0, 'a refused start started a server');
+    // Not even a forced restart: the swapping command is the one to start them.
+    const forced = await run('restart', '--force');
+    assert.equal(forced.code, 1, forced.stdout + forced.stderr);
+    assert.match(forced.stderr, /restart refused: a data swap is under way \(LZY-01: restore of zxid/);
+    assert.equal(jvms().filter(Boolean).length, 0, 'a refused restart started a server');
     const again = await run('restore', newest, '--yes');
     assert.equal(again.code, 0, again.stdout + again.stderr);
     for (const [server, tree] of await treeOnEachServer('/app'))

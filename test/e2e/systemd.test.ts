@@ -190,6 +190,20 @@ describe('service: systemd (supervised servers on systemd hosts)', () => {
         'inactive\nsuccess',
       );
     assert.ok((await status()).hosts.every((h) => h.mode === 'down'));
+    // A restore's swap mark (a run killed mid-swap, then a reboot): systemd starts no server there.
+    const marked = 'LZY-S1';
+    inSystemdHost(
+      marked,
+      'echo "restore began" > ~admin/zookeeper/.zkdeploy-swap && systemctl start zookeeper.service',
+    );
+    assert.equal(
+      inSystemdHost(
+        marked,
+        'systemctl show -p ActiveState --value zookeeper.service; systemctl show -p ConditionResult --value zookeeper.service',
+      ),
+      'inactive\nno',
+    );
+    inSystemdHost(marked, 'rm ~admin/zookeeper/.zkdeploy-swap');
     const started = await run('start', '-i', inventory);
     assert.equal(started.code, 0, started.stdout + started.stderr);
     assert.match(started.stdout, /^host\s+myid\s+mode\s+zxid\s+conns\s+version\s+service$/m);

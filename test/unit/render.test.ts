@@ -156,6 +156,7 @@ describe('the systemd unit (service: systemd)', () => {
     home: '/home/admin',
     zookeeperHome: '/home/admin/zookeeper/zookeeper-3.4.9',
     serverLogDir: '/home/admin/zookeeper/server-logs',
+    swapMark: '/home/admin/zookeeper/.zkdeploy-swap',
   });
 
   test('runs the release in the foreground as the SSH user, restarted on failure, enabled at boot', () => {
@@ -164,6 +165,7 @@ describe('the systemd unit (service: systemd)', () => {
       'WorkingDirectory=/home/admin',
       `ExecStart=/bin/sh -c 'exec "$$0" start-foreground >>"$$1" 2>&1' /home/admin/zookeeper/zookeeper-3.4.9/bin/zkServer.sh /home/admin/zookeeper/server-logs/zookeeper.out`,
       'Restart=on-failure',
+      'ConditionPathExists=!/home/admin/zookeeper/.zkdeploy-swap',
       'SuccessExitStatus=143',
       'WantedBy=multi-user.target',
     ])
