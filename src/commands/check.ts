@@ -29,7 +29,8 @@ export async function check(options: CheckOptions): Promise<number> {
       tarball = undefined;
     }
   }
-  const fleet = await Fleet.open(inventory, settings, hosts);
+  // The hosts' lock too: a check from a copy of the inventory, or another machine, is met there.
+  const fleet = await Fleet.open(inventory, { ...settings, lockHostsFor: 'check' }, hosts);
   try {
     const report = await runChecks(fleet, tarball);
     process.stdout.write(

@@ -80,7 +80,7 @@ export function lockedContext(command: string, options: ContextOptions): RunCont
     lockInventory(context.inventory.path, command);
     historyBegins(command, context.inventory);
   }
-  return context;
+  return { ...context, fleet: { ...context.fleet, lockHostsFor: command } };
 }
 
 /** Loads the inventory the options point at, flags overriding the file; prints its warnings. */

@@ -1,4 +1,5 @@
 import { InputError, messageOf } from '../errors.js';
+import { onInterrupt } from '../interrupt.js';
 import type { HostSpec, Inventory } from '../inventory/types.js';
 import type { PlannedStep, StepOutcome } from '../plan/step.js';
 import type { Become } from '../remote/become.js';
@@ -9,11 +10,14 @@ import type { SshConfigSource } from '../ssh/ssh-config.js';
 import type { AskHidden } from '../ssh/unlock.js';
 import { HostExecutor, seconds } from './executor.js';
 import { historyFollows } from './history.js';
+import { releaseHostLocks, takeHostLocks } from './host-lock.js';
 import { type Progress, SILENT_PROGRESS, type StepRecord } from './progress.js';
 
 /** How a command wants its hosts handled. */
 export interface FleetOptions {
   dryRun: boolean;
+  /** A command that changes hosts: the ensemble's lock on each host is taken when it connects (run/host-lock.ts). */
+  lockHostsFor?: string | undefined;
   verbose: boolean;
   acceptNewHostKeys: boolean;
   /** Hosts worked on at once. */
@@ -95,7 +99,37 @@ export class Fleet {
     fleet.ownsConnector = true;
     historyFollows(fleet);
     await fleet.connectAll(routes, connector);
+    if (options.lockHostsFor && !options.dryRun) {
+      fleet.lockHeld = true;
+      // Ctrl-C gives the locks back too (a dead laptop's are taken over as stale by its next run).
+      fleet.unregisterLockRelease = onInterrupt(() => fleet.releaseLock());
+      // --hosts narrows what changes, not who else may change the ensemble: every host is locked.
+      const known = new Set(specs.map((s) => s.name.toLowerCase()));
+      const rest = inventory.hosts.filter((s) => !known.has(s.name.toLowerCase()));
+      if (rest.length > 0) fleet.lockOnly = await fleet.openQuietly(rest);
+      await takeHostLocks(fleet.lockOnly ? [fleet, fleet.lockOnly] : [fleet], options.lockHostsFor).catch(
+        async (err: unknown) => {
+          await fleet.close();
+          throw err;
+        },
+      );
+    }
     return fleet;
+  }
+
+  /** This fleet holds its hosts' ensemble lock (released as it closes). */
+  private lockHeld = false;
+  /** The inventory's hosts outside the fleet (--hosts), connected only to hold their lock. */
+  private lockOnly: Fleet | undefined;
+  private unregisterLockRelease: (() => void) | undefined;
+
+  /** Once per fleet, whichever comes first: its close, or Ctrl-C. */
+  private async releaseLock(): Promise<void> {
+    if (!this.lockHeld) return;
+    this.lockHeld = false;
+    this.unregisterLockRelease?.();
+    await Promise.all([releaseHostLocks(this), this.lockOnly && releaseHostLocks(this.lockOnly)]);
+    await this.lockOnly?.close();
   }
 
   /**
@@ -293,6 +327,7 @@ export class Fleet {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.releaseLock();
     for (const host of this.hosts) this.progress.hostEnded(host.spec.name, host.error);
     await this.progress.close();
     for (const host of this.hosts) host.executor?.session.close();

@@ -12,7 +12,7 @@ import { homedir, hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ExitCode, ZkdeployError } from '../errors.js';
 
-interface LockOwner {
+export interface LockOwner {
   pid: number;
   /** The machine the holder runs on: its pid means nothing on another (a home shared over NFS). */
   host: string;
@@ -103,6 +103,37 @@ const heldElsewhere = (owner: Partial<LockOwner>) =>
   (typeof owner.host === 'string' && owner.host !== thisHost) ||
   (typeof owner.machine === 'string' && thisMachine !== undefined && owner.machine !== thisMachine);
 const LOCK_DIR = join(homedir(), '.zkdeploy', 'locks');
+
+/** This process as a lock's holder, for a lock kept on a host (run/host-lock.ts). */
+export function thisHolder(command: string, token: string): LockOwner {
+  return {
+    pid: process.pid,
+    host: thisHost,
+    ...(thisMachine ? { machine: thisMachine } : {}),
+    command,
+    since: new Date().toISOString(),
+    token,
+  };
+}
+
+/**
+ * Whoever holds a lock as its text says: a live run of this machine, one of another machine (never
+ * judged stale from here), a dead run of this machine (stale), or text that names no holder.
+ */
+export function judgeHolder(
+  text: string,
+): { kind: 'live' | 'elsewhere' | 'stale'; owner: Partial<LockOwner> } | { kind: 'unreadable' } {
+  let owner: Partial<LockOwner>;
+  try {
+    owner = JSON.parse(text) as Partial<LockOwner>;
+  } catch {
+    return { kind: 'unreadable' };
+  }
+  if (typeof owner !== 'object' || owner === null || typeof owner.pid !== 'number')
+    return { kind: 'unreadable' };
+  if (heldElsewhere(owner)) return { kind: 'elsewhere', owner };
+  return { kind: owner.pid !== process.pid && alive(owner.pid) ? 'live' : 'stale', owner };
+}
 
 /** The command that holds this machine's lock on an inventory now (a live holder), if any. */
 export function lockHolder(

@@ -3,8 +3,10 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
+import { ensembleLockPath } from '../../src/run/host-lock.js';
 import {
   cliEnv,
   lockFileOf,
@@ -295,8 +297,65 @@ describe('faults', () => {
       assert.equal(other.code, 1, other.stdout + other.stderr);
       assert.match(other.stderr, new RegExp(`another zkdeploy holds the lock on .*: pid ${first.pid}`));
     }
+    // A copy of the inventory elsewhere is another file, but the same ensemble: its hosts hold the
+    // lock, whichever file (or machine) a run comes from.
+    const lockOnHost = ensembleLockPath('~/zookeeper').replace('~/', '');
+    await until(
+      () => asAdmin(2, `cat ~/${lockOnHost} 2>/dev/null || true`).includes(`"pid":${first.pid}`),
+      "the first run to hold the ensemble's lock on the hosts",
+    );
+    const elsewhere = scratchDir();
+    const copy = join(elsewhere.path, 'copy.yaml');
+    writeFileSync(copy, readFileSync(inventory, 'utf8'));
+    const fromCopy = await zkdeploy(['stop', '-i', copy], { cwd: elsewhere.path });
+    assert.equal(fromCopy.code, 1, fromCopy.stdout + fromCopy.stderr);
+    assert.match(
+      fromCopy.stderr,
+      new RegExp(
+        `stop refused: this ensemble is locked by another run; nothing was touched\\n(  LZY-0\\d: another zkdeploy works on this ensemble: pid ${first.pid}, \`zkdeploy restart\`, since \\d{4}-.*\\n){5}`,
+      ),
+    );
     assert.equal(await firstDone, 0);
     assert.equal((await run('status')).code, 0, 'the second run stopped nothing');
+    for (const n of hostNumbers())
+      assert.equal(
+        asAdmin(n, `ls -A ~ | grep -c zkdeploy-lock || true`).trim(),
+        '0',
+        `a lock left on LZY-0${n}`,
+      );
+    // One recorded by another machine is never judged from here: its host and the file are named.
+    asAdmin(
+      2,
+      `echo '{"pid":4242,"host":"ops-laptop","command":"upgrade","since":"2026-12-08T00:00:00Z","token":"x"}' > ~/${lockOnHost}`,
+    );
+    const foreign = await run('stop');
+    assert.equal(foreign.code, 1, foreign.stdout + foreign.stderr);
+    assert.match(
+      foreign.stderr,
+      /LZY-02: another zkdeploy works on this ensemble: pid 4242 on ops-laptop, `zkdeploy upgrade`/,
+    );
+    assert.match(foreign.stderr, /remove ~\/\.zkdeploy-lock\.[0-9a-f]{12} on LZY-02/);
+    assert.equal((await run('status')).code, 0, 'a refused stop stopped a server');
+    // One left by a dead run of this machine (a laptop that died) is taken over, and said.
+    const dead = spawn('true');
+    await new Promise((resolve) => dead.on('close', resolve));
+    const mine = JSON.stringify({
+      pid: dead.pid,
+      host: hostname(),
+      ...(existsSync('/etc/machine-id') ? { machine: readFileSync('/etc/machine-id', 'utf8').trim() } : {}),
+      command: 'restart',
+      since: '2026-12-08T00:00:00Z',
+      token: 'y',
+    });
+    asAdmin(2, `printf '%s\\n' '${mine}' > ~/${lockOnHost}`);
+    const after = await run('start');
+    assert.equal(after.code, 0, after.stdout + after.stderr);
+    assert.match(after.stderr, new RegExp(`LZY-02: taking over a stale lock left by pid ${dead.pid}`));
+    assert.equal(
+      asAdmin(2, `ls -A ~ | grep -c zkdeploy-lock || true`).trim(),
+      '0',
+      'the lock taken over stays',
+    );
   });
 
   test('the data survives install re-runs, a changed zoo.cfg, restart, stop/start and uninstall', async (t) => {
