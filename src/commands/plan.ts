@@ -6,6 +6,7 @@ import { findLeftRunning, spellList } from '../membership/left.js';
 import { startRefusals } from '../membership/start-guard.js';
 import type { Member, MembershipRefusal } from '../membership/steps.js';
 import { askFourLetterWord } from '../ops/four-letter.js';
+import { swapMarks } from '../ops/swap-marker.js';
 import { checkLayout } from '../plan/install-plan.js';
 import { hostPaths } from '../plan/probe.js';
 import { Fleet } from '../run/fleet.js';
@@ -34,6 +35,7 @@ export async function plan(options: InstallOptions & { json?: boolean }): Promis
   const plans = new Map<string, HostPlan>();
   let membership: MembershipChange | undefined;
   let startRefused: MembershipRefusal[] = [];
+  let swapping: { host: string; mark: string }[] = [];
   try {
     await fleet.eachHostMarkingFailures(async (host, executor) => {
       const steps = await planHost(executor, inventory, host.spec, tarball, paths);
@@ -42,7 +44,7 @@ export async function plan(options: InstallOptions & { json?: boolean }): Promis
       plans.set(host.spec.name, { name: host.spec.name, steps, server: mode, error: undefined });
     });
     fleet.refuseBadInput();
-    membership = await membershipChange(fleet);
+    [membership, swapping] = await Promise.all([membershipChange(fleet), swapMarks(fleet)]);
     // install --start --dry-run: the start guard judged on the lists install would write.
     if (options.start)
       startRefused = startRefusals(asInstalled(await viewEnsemble(fleet), wantedMembers(inventory)));
@@ -70,13 +72,21 @@ export async function plan(options: InstallOptions & { json?: boolean }): Promis
         ? `${color.yellow(`${name} left the ensemble in an earlier zkdeploy scale, but its server runs again with the list it had: zkdeploy scale stops it (its data kept)`)}\n`
         : `${name} left the ensemble in an earlier zkdeploy scale; the ZooKeeper running there lists another ensemble (${spellList(members)}): not this ensemble's, left alone\n`,
     );
+  if (!options.json)
+    for (const { host, mark } of swapping)
+      process.stdout.write(
+        `${color.yellow(`${host}: a data swap under way (${mark}): that command, run again, finishes it; start refuses until then`)}\n`,
+      );
   if (startRefused.length > 0 && !options.json) {
     process.stdout.write(
       `${color.yellow('install --start would install as above and then refuse to start any server:')}\n${renderRefusals(startRefused)}`,
     );
   }
   if (fleet.failed.length > 0 || startRefused.length > 0) return ExitCode.failed;
-  return membership || left.some((l) => l.ours) || all.some((p) => p.steps.some((s) => s.change))
+  return membership ||
+    swapping.length > 0 ||
+    left.some((l) => l.ours) ||
+    all.some((p) => p.steps.some((s) => s.change))
     ? ExitCode.no
     : ExitCode.ok;
 }

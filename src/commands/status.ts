@@ -5,10 +5,13 @@ import { driftProbeLines, hostConfig, judgeDrift } from '../ops/config-drift.js'
 import { diskFreeCommand, parseDf } from '../ops/disk-free.js';
 import { collectStatus, type HostStatus, serviceOf } from '../ops/ensemble-status.js';
 import { findZookeeperHome, zkServerScript } from '../ops/server-host.js';
+import { swapMarkerSection } from '../ops/swap-marker.js';
+import { shellPath } from '../remote/quote.js';
 import { parseSections } from '../remote/sections.js';
 import { UNIT_ACTIVE_COMMAND, UNIT_RUNNING } from '../remote/service.js';
 import { Fleet } from '../run/fleet.js';
-import { lockHolder } from '../run/lock.js';
+import { ensembleLockPath } from '../run/host-lock.js';
+import { judgeHolder, lockHolder } from '../run/lock.js';
 import { color } from '../ui/colors.js';
 import { renderStatus } from '../ui/status-view.js';
 import { judgeHealth } from '../zk/health.js';
@@ -56,10 +59,12 @@ async function collectAll(
   fleet: Fleet,
   inventory: RunContext['inventory'],
   rolling: string | undefined,
-): Promise<{ rows: HostStatus[]; drift: { host: string; message: string }[] }> {
+): Promise<{ rows: HostStatus[]; drift: Said[]; underway: Said[]; swapping: boolean }> {
   const script = [
     `echo @@service; ${UNIT_ACTIVE_COMMAND}`,
     `echo @@df; ${diskFreeCommand(inventory.cluster)}`,
+    swapMarkerSection(inventory.cluster),
+    `echo @@lock; head -c 4096 -- ${shellPath(ensembleLockPath(inventory.cluster.installDir))} 2>/dev/null`,
     ...driftProbeLines(inventory.cluster),
   ].join('\n');
   const found = new Map<string, Map<string, string>>();
@@ -79,13 +84,64 @@ async function collectAll(
     const sections = found.get(host.spec.name);
     return sections ? [hostConfig(sections, inventory, host.spec)] : [];
   });
-  return { rows, drift: judgeDrift(fleet, configs, rolling) };
+  // A restore or restoring rollback that did not finish (its swap's mark): what it left, said on every look.
+  const swaps = fleet.hosts.flatMap((host) => {
+    const mark = found.get(host.spec.name)?.get('swap')?.trim();
+    return mark
+      ? [
+          {
+            host: host.spec.name,
+            message: `a data swap under way (${mark}): start and restart refuse until it ends`,
+          },
+        ]
+      : [];
+  });
+  const locks = fleet.hosts.flatMap((host) => {
+    const text = found.get(host.spec.name)?.get('lock')?.trim();
+    return text ? [{ host: host.spec.name, text }] : [];
+  });
+  return {
+    rows,
+    drift: judgeDrift(fleet, configs, rolling),
+    underway: [...swaps, ...lockLines(locks)],
+    swapping: swaps.length > 0,
+  };
 }
 
-const driftText = (drift: { host: string; message: string }[]) =>
-  drift.length === 0
+/**
+ * Who holds the ensemble's lock on its hosts, as each host keeps it: a run at work now (from here or
+ * another machine), or one that ended without giving it back (killed, a dead laptop): what it was
+ * doing is what it left half done, and its next run continues.
+ */
+function lockLines(locks: { host: string; text: string }[]): Said[] {
+  const byText = new Map<string, string[]>();
+  for (const { host, text } of locks) byText.set(text, [...(byText.get(text) ?? []), host]);
+  return [...byText].map(([text, hosts]) => {
+    const judged = judgeHolder(text);
+    const host = hosts.join(', ');
+    if (judged.kind === 'unreadable')
+      return { host, message: "a lock that names no zkdeploy run (the ensemble's lock)" };
+    const { owner } = judged;
+    const who = `\`zkdeploy ${owner.command ?? '?'}\` (pid ${owner.pid ?? '?'}${judged.kind === 'elsewhere' ? ` on ${owner.host ?? '?'}` : ''}, since ${owner.since ?? '?'})`;
+    if (judged.kind === 'stale')
+      return {
+        host,
+        message: `${who} ended without finishing here (killed?): its lock is left; run it again to continue`,
+      };
+    return {
+      host,
+      message: `${who} holds the ensemble's lock: at work now${judged.kind === 'elsewhere' ? ', or gone without giving it back' : ''}`,
+    };
+  });
+}
+
+type Said = { host: string; message: string };
+const saidText = (title: string, said: Said[]) =>
+  said.length === 0
     ? ''
-    : `\n${color.yellow('drift:')}\n${drift.map((d) => color.yellow(`  ${d.host}: ${d.message}`)).join('\n')}\n`;
+    : `\n${color.yellow(`${title}:`)}\n${said.map((d) => color.yellow(`  ${d.host}: ${d.message}`)).join('\n')}\n`;
+const driftText = (drift: Said[], underway: Said[]) =>
+  `${saidText('drift', drift)}${saidText('left by a command, or under way', underway)}`;
 
 /**
  * The status table again every `interval` seconds until Ctrl-C (exit 130). On a terminal it is
@@ -109,13 +165,13 @@ async function watchStatus(
     const header = color.dim(`${new Date().toLocaleTimeString()}  every ${intervalSeconds}s, Ctrl-C to stop`);
     let text: string;
     try {
-      const { rows, drift } = await collectAll(fleet, inventory, rollingCommand(holder));
+      const { rows, drift, underway } = await collectAll(fleet, inventory, rollingCommand(holder));
       const health = judgeHealth(
         rows.map((r) => r.mode),
         inventory.hosts.length,
       );
       const operation = holder ? color.yellow(`${holder.command} in progress (pid ${holder.pid})\n`) : '';
-      text = `${header}\n${renderStatus(rows, health, previous)}${operation}${driftText(drift)}`;
+      text = `${header}\n${renderStatus(rows, health, previous)}${operation}${driftText(drift, underway)}`;
       previous = rows;
     } catch (err: unknown) {
       // A connection lost mid-watch is shown, and the watch goes on: it is what one watches for.
@@ -143,10 +199,12 @@ export async function status(options: StatusOptions): Promise<number> {
     return watchStatus(fleet, inventory, options.interval ?? 2);
   }
   let rows: HostStatus[];
-  let drift: { host: string; message: string }[] = [];
+  let drift: Said[] = [];
+  let underway: Said[] = [];
+  let swapping = false;
   try {
     if (options.raw) rows = await rawStatus(fleet);
-    else ({ rows, drift } = await collectAll(fleet, inventory, rolling?.command));
+    else ({ rows, drift, underway, swapping } = await collectAll(fleet, inventory, rolling?.command));
   } finally {
     await fleet.close();
   }
@@ -156,7 +214,7 @@ export async function status(options: StatusOptions): Promise<number> {
   );
   if (options.json) {
     process.stdout.write(
-      `${JSON.stringify({ healthy: health.healthy, summary: health.summary, quorumSize: health.quorumSize, hosts: rows, drift }, null, 2)}\n`,
+      `${JSON.stringify({ healthy: health.healthy, summary: health.summary, quorumSize: health.quorumSize, hosts: rows, drift, underway }, null, 2)}\n`,
     );
   } else if (options.raw) {
     process.stdout.write(`\n${health.healthy ? color.green(health.summary) : color.red(health.summary)}\n`);
@@ -166,7 +224,7 @@ export async function status(options: StatusOptions): Promise<number> {
       process.stdout.write(
         `\n${color.yellow(`${rolling.command} in progress (pid ${rolling.pid}): the servers may run different releases meanwhile`)}\n`,
       );
-    process.stdout.write(driftText(drift));
+    process.stdout.write(driftText(drift, underway));
   }
-  return health.healthy ? ExitCode.ok : ExitCode.no;
+  return health.healthy && !swapping ? ExitCode.ok : ExitCode.no;
 }

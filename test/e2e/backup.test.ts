@@ -298,6 +298,13 @@ describe('backup and restore', () => {
     });
     assert.equal(killed.code, null, `not killed: ${killed.stdout}${killed.stderr}`);
     assert.equal(jvms().filter(Boolean).length, 0, 'every server stopped before the swap');
+    // The first look after a dead laptop: what it was doing, kept on the hosts (its lock, its marks).
+    const looked = await run('status');
+    assert.equal(looked.code, 2, looked.stdout + looked.stderr);
+    assert.match(
+      looked.stdout,
+      /LZY-01, LZY-02, LZY-03, LZY-04, LZY-05: `zkdeploy restore` \(pid \d+, since [^)]+\) ended without finishing here \(killed\?\)/,
+    );
     const started = await run('start');
     assert.equal(started.code, 1, started.stdout + started.stderr);
     assert.match(
@@ -310,6 +317,12 @@ describe('backup and restore', () => {
     assert.equal(forced.code, 1, forced.stdout + forced.stderr);
     assert.match(forced.stderr, /restart refused: a data swap is under way \(LZY-01: restore of zxid/);
     assert.equal(jvms().filter(Boolean).length, 0, 'a refused restart started a server');
+    // status and plan say what the killed run left, and answer no.
+    for (const look of ['status', 'plan']) {
+      const said = await run(look);
+      assert.equal(said.code, 2, said.stdout + said.stderr);
+      assert.match(said.stdout, /LZY-01: a data swap under way \(restore of zxid 0x[0-9a-f]+ from /, look);
+    }
     const again = await run('restore', newest, '--yes');
     assert.equal(again.code, 0, again.stdout + again.stderr);
     for (const [server, tree] of await treeOnEachServer('/app'))
