@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { shellQuote } from '../remote/quote.js';
-import { ARCHIVE_STAMP } from '../upgrade/archive.js';
+import { swapInLines } from '../upgrade/archive.js';
 
 /**
  * Whether one data directory lies inside the other (dataLogDir below dataDir, say): moving the
@@ -45,20 +45,15 @@ export function swapInCommand(dir: string, aside: string, stamp: string, keepMyi
     'set -e',
     'umask 077',
     `dir=${shellQuote(dir)}`,
-    `stage=${shellQuote(stagePath(dir))}`,
+    `staged=${shellQuote(stagePath(dir))}`,
     `aside=${shellQuote(aside)}`,
-    '[ -d "$stage" ] || { echo "$stage: nothing staged to restore" >&2; exit 1; }',
+    '[ -d "$staged" ] || { echo "$staged: nothing staged to restore" >&2; exit 1; }',
     keepMyid
-      ? '[ -f "$dir/myid" ] || { echo "$dir/myid: missing (install first)" >&2; exit 1; }; cp -p -- "$dir/myid" "$stage/myid"'
+      ? '[ -f "$dir/myid" ] || { echo "$dir/myid: missing (install first)" >&2; exit 1; }; cp -p -- "$dir/myid" "$staged/myid"'
       : ':',
     // The restored directories keep the modes the ones they replace had (install made those).
-    'if [ -d "$dir" ]; then chmod --reference="$dir" -- "$stage"; fi',
-    'if [ -d "$dir/version-2" ]; then chmod --reference="$dir/version-2" -- "$stage/version-2"; fi',
-    'if [ -e "$aside" ]; then aside="$aside.$(date +%s)"; fi',
-    'if [ -e "$dir" ]; then mv -- "$dir" "$aside"; fi',
-    `if [ -d "$aside" ]; then printf '%s\\n' ${shellQuote(stamp)} > "$aside/${ARCHIVE_STAMP}"; fi`,
-    'mv -- "$stage" "$dir"',
-    'sync -f -- "$dir"',
-    'echo "$aside"',
+    'if [ -d "$dir" ]; then chmod --reference="$dir" -- "$staged"; fi',
+    'if [ -d "$dir/version-2" ]; then chmod --reference="$dir/version-2" -- "$staged/version-2"; fi',
+    ...swapInLines(stamp),
   ].join('\n');
 }

@@ -31,6 +31,24 @@ export function archiveCommand(dir: string, archive: string, stamp: string): str
 }
 
 /**
+ * The one data swap, as shell lines, for a stopped server's directory `$dir` with its replacement
+ * complete under `$staged`: what is there now is moved aside to `$aside` (or beside it, when a
+ * cut run left one there: nothing is ever overwritten) and stamped as an archive, so a purge may take
+ * it and nothing else; then the replacement takes the directory's name, and it is synced. Prints the
+ * name the old directory went to. Restore and the restoring rollback both end with it.
+ */
+export function swapInLines(stamp: string): string[] {
+  return [
+    'if [ -e "$aside" ]; then aside="$aside.$(date +%s)"; fi',
+    'if [ -e "$dir" ]; then mv -- "$dir" "$aside"; fi',
+    `if [ -d "$aside" ]; then printf '%s\\n' ${shellQuote(stamp)} > "$aside/${ARCHIVE_STAMP}"; fi`,
+    'mv -- "$staged" "$dir"',
+    'sync -f -- "$dir"',
+    'echo "$aside"',
+  ];
+}
+
+/**
  * Puts an archive back in place of a directory: the directory as it is now is moved aside (named
  * with its own zxid and stamped, never deleted), and the archive is copied in (links and log copies
  * as above).
@@ -43,14 +61,11 @@ export function restoreCommand(dir: string, archive: string, aside: string, stam
     `archive=${shellQuote(archive)}`,
     `aside=${shellQuote(aside)}`,
     `[ -f "$archive/${ARCHIVE_STAMP}" ] || { echo "$archive is not an archive of zkdeploy's" >&2; exit 1; }`,
-    'rm -rf -- "$dir.zkdeploy-partial"',
-    'cp -a --link -- "$archive" "$dir.zkdeploy-partial"',
-    `rm -f -- "$dir.zkdeploy-partial/${ARCHIVE_STAMP}"`,
-    `find "$dir.zkdeploy-partial" -type f -name 'log.*' -exec sh -c 'for f; do cp -p --sparse=always -- "$f" "$f.copy" && mv -f -- "$f.copy" "$f"; done' _ {} +`,
-    'if [ -e "$dir" ]; then [ ! -e "$aside" ] || { echo "$aside is there already" >&2; exit 1; }; mv -- "$dir" "$aside"; fi',
-    // Set aside by zkdeploy: stamped like an archive, so a purge may take it and nothing else.
-    `if [ -d "$aside" ]; then printf '%s\\n' ${shellQuote(stamp)} > "$aside/${ARCHIVE_STAMP}"; fi`,
-    'mv -- "$dir.zkdeploy-partial" "$dir"',
-    'sync -f -- "$dir"',
+    'staged="$dir.zkdeploy-partial"',
+    'rm -rf -- "$staged"',
+    'cp -a --link -- "$archive" "$staged"',
+    `rm -f -- "$staged/${ARCHIVE_STAMP}"`,
+    `find "$staged" -type f -name 'log.*' -exec sh -c 'for f; do cp -p --sparse=always -- "$f" "$f.copy" && mv -f -- "$f.copy" "$f"; done' _ {} +`,
+    ...swapInLines(stamp),
   ].join('\n');
 }

@@ -301,7 +301,7 @@ describe('host commands of a restore', () => {
     const swap = swapInCommand("/home/a b/data'x", "/home/a b/data'x.zxid-0x5", 'stamp; rm -rf /', true);
     assert.match(swap, /^dir='\/home\/a b\/data'\\''x'$/m);
     assert.match(swap, /printf '%s\\n' 'stamp; rm -rf \/' > "\$aside\/\.zkdeploy-archive"/);
-    assert.match(swap, /cp -p -- "\$dir\/myid" "\$stage\/myid"/);
+    assert.match(swap, /cp -p -- "\$dir\/myid" "\$staged\/myid"/);
     assert.doesNotMatch(swapInCommand('/d', '/d.zxid-0x1', 's', false), /myid/);
     assert.match(unpackCommand('/d', 'log.1', 'ab'.repeat(32)), /conv=sparse/);
   });

@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { ClusterSettings } from '../../src/inventory/types.js';
 import { releaseSwitch } from '../../src/plan/release-switch.js';
@@ -331,7 +335,41 @@ describe('archives', () => {
   test('a restore moves what is there aside and never deletes it', () => {
     const command = restoreCommand('/d/data', '/d/data.zxid-0x1', '/d/data.zxid-0x9', 'set aside');
     assert.match(command, /mv -- "\$dir" "\$aside"/);
-    assert.doesNotMatch(command.replace('rm -rf -- "$dir.zkdeploy-partial"', ''), /rm -rf/);
+    assert.doesNotMatch(command.replace('rm -rf -- "$staged"', ''), /rm -rf/);
+  });
+
+  test('run for real: the archive comes back, what was there is set aside stamped, a name taken is never overwritten', () => {
+    const root = mkdtempSync(join(tmpdir(), 'zkdeploy-swap-'));
+    try {
+      const [dir, archive, aside] = ['data', 'data.zxid-0x1', 'data.zxid-0x9'].map((n) => join(root, n)) as [
+        string,
+        string,
+        string,
+      ];
+      for (const [d, what] of [
+        [dir, 'now'],
+        [archive, 'archived'],
+        [aside, 'left by a cut run'],
+      ] as const) {
+        mkdirSync(join(d, 'version-2'), { recursive: true });
+        writeFileSync(join(d, 'version-2', 'log.1'), what);
+      }
+      writeFileSync(join(archive, '.zkdeploy-archive'), 'archive\n');
+      const run = spawnSync('bash', ['-c', restoreCommand(dir, archive, aside, 'set aside')], {
+        encoding: 'utf8',
+      });
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(readFileSync(join(dir, 'version-2', 'log.1'), 'utf8'), 'archived');
+      assert.equal(existsSync(join(dir, '.zkdeploy-archive')), false, 'the stamp came along');
+      assert.equal(readFileSync(join(aside, 'version-2', 'log.1'), 'utf8'), 'left by a cut run');
+      const setAside = run.stdout.trim();
+      assert.match(setAside, /data\.zxid-0x9\.\d+$/);
+      assert.equal(readFileSync(join(setAside, 'version-2', 'log.1'), 'utf8'), 'now');
+      assert.equal(readFileSync(join(setAside, '.zkdeploy-archive'), 'utf8'), 'set aside\n');
+      assert.equal(readFileSync(join(archive, 'version-2', 'log.1'), 'utf8'), 'archived', 'the archive kept');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
