@@ -10,7 +10,7 @@ import { shellPath } from '../remote/quote.js';
 import { parseSections } from '../remote/sections.js';
 import { UNIT_ACTIVE_COMMAND, UNIT_RUNNING } from '../remote/service.js';
 import { Fleet } from '../run/fleet.js';
-import { ensembleLockPath } from '../run/host-lock.js';
+import { ensembleJournalPath, ensembleLockPath, journalOf } from '../run/host-lock.js';
 import { judgeHolder, lockHolder } from '../run/lock.js';
 import { color } from '../ui/colors.js';
 import { renderStatus } from '../ui/status-view.js';
@@ -65,6 +65,7 @@ async function collectAll(
     `echo @@df; ${diskFreeCommand(inventory.cluster)}`,
     swapMarkerSection(inventory.cluster),
     `echo @@lock; head -c 4096 -- ${shellPath(ensembleLockPath(inventory.cluster.installDir))} 2>/dev/null`,
+    `echo @@journal; tail -n 60 -- ${shellPath(ensembleJournalPath(inventory.cluster.installDir))} 2>/dev/null`,
     ...driftProbeLines(inventory.cluster),
   ].join('\n');
   const found = new Map<string, Map<string, string>>();
@@ -97,8 +98,9 @@ async function collectAll(
       : [];
   });
   const locks = fleet.hosts.flatMap((host) => {
-    const text = found.get(host.spec.name)?.get('lock')?.trim();
-    return text ? [{ host: host.spec.name, text }] : [];
+    const sections = found.get(host.spec.name);
+    const text = sections?.get('lock')?.trim();
+    return text ? [{ host: host.spec.name, text, journal: sections?.get('journal') ?? '' }] : [];
   });
   return {
     rows,
@@ -113,10 +115,10 @@ async function collectAll(
  * another machine), or one that ended without giving it back (killed, a dead laptop): what it was
  * doing is what it left half done, and its next run continues.
  */
-function lockLines(locks: { host: string; text: string }[]): Said[] {
+function lockLines(locks: { host: string; text: string; journal: string }[]): Said[] {
   const byText = new Map<string, string[]>();
   for (const { host, text } of locks) byText.set(text, [...(byText.get(text) ?? []), host]);
-  return [...byText].map(([text, hosts]) => {
+  const lines = [...byText].map(([text, hosts]) => {
     const judged = judgeHolder(text);
     const host = hosts.join(', ');
     if (judged.kind === 'unreadable')
@@ -133,6 +135,24 @@ function lockLines(locks: { host: string; text: string }[]): Said[] {
       message: `${who} holds the ensemble's lock: at work now${judged.kind === 'elsewhere' ? ', or gone without giving it back' : ''}`,
     };
   });
+  // Where that run is, or stopped, on each host: its last step in the host's journal.
+  const steps = locks.flatMap(({ host, text, journal }) => {
+    const judged = judgeHolder(text);
+    const token = judged.kind === 'unreadable' ? undefined : judged.owner.token;
+    const last = token ? journalOf(journal, token).at(-1) : undefined;
+    if (!last) return [];
+    const when = last.at.slice(11, 19);
+    return [
+      {
+        host,
+        message:
+          last.event === 'begun'
+            ? `its last step here: ${last.title}, begun ${when}, not ended`
+            : `its last step here: ${last.title}, ended ${when} (${last.outcome ?? '?'})`,
+      },
+    ];
+  });
+  return [...lines, ...steps];
 }
 
 type Said = { host: string; message: string };

@@ -35,3 +35,18 @@ export function takeHostLockScript(path: string, text: string, stale?: string): 
 export function releaseHostLockScript(path: string, text: string): string {
   return `f=${shellPath(path)}; [ "$(cat -- "$f" 2>/dev/null)" = ${shellQuote(text)} ] && rm -f -- "$f"; true`;
 }
+
+/**
+ * The ensemble's journal on a host, beside its lock: one line per step begun and ended by each
+ * changing run, so whoever looks next (status, from any machine) sees where a run that died stopped.
+ */
+export const hostJournalPath = (installDirKey: string) => `~/.zkdeploy-journal.${installDirKey}`;
+
+/** Appends one line; the journal keeps its last 200 lines. */
+export function appendJournalScript(path: string, line: string): string {
+  return [
+    `f=${shellPath(path)}`,
+    `(umask 077; printf '%s\\n' ${shellQuote(line)} >> "$f")`,
+    'if [ "$(wc -l < "$f")" -gt 400 ]; then tail -n 200 -- "$f" > "$f.$$" && mv -f -- "$f.$$" "$f"; fi',
+  ].join('\n');
+}

@@ -10,7 +10,7 @@ import type { SshConfigSource } from '../ssh/ssh-config.js';
 import type { AskHidden } from '../ssh/unlock.js';
 import { HostExecutor, seconds } from './executor.js';
 import { historyFollows } from './history.js';
-import { releaseHostLocks, takeHostLocks } from './host-lock.js';
+import { journalStep, releaseHostLocks, takeHostLocks } from './host-lock.js';
 import { type Progress, SILENT_PROGRESS, type StepRecord } from './progress.js';
 
 /** How a command wants its hosts handled. */
@@ -295,14 +295,33 @@ export class Fleet {
     title: string,
     work: () => Promise<{ outcome: Exclude<StepOutcome, 'failed'>; detail: string }>,
   ): Promise<void> {
+    // A changing run's steps go in the host's journal: begun before the step runs (a dead laptop's
+    // last word), ended after it, not waited for (the fleet waits for those before it closes).
+    const journal = this.lockHeld
+      ? (event: 'begun' | 'ended', outcome?: string) =>
+          journalStep(host, this.inventory.cluster.installDir, {
+            step: id,
+            title,
+            event,
+            ...(outcome ? { outcome } : {}),
+          })
+      : async () => undefined;
+    const ended = (outcome: string) => {
+      const written = journal('ended', outcome);
+      this.journalWrites.add(written);
+      void written.finally(() => this.journalWrites.delete(written));
+    };
+    await journal('begun');
     killPoint(id, host.spec.name);
     this.progress.stepStarted(host.spec.name, title);
     this.inStep.add(host.spec.name);
     try {
       const { outcome, detail } = await work();
       this.record(host, { id, title, outcome, detail });
+      ended(outcome);
     } catch (err: unknown) {
       this.record(host, { id, title, outcome: 'failed', detail: messageOf(err) });
+      ended('failed');
       throw err;
     } finally {
       this.inStep.delete(host.spec.name);
@@ -313,6 +332,9 @@ export class Fleet {
   waitingFor(text: string): void {
     for (const name of this.inStep) this.progress.stepProgress(name, text);
   }
+
+  /** Journal lines on their way to the hosts. */
+  private readonly journalWrites = new Set<Promise<void>>();
 
   /** Hosts in a step now. */
   private readonly inStep = new Set<string>();
@@ -327,6 +349,7 @@ export class Fleet {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await Promise.all(this.journalWrites);
     await this.releaseLock();
     for (const host of this.hosts) this.progress.hostEnded(host.spec.name, host.error);
     await this.progress.close();

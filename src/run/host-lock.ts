@@ -1,6 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { ExitCode, messageOf, ZkdeployError } from '../errors.js';
-import { hostLockPath, releaseHostLockScript, takeHostLockScript } from '../remote/host-lock.js';
+import {
+  appendJournalScript,
+  hostJournalPath,
+  hostLockPath,
+  releaseHostLockScript,
+  takeHostLockScript,
+} from '../remote/host-lock.js';
 import type { Fleet, FleetHost } from './fleet.js';
 import { judgeHolder, type LockOwner, thisHolder } from './lock.js';
 
@@ -9,17 +15,64 @@ const held = new Map<string, { count: number; path: string }>();
 /** The hosts each fleet holds: a fleet gives back only what it took. */
 const heldBy = new WeakMap<Fleet, Set<string>>();
 let ownText: string | undefined;
+/** This run, in its lock and in every journal line it writes. */
+const runToken = randomBytes(8).toString('hex');
 
 const keyOf = (host: FleetHost) => host.spec.name.toLowerCase();
 
+const installDirKey = (installDir: string) =>
+  createHash('sha256')
+    .update(installDir.replace(/\/+$/, '') || '/')
+    .digest('hex')
+    .slice(0, 12);
+
 /** The ensemble's lock on a host, for an inventory's install directory. */
-export const ensembleLockPath = (installDir: string) =>
-  hostLockPath(
-    createHash('sha256')
-      .update(installDir.replace(/\/+$/, '') || '/')
-      .digest('hex')
-      .slice(0, 12),
-  );
+export const ensembleLockPath = (installDir: string) => hostLockPath(installDirKey(installDir));
+/** The ensemble's journal on a host, beside its lock. */
+export const ensembleJournalPath = (installDir: string) => hostJournalPath(installDirKey(installDir));
+
+/** One step of this run begun or ended on a host, as the journal keeps it. */
+export interface JournalEntry {
+  run: string;
+  at: string;
+  step: string;
+  title: string;
+  event: 'begun' | 'ended';
+  outcome?: string;
+}
+
+/** Writes a step's line in the host's journal; a journal that cannot be written never fails the step. */
+export async function journalStep(
+  host: FleetHost,
+  installDir: string,
+  entry: Omit<JournalEntry, 'run' | 'at'>,
+): Promise<void> {
+  const line: JournalEntry = { run: runToken, at: new Date().toISOString(), ...entry };
+  await host.executor
+    ?.run(appendJournalScript(ensembleJournalPath(installDir), JSON.stringify(line)), 'writing the journal', {
+      allowFailure: true,
+    })
+    .catch(() => undefined);
+}
+
+/**
+ * The journal's lines of one run, read back from a host (anything else there is skipped), in the
+ * order they were written on the control side: a step's end is not waited for, so it may land after
+ * the next step's beginning.
+ */
+export function journalOf(text: string, run: string): JournalEntry[] {
+  const entries = text.split('\n').flatMap((line) => {
+    try {
+      const entry = JSON.parse(line) as Partial<JournalEntry>;
+      return entry.run === run && typeof entry.step === 'string' && typeof entry.event === 'string'
+        ? [entry as JournalEntry]
+        : [];
+    } catch {
+      return [];
+    }
+  });
+  return entries.sort((a, b) => String(a.at).localeCompare(String(b.at)));
+}
 
 const holderSays = (owner: Partial<LockOwner>, elsewhere: boolean) =>
   `pid ${owner.pid ?? '?'}${elsewhere ? ` on ${owner.host ?? 'another machine'}` : ''}, \`zkdeploy ${owner.command ?? '?'}\`, since ${owner.since ?? '?'}`;
@@ -80,7 +133,7 @@ async function takeOne(host: FleetHost, path: string, text: string): Promise<Out
  * command with nothing changed, each host named with its holder and the way out.
  */
 export async function takeHostLocks(fleets: readonly Fleet[], command: string): Promise<void> {
-  ownText ??= JSON.stringify(thisHolder(command, randomBytes(8).toString('hex')));
+  ownText ??= JSON.stringify(thisHolder(command, runToken));
   const text = ownText;
   const refusals: string[] = [];
   const fixes = new Set<string>();

@@ -305,6 +305,8 @@ describe('backup and restore', () => {
       looked.stdout,
       /LZY-01, LZY-02, LZY-03, LZY-04, LZY-05: `zkdeploy restore` \(pid \d+, since [^)]+\) ended without finishing here \(killed\?\)/,
     );
+    // Each host's journal says where it stopped there.
+    assert.match(looked.stdout, /LZY-03: its last step here: restore, begun \d\d:\d\d:\d\d, not ended/);
     const started = await run('start');
     assert.equal(started.code, 1, started.stdout + started.stderr);
     assert.match(

@@ -2,11 +2,18 @@
 // read back from a host is judged.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { hostLockPath, releaseHostLockScript, takeHostLockScript } from '../../src/remote/host-lock.js';
+import {
+  appendJournalScript,
+  hostJournalPath,
+  hostLockPath,
+  releaseHostLockScript,
+  takeHostLockScript,
+} from '../../src/remote/host-lock.js';
+import { journalOf } from '../../src/run/host-lock.js';
 import { judgeHolder } from '../../src/run/lock.js';
 
 const home = mkdtempSync(join(tmpdir(), 'zkdeploy-host-lock-'));
@@ -76,5 +83,20 @@ describe("the ensemble's lock on a host", () => {
     } finally {
       live.kill();
     }
+  });
+
+  test("the journal: a run's lines read back, others' and noise skipped, the file kept short", () => {
+    const journal = hostJournalPath('0123456789ab');
+    const line = (run: string, i: number, event: string) =>
+      JSON.stringify({ run, at: '2026-12-08T01:02:03Z', step: 'restore', title: `restore ${i}`, event });
+    for (let i = 0; i < 450; i++) bash(appendJournalScript(journal, line(i % 2 ? 'a' : 'b', i, 'begun')));
+    bash(appendJournalScript(journal, "it's $(noise)"));
+    const text = readFileSync(join(home, '.zkdeploy-journal.0123456789ab'), 'utf8');
+    assert.ok(text.split('\n').length <= 402, `the journal grew to ${text.split('\n').length} lines`);
+    const mine = journalOf(text, 'a');
+    assert.equal(mine.at(-1)?.title, 'restore 449');
+    assert.ok(mine.every((e) => e.run === 'a'));
+    assert.match(text, /it's \$\(noise\)/, 'a line is data, never run');
+    rmSync(join(home, '.zkdeploy-journal.0123456789ab'));
   });
 });
