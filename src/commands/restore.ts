@@ -2,23 +2,15 @@ import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { comparedCount } from '../backup/compare.js';
 import { readManifest } from '../backup/manifest.js';
+import { applyRestore } from '../backup/restore-apply.js';
 import { restorePreflight } from '../backup/restore-preflight.js';
-import { dataDirs, proveTree, stageBackup } from '../backup/restore-steps.js';
-import { swapInCommand } from '../backup/seed.js';
 import { readBackup } from '../backup/tree-of.js';
-import { HostError, InputError } from '../errors.js';
-import { collectStatus } from '../ops/ensemble-status.js';
-import { waitUntilServing } from '../ops/lifecycle.js';
-import { waitForSync } from '../ops/rolling.js';
-import { clearSwapMarks, startSwapped, stopForSwap } from '../ops/swap-marker.js';
-import { absoluteRemotePath } from '../remote/paths.js';
+import { InputError } from '../errors.js';
 import { Fleet } from '../run/fleet.js';
 import { color } from '../ui/colors.js';
 import { startedStatus } from '../ui/status-view.js';
 import { stepSummary } from '../ui/summary.js';
-import { archivePath } from '../upgrade/archive.js';
-import type { UpgradeFacts } from '../upgrade/host-state.js';
-import { dataZxid, probeEnsemble, probeUpgrade } from '../upgrade/roll.js';
+import { probeEnsemble } from '../upgrade/roll.js';
 
 import {
   confirmTyped,
@@ -98,73 +90,9 @@ export async function restore(options: RestoreOptions): Promise<number> {
       process.stdout.write(stepSummary('restore', fleet));
       return finish('restore', fleet);
     }
-    const home = (name: string) => facts.get(name)?.home ?? '';
-    await fleet.eachHostMarkingFailures(async (host, executor) => {
-      await fleet.runStep(host, 'stage', 'stage the backup', async () => {
-        await stageBackup(executor, backupDir, manifest, dataDirs(cluster, home(host.spec.name)));
-        return { outcome: 'changed', detail: `${manifest.files.length} files beside the data` };
-      });
-    });
-    // From the first stop until every server runs the backup's data, `start` refuses and this
-    // command is the way on.
-    if (fleet.failed.length === 0)
-      await stopForSwap(fleet, timeout, {
-        what: `restore of zxid ${manifest.zxid} from ${backupLabel}`,
-        rerun: `zkdeploy restore ${backupDir}`,
-      });
-    if (fleet.failed.length === 0) {
-      await fleet.eachHostMarkingFailures(async (host, executor) => {
-        await fleet.runStep(host, 'restore', 'restore', async () => {
-          const now = await dataZxid(executor, cluster, await probeUpgrade(executor, cluster));
-          const stamp = `set aside by a restore of zxid ${manifest.zxid} from ${backupLabel}; zxid ${now}; ${new Date().toISOString()}`;
-          const asides: string[] = [];
-          for (const { dir, files } of dataDirs(cluster, home(host.spec.name))) {
-            const result = await executor.run(
-              swapInCommand(dir, archivePath(dir, now), stamp, files !== 'log'),
-              `restoring ${dir}`,
-            );
-            asides.push(result.stdout.trim());
-          }
-          return {
-            outcome: 'changed',
-            detail: `zxid ${manifest.zxid} in place; what was there is kept as ${asides.join(', ')}`,
-          };
-        });
-      });
-    }
-    if (fleet.failed.length === 0) {
-      await fleet.eachHostMarkingFailures(async (host, executor) => {
-        await fleet.runStep(host, 'start', 'start', async () => {
-          const found = facts.get(host.spec.name) as UpgradeFacts;
-          await startSwapped(executor, cluster, absoluteRemotePath(found.zookeeperHome, found.home));
-          return {
-            outcome: 'changed',
-            detail: `started, ${await waitUntilServing(executor, cluster, timeout)}`,
-          };
-        });
-      });
-    }
-    // Every server runs the backup's data: the swap is done, whatever the proof says next.
-    if (fleet.failed.length === 0) await clearSwapMarks(fleet);
-    if (fleet.failed.length === 0) {
-      await waitForSync(fleet, Date.now() + timeout * 1000);
-      const after = await collectStatus(fleet, { service: false });
-      await fleet.eachHostMarkingFailures(async (host, executor) => {
-        await fleet.runStep(host, 'prove', 'prove', async () => {
-          const zxid = after.find((r) => r.name === host.spec.name)?.zxid ?? '0x0';
-          if (BigInt(zxid) < BigInt(manifest.zxid)) {
-            throw new HostError(
-              host.spec.name,
-              `zxid ${zxid}, below the backup's ${manifest.zxid}`,
-              'look at the server log (zkdeploy logs)',
-            );
-          }
-          const proof = `zxid ${zxid} ≥ ${manifest.zxid}; ${await proveTree(executor, cluster.clientPort, tree)}`;
-          proofs.push(`  ${host.spec.name}: ${proof}`);
-          return { outcome: 'unchanged', detail: proof };
-        });
-      });
-    }
+    proofs.push(
+      ...(await applyRestore(fleet, { dir: backupDir, label: backupLabel, manifest, tree }, facts, timeout)),
+    );
     status = await startedStatus(fleet);
   } finally {
     unregister();

@@ -163,14 +163,7 @@ export function lockInventory(inventoryPath: string, command: string, dir = LOCK
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = lockFile(inventoryPath, dir);
   const token = randomBytes(8).toString('hex');
-  const mine: LockOwner = {
-    pid: process.pid,
-    host: thisHost,
-    ...(thisMachine ? { machine: thisMachine } : {}),
-    command,
-    since: new Date().toISOString(),
-    token,
-  };
+  const mine = thisHolder(command, token);
   const text = `${JSON.stringify({ ...mine, inventory: canonicalInventoryPath(inventoryPath) })}\n`;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
