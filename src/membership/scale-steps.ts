@@ -14,7 +14,7 @@ import { type MembershipFacts, probeMembership } from './host-state.js';
 import type { MembershipStep } from './steps.js';
 
 // Scale's steps: one server in or out, each server rolled onto the step's list, as scale runs them
-// once its preflight (commands/scale.ts) passed.
+// once its preflight (membership/scale-preflight.ts) passed.
 
 /** Host names compare as DNS does: whatever their case. */
 const includesName = (names: readonly string[], name: string) =>
