@@ -47,7 +47,8 @@ describe('check', () => {
     await assertNoListeners();
     const squatter = inHost(
       4,
-      `setsid python3 -c 'import socket,time; s=socket.socket(); s.bind(("0.0.0.0", 2888)); s.listen(); time.sleep(300)' </dev/null >/dev/null 2>&1 & echo $!`,
+      // SO_REUSEADDR as ZooKeeper binds: the last check's connections may leave 2888 in TIME_WAIT.
+      `setsid python3 -c 'import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("0.0.0.0", 2888)); s.listen(); time.sleep(300)' </dev/null >/dev/null 2>&1 & echo $!`,
     ).trim();
     undo.push(() => inHost(4, `kill ${squatter} 2>/dev/null || true`));
     await until(() => /:2888\b/.test(inHost(4, 'ss -Hltn')), 'the squatter to hold 2888 on LZY-04', 5000);
