@@ -130,7 +130,8 @@ describe('exit codes', () => {
   test('130: interrupted during a rolling restart: the lock released, nothing of ours left on a host, start brings the ensemble back', async (t) => {
     if (!requireLab(t)) return;
     // Continues from the install above: an installed, stopped ensemble.
-    assert.equal((await run('start', '-i', lzy)).code, 0);
+    const first = await run('start', '-i', lzy);
+    assert.equal(first.code, 0, first.stdout + first.stderr);
     const serversBefore = hostNumbers().map(zkOn);
     const { child, output, exited } = zkdeployInBackground(['restart', '-i', lzy], cwd);
     // Interrupted once the restart has stopped a first server: its JVM gone, or already another one
