@@ -6,7 +6,6 @@ import { findLeftRunning, spellList } from '../membership/left.js';
 import { startRefusals } from '../membership/start-guard.js';
 import type { Member, MembershipRefusal } from '../membership/steps.js';
 import { askFourLetterWord } from '../ops/four-letter.js';
-import { swapMarks } from '../ops/swap-marker.js';
 import { checkLayout } from '../plan/install-plan.js';
 import { hostPaths } from '../plan/probe.js';
 import { Fleet } from '../run/fleet.js';
@@ -44,10 +43,14 @@ export async function plan(options: InstallOptions & { json?: boolean }): Promis
       plans.set(host.spec.name, { name: host.spec.name, steps, server: mode, error: undefined });
     });
     fleet.refuseBadInput();
-    [membership, swapping] = await Promise.all([membershipChange(fleet), swapMarks(fleet)]);
+    // One read of the whole ensemble serves the membership change, the swap marks and the start guard.
+    const view = await viewEnsemble(fleet);
+    membership = await membershipChange(fleet, view);
+    swapping = view.hosts.flatMap((h) =>
+      h.selected && h.facts?.swap ? [{ host: h.name, mark: h.facts.swap }] : [],
+    );
     // install --start --dry-run: the start guard judged on the lists install would write.
-    if (options.start)
-      startRefused = startRefusals(asInstalled(await viewEnsemble(fleet), wantedMembers(inventory)));
+    if (options.start) startRefused = startRefusals(asInstalled(view, wantedMembers(inventory)));
   } finally {
     await fleet.close();
   }

@@ -1,6 +1,6 @@
 import type { Fleet } from '../run/fleet.js';
 import { wantedMembers } from './current.js';
-import { viewEnsemble } from './ensemble-view.js';
+import { type EnsembleView, viewEnsemble } from './ensemble-view.js';
 import { type Member, type MembershipRefusal, type MembershipStep, membershipSteps } from './steps.js';
 import { type UnfinishedStep, unfinishedStep } from './unfinished.js';
 
@@ -23,8 +23,11 @@ export interface MembershipChange {
  * whatever --hosts selects (read-only: each host's mode and its zoo.cfg's server list), or undefined
  * when no server runs, or the running servers all run the inventory's list.
  */
-export async function membershipChange(fleet: Fleet): Promise<MembershipChange | undefined> {
-  const { running, hosts } = await viewEnsemble(fleet);
+export async function membershipChange(
+  fleet: Fleet,
+  view?: EnsembleView,
+): Promise<MembershipChange | undefined> {
+  const { running, hosts } = view ?? (await viewEnsemble(fleet));
   if (!running) return undefined;
   const to = wantedMembers(fleet.inventory);
   if (running.disagree.length > 0) {

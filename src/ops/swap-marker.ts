@@ -15,6 +15,10 @@ export const swapMarkerSection = (cluster: Pick<ClusterSettings, 'installDir'>) 
   return `echo @@swap; if [ -e ${path} ]; then l=$(head -n 1 -- ${path} 2>/dev/null); printf '%s\\n' "\${l:-a data swap began}"; fi`;
 };
 
+/** Removes this host's mark. */
+const clearMarkCommand = (cluster: Pick<ClusterSettings, 'installDir'>) =>
+  `rm -f -- ${shellPath(swapMarkerPath(cluster.installDir))}`;
+
 /** The way out of a mark that is stale for certain. */
 export const CLEAR_MARK_BY_HAND =
   "only if no server's data was swapped yet (the last run's summary has no restore step changed), remove <installDir>/.zkdeploy-swap on each host instead";
@@ -44,10 +48,7 @@ export async function markSwapBegun(fleet: Fleet, what: string, rerun: string): 
 /** Clears the marker on every host: the swap is done everywhere, or was never begun. */
 export async function clearSwapMarks(fleet: Fleet): Promise<void> {
   await fleet.eachHostMarkingFailures(async (_host, executor) => {
-    await executor.run(
-      `rm -f -- ${shellPath(swapMarkerPath(fleet.inventory.cluster.installDir))}`,
-      'clearing the swap mark',
-    );
+    await executor.run(clearMarkCommand(fleet.inventory.cluster), 'clearing the swap mark');
   });
 }
 
@@ -79,7 +80,7 @@ export async function startSwapped(
   cluster: ClusterSettings,
   home: string,
 ): Promise<void> {
-  await executor.run(`rm -f -- ${shellPath(swapMarkerPath(cluster.installDir))}`, 'clearing the swap mark');
+  await executor.run(clearMarkCommand(cluster), 'clearing the swap mark');
   await startServer(executor, cluster, home);
 }
 
